@@ -1,0 +1,37 @@
+/**
+ * @module xks/aes-gcm
+ * AES-256-GCM as an XKS proxy applies it: the spec's AAD framing, the tag split from the ciphertext.
+ * The IV is an argument, so this stays pure and testable against fixed vectors.
+ */
+import { createCipheriv, createDecipheriv } from "node:crypto";
+import { frameAad } from "./aad.js";
+import { XKS_LIMITS } from "./limits.js";
+
+export interface GcmSealed {
+  ciphertext: Buffer;
+  tag: Buffer;
+}
+
+export interface GcmContext {
+  aad?: Uint8Array | undefined;
+  ciphertextMetadata?: Uint8Array | undefined;
+}
+
+export function gcmEncrypt(key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array, ctx: GcmContext = {}): GcmSealed {
+  const cipher = createCipheriv("aes-256-gcm", key, iv, { authTagLength: XKS_LIMITS.tagBytes });
+  cipher.setAAD(frameAad(ctx.aad, ctx.ciphertextMetadata));
+  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return { ciphertext, tag: cipher.getAuthTag() };
+}
+
+/** Returns the plaintext, or undefined when the tag does not verify (tampered or wrong inputs). */
+export function gcmDecrypt(key: Uint8Array, iv: Uint8Array, sealed: GcmSealed, ctx: GcmContext = {}): Buffer | undefined {
+  const decipher = createDecipheriv("aes-256-gcm", key, iv, { authTagLength: XKS_LIMITS.tagBytes });
+  decipher.setAAD(frameAad(ctx.aad, ctx.ciphertextMetadata));
+  decipher.setAuthTag(sealed.tag);
+  try {
+    return Buffer.concat([decipher.update(sealed.ciphertext), decipher.final()]);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * @module xks/base64
+ * Standard Base64 with padding (RFC 4648 §4; the spec mistypes it as RFC 4687). Not URL-safe.
+ */
+const CANONICAL = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** Decodes strict, canonical Base64, or returns undefined (Node's decoder would silently skip junk). */
+export function decodeBase64(text: string): Buffer | undefined {
+  if (!CANONICAL.test(text)) return undefined;
+  const bytes = Buffer.from(text, "base64");
+  // Non-zero padding bits decode, but re-encode differently: not canonical.
+  return bytes.toString("base64") === text ? bytes : undefined;
+}
+
+export function isBase64(text: string): boolean {
+  return decodeBase64(text) !== undefined;
+}
+
+export function encodeBase64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+}
+
+/** Decoded length of a canonical Base64 string, without decoding it. */
+export function base64DecodedLength(text: string): number {
+  const pad = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
+  return (text.length / 4) * 3 - pad;
+}

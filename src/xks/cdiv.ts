@@ -1,0 +1,22 @@
+/**
+ * @module xks/cdiv
+ * Ciphertext Data Integrity Value (spec Appendix C): Base64(SHA-256(AAD ‖ metadata ‖ IV ‖ ciphertext ‖ tag)).
+ * No length fields: it only guards against accidental bit flips between proxy and KMS.
+ */
+import { createHash } from "node:crypto";
+
+export interface CdivInput {
+  aad?: Uint8Array | undefined;
+  ciphertextMetadata?: Uint8Array | undefined;
+  iv: Uint8Array;
+  ciphertext: Uint8Array;
+  tag: Uint8Array;
+}
+
+export function computeCdiv(input: CdivInput): string {
+  const hash = createHash("sha256");
+  for (const part of [input.aad, input.ciphertextMetadata, input.iv, input.ciphertext, input.tag]) {
+    if (part) hash.update(part);
+  }
+  return hash.digest("base64");
+}

@@ -1,0 +1,121 @@
+/**
+ * @module xks/schemas
+ * Runtime schemas of the four XKS requests and responses (spec "Operations"). Requests are checked the
+ * way a proxy must (unknown fields ignored, unknown kmsOperation accepted); responses the way KMS reads them.
+ */
+import { z } from "zod";
+import { decodeBase64 } from "./base64.js";
+import { AES_256_KEY_SPEC, CDIV_ALGORITHM, ENCRYPTION_ALGORITHM } from "./constants.js";
+import { XKS_LIMITS } from "./limits.js";
+
+/** Canonical standard Base64 whose decoded length passes `sizeOk`. */
+function base64(what: string, sizeOk?: (n: number) => boolean, sizeRule?: string) {
+  return z.string({ error: `${what} must be a Base64 string` }).superRefine((text, ctx) => {
+    const bytes = decodeBase64(text);
+    if (!bytes) ctx.addIssue({ code: "custom", message: `${what} is not canonical standard Base64 (RFC 4648 §4, with padding)` });
+    else if (sizeOk && !sizeOk(bytes.length)) ctx.addIssue({ code: "custom", message: `${what} decodes to ${bytes.length} bytes; it must be ${sizeRule}` });
+  });
+}
+
+const str = (what: string) => z.string({ error: `${what} must be a string` });
+
+// requestMetadata: unknown fields are ignored (spec Appendix B), nothing is validated beyond presence and type.
+export const HealthRequestMetadata = z.object({ kmsRequestId: str("kmsRequestId"), kmsOperation: str("kmsOperation") });
+export const KeyRequestMetadata = HealthRequestMetadata.extend({
+  awsPrincipalArn: str("awsPrincipalArn"),
+  kmsKeyArn: str("kmsKeyArn").optional(),
+  awsSourceVpc: str("awsSourceVpc").optional(),
+  awsSourceVpce: str("awsSourceVpce").optional(),
+  kmsViaService: str("kmsViaService").optional(),
+});
+export const CryptoRequestMetadata = KeyRequestMetadata.extend({ kmsKeyArn: str("kmsKeyArn") });
+
+const metadataField = <T extends z.ZodType>(schema: T) => z.object({ requestMetadata: schema }, { error: "requestMetadata is required" });
+
+export const HealthRequest = metadataField(HealthRequestMetadata);
+export const MetadataRequest = metadataField(KeyRequestMetadata);
+
+const ivSchema = base64("initializationVector", (n) => XKS_LIMITS.ivBytes.includes(n), "12 or 16 bytes");
+const tagSchema = base64("authenticationTag", (n) => n === XKS_LIMITS.tagBytes, "16 bytes");
+const cmSchema = base64("ciphertextMetadata", (n) => n <= XKS_LIMITS.maxCiphertextMetadataBytes, "at most 20 bytes");
+const algorithm = z.literal(ENCRYPTION_ALGORITHM, { error: `encryptionAlgorithm must be "${ENCRYPTION_ALGORITHM}"` });
+
+export const EncryptRequest = z.object({
+  requestMetadata: CryptoRequestMetadata,
+  plaintext: base64("plaintext"),
+  encryptionAlgorithm: algorithm,
+  additionalAuthenticatedData: base64("additionalAuthenticatedData").optional(),
+  ciphertextDataIntegrityValueAlgorithm: z
+    .literal(CDIV_ALGORITHM, { error: `ciphertextDataIntegrityValueAlgorithm must be "${CDIV_ALGORITHM}"` })
+    .optional(),
+});
+
+export const DecryptRequest = z.object({
+  requestMetadata: CryptoRequestMetadata,
+  ciphertext: base64("ciphertext"),
+  ciphertextMetadata: cmSchema.optional(),
+  encryptionAlgorithm: algorithm,
+  additionalAuthenticatedData: base64("additionalAuthenticatedData").optional(),
+  initializationVector: ivSchema,
+  authenticationTag: tagSchema,
+});
+
+export const KEY_STATUSES = ["ENABLED", "DISABLED"] as const;
+export const HEALTH_STATUSES = ["ACTIVE", "DEGRADED", "UNAVAILABLE"] as const;
+export type KeyStatus = (typeof KEY_STATUSES)[number];
+export type HealthStatus = (typeof HEALTH_STATUSES)[number];
+
+export const HealthResponse = z.object({
+  xksProxyFleetSize: z.number().int().positive(),
+  xksProxyVendor: z.string(),
+  xksProxyModel: z.string(),
+  ekmVendor: z.string(),
+  ekmFleetDetails: z
+    .array(z.object({ id: z.string(), model: z.string(), healthStatus: z.enum(HEALTH_STATUSES) }))
+    .min(XKS_LIMITS.minFleetDetails)
+    .max(XKS_LIMITS.maxFleetDetails),
+});
+
+export const MetadataResponse = z.object({
+  keySpec: z.string(),
+  keyUsage: z.array(z.string()).max(XKS_LIMITS.maxKeyUsageEntries),
+  keyStatus: z.enum(KEY_STATUSES),
+});
+
+/** What KMS additionally demands of a key it binds (CreateKey): AES_256, ENCRYPT and DECRYPT, ENABLED. */
+export const UsableKeyMetadata = MetadataResponse.extend({
+  keySpec: z.literal(AES_256_KEY_SPEC),
+  keyUsage: MetadataResponse.shape.keyUsage.refine((u) => u.includes("ENCRYPT") && u.includes("DECRYPT"), "keyUsage must include ENCRYPT and DECRYPT"),
+  keyStatus: z.literal("ENABLED"),
+});
+
+export const EncryptResponse = z.object({
+  ciphertext: base64("ciphertext"),
+  initializationVector: ivSchema,
+  authenticationTag: tagSchema,
+  ciphertextMetadata: cmSchema.optional(),
+  ciphertextDataIntegrityValue: base64("ciphertextDataIntegrityValue", (n) => n === XKS_LIMITS.cdivBytes, "32 bytes").optional(),
+});
+
+export const DecryptResponse = z.object({ plaintext: base64("plaintext") });
+
+export const ErrorResponse = z.object({ errorName: z.string(), errorMessage: z.string().optional() });
+
+export type HealthRequest = z.infer<typeof HealthRequest>;
+export type MetadataRequest = z.infer<typeof MetadataRequest>;
+export type EncryptRequest = z.infer<typeof EncryptRequest>;
+export type DecryptRequest = z.infer<typeof DecryptRequest>;
+export type HealthResponse = z.infer<typeof HealthResponse>;
+export type MetadataResponse = z.infer<typeof MetadataResponse>;
+export type EncryptResponse = z.infer<typeof EncryptResponse>;
+export type DecryptResponse = z.infer<typeof DecryptResponse>;
+
+/** One line naming each bad field and what it must be: for errorMessage and CLI output. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((i) => {
+      const path = i.path.join(".");
+      return path && !i.message.startsWith(path) ? `${path}: ${i.message}` : i.message;
+    })
+    .join("; ");
+}

@@ -1,0 +1,73 @@
+/**
+ * @module xks/sigv4/verify
+ * Verifies a SigV4-signed XKS request the way the spec asks of a proxy (Appendix A): the secret is found by
+ * access key id; the scope must be `<X-Amz-Date day>/<region>/kms-xks-proxy/aws4_request`; host and
+ * x-amz-date must be signed; the signature is recomputed over whatever SignedHeaders lists and the exact
+ * body bytes, and compared in constant time; the timestamp must be within 5 minutes of `now`.
+ */
+import { timingSafeEqual } from "node:crypto";
+import { KMS_SIGNED_HEADERS, MAX_CLOCK_SKEW_MS, SIGV4_TERMINATOR, XKS_SIGV4_SERVICE } from "../constants.js";
+import { parseAmzDate } from "./amz-date.js";
+import { parseAuthorization } from "./authorization-header.js";
+import { type HeaderValue, canonicalRequest, credentialScope, signatureHex, signingKey, stringToSign } from "./canonical-request.js";
+
+export interface IncomingSignedRequest {
+  method: string;
+  /** The request path exactly as received. */
+  path: string;
+  /** Lowercase header names; arrays for repeated headers. */
+  headers: Readonly<Record<string, HeaderValue>>;
+  body: Uint8Array | string;
+}
+
+export interface VerifyOptions {
+  /** The secret for an access key id, or undefined when the id is unknown. */
+  lookupSecret: (accessKeyId: string) => string | undefined;
+  now: Date;
+  /** Regions a signature may be scoped to; undefined allows any (KMS signs with the key store's region). */
+  allowedRegions?: readonly string[] | undefined;
+  /** @default 300000 (5 minutes) */
+  maxSkewMs?: number;
+}
+
+export type VerifyResult =
+  | { ok: true; accessKeyId: string; region: string; signedHeaders: string[] }
+  | { ok: false; reason: string; accessKeyId?: string };
+
+function single(value: HeaderValue): string | undefined {
+  if (typeof value === "string") return value;
+  return value?.length === 1 ? value[0] : undefined;
+}
+
+export function verifySigV4(req: IncomingSignedRequest, o: VerifyOptions): VerifyResult {
+  const parsed = parseAuthorization(single(req.headers["authorization"]));
+  if (!parsed.ok) return parsed;
+  const a = parsed.value;
+  const fail = (reason: string): VerifyResult => ({ ok: false, reason, accessKeyId: a.accessKeyId });
+
+  const amzDate = req.headers["x-amz-date"];
+  if (amzDate === undefined) return fail("missing X-Amz-Date header");
+  const date = single(amzDate);
+  if (date === undefined) return fail("X-Amz-Date must appear exactly once");
+  const dateMs = parseAmzDate(date);
+  if (dateMs === undefined) return fail("X-Amz-Date is not YYYYMMDDTHHMMSSZ");
+  if (Math.abs(o.now.getTime() - dateMs) > (o.maxSkewMs ?? MAX_CLOCK_SKEW_MS)) return fail("X-Amz-Date is more than 5 minutes from the proxy's clock");
+
+  if (a.scopeDate !== date.slice(0, 8)) return fail("credential scope date differs from the X-Amz-Date day");
+  if (a.service !== XKS_SIGV4_SERVICE) return fail(`credential scope service must be ${XKS_SIGV4_SERVICE}`);
+  if (a.terminator !== SIGV4_TERMINATOR) return fail(`credential scope must end in ${SIGV4_TERMINATOR}`);
+  if (o.allowedRegions && !o.allowedRegions.includes(a.region)) return fail("credential scope region is not allowed for this key store");
+
+  for (const h of KMS_SIGNED_HEADERS) if (!a.signedHeaders.includes(h)) return fail(`SignedHeaders must include ${h}`);
+  for (const h of a.signedHeaders) if (req.headers[h] === undefined) return fail(`signed header ${h} is not in the request`);
+
+  const secret = o.lookupSecret(a.accessKeyId);
+  if (secret === undefined) return fail("unknown access key id");
+
+  const canonical = canonicalRequest({ method: req.method, path: req.path, headers: req.headers, signedHeaders: a.signedHeaders, body: req.body });
+  const scope = credentialScope(a.scopeDate, a.region, a.service);
+  const expected = signatureHex(signingKey(secret, a.scopeDate, a.region, a.service), stringToSign(date, scope, canonical));
+  // Both are 64 lowercase hex digits (checked by the parser), so lengths match and the compare is constant-time.
+  if (!timingSafeEqual(Buffer.from(expected, "ascii"), Buffer.from(a.signature, "ascii"))) return fail("signature does not match");
+  return { ok: true, accessKeyId: a.accessKeyId, region: a.region, signedHeaders: a.signedHeaders };
+}
