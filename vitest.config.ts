@@ -6,6 +6,7 @@ export default defineConfig({
     exclude: ["**/*.container.test.ts", "node_modules/**", "dist/**"],
     testTimeout: 20_000,
     hookTimeout: 30_000,
+    globalSetup: ["test/global-setup.ts"],
     restoreMocks: true,
     retry: 0,
   },

@@ -26,6 +26,8 @@ export function gcmEncrypt(key: Uint8Array, iv: Uint8Array, plaintext: Uint8Arra
 
 /** Returns the plaintext, or undefined when the tag does not verify (tampered or wrong inputs). */
 export function gcmDecrypt(key: Uint8Array, iv: Uint8Array, sealed: GcmSealed, ctx: GcmContext = {}): Buffer | undefined {
+  // Node throws on these lengths; to a caller they are just inputs that do not authenticate.
+  if (sealed.tag.length !== XKS_LIMITS.tagBytes || !XKS_LIMITS.ivBytes.includes(iv.length)) return undefined;
   const decipher = createDecipheriv("aes-256-gcm", key, iv, { authTagLength: XKS_LIMITS.tagBytes });
   decipher.setAAD(frameAad(ctx.aad, ctx.ciphertextMetadata));
   decipher.setAuthTag(sealed.tag);

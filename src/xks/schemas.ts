@@ -20,17 +20,22 @@ function base64(what: string, sizeOk?: (n: number) => boolean, sizeRule?: string
 const str = (what: string) => z.string({ error: `${what} must be a string` });
 
 // requestMetadata: unknown fields are ignored (spec Appendix B), nothing is validated beyond presence and type.
-export const HealthRequestMetadata = z.object({ kmsRequestId: str("kmsRequestId"), kmsOperation: str("kmsOperation") });
-export const KeyRequestMetadata = HealthRequestMetadata.extend({
+const metadataObject = <S extends z.ZodRawShape>(shape: S) =>
+  z.object(shape, { error: (issue) => (issue.input === undefined ? "requestMetadata is required" : "requestMetadata must be an object") });
+const healthMetadataShape = { kmsRequestId: str("kmsRequestId"), kmsOperation: str("kmsOperation") };
+const keyMetadataShape = {
+  ...healthMetadataShape,
   awsPrincipalArn: str("awsPrincipalArn"),
   kmsKeyArn: str("kmsKeyArn").optional(),
   awsSourceVpc: str("awsSourceVpc").optional(),
   awsSourceVpce: str("awsSourceVpce").optional(),
   kmsViaService: str("kmsViaService").optional(),
-});
-export const CryptoRequestMetadata = KeyRequestMetadata.extend({ kmsKeyArn: str("kmsKeyArn") });
+};
+export const HealthRequestMetadata = metadataObject(healthMetadataShape);
+export const KeyRequestMetadata = metadataObject(keyMetadataShape);
+export const CryptoRequestMetadata = metadataObject({ ...keyMetadataShape, kmsKeyArn: str("kmsKeyArn") });
 
-const metadataField = <T extends z.ZodType>(schema: T) => z.object({ requestMetadata: schema }, { error: "requestMetadata is required" });
+const metadataField = <T extends z.ZodType>(schema: T) => z.object({ requestMetadata: schema }, { error: "the request body must be a JSON object" });
 
 export const HealthRequest = metadataField(HealthRequestMetadata);
 export const MetadataRequest = metadataField(KeyRequestMetadata);

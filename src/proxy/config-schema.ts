@@ -1,0 +1,155 @@
+/**
+ * @module proxy/config-schema
+ * The mock's configuration file, as a schema. Every rule names the field it guards; defaults equal the
+ * AWS curl test client's defaults, so `xks-mock` with no config passes `test-xks-proxy -a` as it is.
+ */
+import { z } from "zod";
+import { XKS_API_SUFFIX, kmsClientSubject } from "../xks/constants.js";
+import { decodeBase64 } from "../xks/base64.js";
+import { checkKmsField, formatViolation, type KmsFieldName } from "../xks/kms-rules.js";
+import { XKS_LIMITS } from "../xks/limits.js";
+import { HEALTH_STATUSES, KEY_STATUSES } from "../xks/schemas.js";
+import { FaultRule } from "./fault-rule.js";
+
+/** The AWS test client's public defaults: printed with a warning whenever they are in use. */
+export const PUBLIC_TEST_CREDENTIAL = {
+  accessKeyId: "BETWEEN2TENAND3TENCHARACTERS",
+  secretAccessKey: "PleaseReplaceThisWithSomeSecretOfLength43To64",
+} as const;
+export const DEFAULT_PATH_PREFIX = "/example/uri/path/prefix";
+/** Public, so replicas and restarts agree on key material; anyone can derive these keys. */
+export const DEFAULT_KEY_SEED = "xks-harness public test seed: not a secret";
+
+const kmsString = (rule: KmsFieldName) =>
+  z.string().superRefine((value, ctx) => {
+    const v = checkKmsField(rule, value);
+    if (v) ctx.addIssue({ code: "custom", message: `${v.problem}: must be ${v.rule}. Fix: ${v.fix}` });
+  });
+
+const base64Bytes = (what: string, ok: (n: number) => boolean, rule: string) =>
+  z.string().refine((s) => {
+    const b = decodeBase64(s);
+    return b !== undefined && ok(b.length);
+  }, `${what} must be canonical Base64 of ${rule}`);
+
+export const CredentialConfig = z.object({
+  accessKeyId: kmsString("AccessKeyId"),
+  secretAccessKey: kmsString("RawSecretAccessKey"),
+});
+
+export const KEY_USAGES = ["ENCRYPT", "DECRYPT", "SIGN", "VERIFY", "WRAP", "UNWRAP", "DERIVE"] as const;
+
+export const KeyConfig = z.object({
+  id: kmsString("XksKeyId").refine((id) => id !== "." && id !== "..", "a key id of . or .. cannot be routed (HTTP clients remove dot segments)"),
+  usage: z.array(z.enum(KEY_USAGES)).max(XKS_LIMITS.maxKeyUsageEntries).default(["ENCRYPT", "DECRYPT"]),
+  status: z.enum(KEY_STATUSES).default("ENABLED"),
+  /** 32 bytes, Base64. When absent the key is derived from the key store's keySeed. */
+  material: base64Bytes("material", (n) => n === XKS_LIMITS.keyBytes, "32 bytes (AES-256)").optional(),
+  /** Secondary authorization (spec "Authorization"): callers allowed, by awsPrincipalArn. */
+  allowedPrincipals: z.array(z.string()).optional(),
+  /** Secondary authorization: kmsOperation values allowed. */
+  allowedOperations: z.array(z.string()).optional(),
+});
+
+export const HealthConfig = z.object({
+  xksProxyFleetSize: z.number().int().positive().default(1),
+  xksProxyVendor: z.string().default("xks-harness"),
+  xksProxyModel: z.string().default("xks-mock 0.1"),
+  ekmVendor: z.string().default("xks-harness software key manager"),
+  ekmFleetDetails: z
+    .array(z.object({ id: z.string(), model: z.string(), healthStatus: z.enum(HEALTH_STATUSES) }))
+    .min(XKS_LIMITS.minFleetDetails)
+    .max(XKS_LIMITS.maxFleetDetails)
+    .default([{ id: "mock-ekm-1", model: "in-memory AES-256-GCM", healthStatus: "ACTIVE" }]),
+});
+
+const MAX_PREFIX_CHARS = 128 - XKS_API_SUFFIX.length;
+
+export const KeystoreConfig = z.object({
+  name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "name must be 1-64 chars of A-Z a-z 0-9 _ . -"),
+  /** Path before /kms/xks/v1: "" or "/segment[/segment...]". */
+  pathPrefix: z
+    .string()
+    .regex(/^(\/[A-Za-z0-9_-]+)*$/, `pathPrefix must be "" or /-separated segments of A-Z a-z 0-9 _ -, without a trailing /`)
+    .max(MAX_PREFIX_CHARS, `pathPrefix must be at most ${MAX_PREFIX_CHARS} chars so the whole path fits in 128`),
+  credentials: z.array(CredentialConfig).min(1, "at least one credential is required"),
+  /** Regions a request may be signed for; absent = any (KMS signs with the key store's region). */
+  regions: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, "must be a region name like us-east-1")).min(1).optional(),
+  keySeed: z.string().min(16, "keySeed must be at least 16 chars").default(DEFAULT_KEY_SEED),
+  /** Bound into every ciphertext's AAD and returned by encrypt (<= 20 bytes). */
+  ciphertextMetadata: base64Bytes("ciphertextMetadata", (n) => n >= 1 && n <= XKS_LIMITS.maxCiphertextMetadataBytes, "1-20 bytes").optional(),
+  health: HealthConfig.default(HealthConfig.parse({})),
+  keys: z.array(KeyConfig).default([]),
+  faults: z.array(FaultRule).default([]),
+});
+
+export const ProxyConfigSchema = z
+  .object({
+    host: z.string().min(1).default("127.0.0.1"),
+    port: z.number().int().min(0).max(65535).default(8443),
+    /** Plain HTTP instead of HTTPS (for a TLS-terminating load balancer in front). */
+    http: z.boolean().default(false),
+    /** Admin API port on 127.0.0.1; null disables it. */
+    adminPort: z.number().int().min(0).max(65535).nullable().default(8444),
+    tls: z
+      .object({
+        certFile: z.string().optional(),
+        keyFile: z.string().optional(),
+        /** mTLS: require a client certificate chained to clientCaFile with an allowed subject CN. */
+        mtls: z.boolean().default(false),
+        clientCaFile: z.string().optional(),
+        allowedClientSubjects: z.array(z.string()).min(1).default([kmsClientSubject("us-east-1")]),
+      })
+      .default({ mtls: false, allowedClientSubjects: [kmsClientSubject("us-east-1")] }),
+    limits: z
+      .object({
+        maxPlaintextBytes: z.number().int().min(XKS_LIMITS.minSupportedPlaintextBytes).max(1 << 20).default(6144),
+        maxAadBytes: z.number().int().min(XKS_LIMITS.minSupportedAadBytes).max(XKS_LIMITS.maxFramedAadBytes).default(12288),
+        maxBodyBytes: z.number().int().min(32 * 1024).max(8 << 20).default(256 * 1024),
+      })
+      .default({ maxPlaintextBytes: 6144, maxAadBytes: 12288, maxBodyBytes: 256 * 1024 }),
+    logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "silent"]).default("info"),
+    keystores: z.array(KeystoreConfig).min(1),
+  })
+  .superRefine((c, ctx) => {
+    const seen = new Map<string, number>();
+    c.keystores.forEach((k, i) => {
+      if (seen.has(k.pathPrefix)) ctx.addIssue({ code: "custom", path: ["keystores", i, "pathPrefix"], message: `pathPrefix "${k.pathPrefix}" is also used by keystores[${seen.get(k.pathPrefix)}]; prefixes must be unique` });
+      seen.set(k.pathPrefix, i);
+      const ids = new Set<string>();
+      k.keys.forEach((key, j) => {
+        if (ids.has(key.id)) ctx.addIssue({ code: "custom", path: ["keystores", i, "keys", j, "id"], message: `key id "${key.id}" appears twice in this keystore` });
+        ids.add(key.id);
+      });
+      const akids = new Set<string>();
+      k.credentials.forEach((cred, j) => {
+        if (akids.has(cred.accessKeyId)) ctx.addIssue({ code: "custom", path: ["keystores", i, "credentials", j, "accessKeyId"], message: "access key id appears twice in this keystore" });
+        akids.add(cred.accessKeyId);
+      });
+    });
+    if (new Set(c.keystores.map((k) => k.name)).size !== c.keystores.length) ctx.addIssue({ code: "custom", path: ["keystores"], message: "keystore names must be unique" });
+  });
+
+export type ProxyConfig = z.infer<typeof ProxyConfigSchema>;
+export type ProxyConfigInput = z.input<typeof ProxyConfigSchema>;
+export type KeystoreConfig = z.infer<typeof KeystoreConfig>;
+export type KeyConfig = z.infer<typeof KeyConfig>;
+
+/** The keys the AWS test client's `-a` run expects, plus a disabled one. */
+export function defaultKeys(): z.input<typeof KeyConfig>[] {
+  return [
+    { id: "foo", usage: ["ENCRYPT", "DECRYPT"] },
+    { id: "encrypt_only_key", usage: ["ENCRYPT"] },
+    { id: "decrypt_only_key", usage: ["DECRYPT"] },
+    { id: "impotent_key", usage: [] },
+    { id: "disabled_key", usage: ["ENCRYPT", "DECRYPT"], status: "DISABLED" },
+  ];
+}
+
+export function defaultConfigInput(): ProxyConfigInput {
+  return {
+    keystores: [{ name: "default", pathPrefix: DEFAULT_PATH_PREFIX, credentials: [{ ...PUBLIC_TEST_CREDENTIAL }], keys: defaultKeys() }],
+  };
+}
+
+export { formatViolation };

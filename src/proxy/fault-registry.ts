@@ -1,0 +1,64 @@
+/**
+ * @module proxy/fault-registry
+ * Active fault rules per keystore: seeded from the config file, changed at runtime by the admin API.
+ */
+import { randomUUID } from "node:crypto";
+import type { XksOperation } from "../xks/constants.js";
+import { FaultRule, type FaultRuleInput } from "./fault-rule.js";
+
+export interface ActiveFault {
+  id: string;
+  keystore: string;
+  source: "config" | "admin";
+  rule: FaultRule;
+  /** Uses left when the rule has `times`. */
+  remaining?: number;
+}
+
+/** At most this many rules at once: every request scans them. */
+const MAX_RULES = 256;
+
+export class FaultRegistry {
+  #faults: ActiveFault[] = [];
+
+  /** Replaces the rules that came from the config file; rules added through the admin API stay. */
+  setConfigFaults(byKeystore: ReadonlyMap<string, readonly FaultRule[]>): void {
+    this.#faults = this.#faults.filter((f) => f.source === "admin");
+    for (const [keystore, rules] of byKeystore) for (const rule of rules) this.#push(keystore, rule, "config");
+  }
+
+  add(keystore: string, input: FaultRuleInput): ActiveFault {
+    return this.#push(keystore, FaultRule.parse(input), "admin");
+  }
+
+  remove(id: string): boolean {
+    const before = this.#faults.length;
+    this.#faults = this.#faults.filter((f) => f.id !== id);
+    return this.#faults.length !== before;
+  }
+
+  clear(keystore?: string): number {
+    const before = this.#faults.length;
+    this.#faults = keystore === undefined ? [] : this.#faults.filter((f) => f.keystore !== keystore);
+    return before - this.#faults.length;
+  }
+
+  list(): readonly ActiveFault[] {
+    return this.#faults;
+  }
+
+  /** The rules that apply to this request, each use counted. */
+  take(keystore: string, operation: XksOperation): FaultRule[] {
+    const hits = this.#faults.filter((f) => f.keystore === keystore && (f.rule.operation === "*" || f.rule.operation === operation));
+    for (const f of hits) if (f.remaining !== undefined) f.remaining -= 1;
+    this.#faults = this.#faults.filter((f) => f.remaining === undefined || f.remaining > 0);
+    return hits.map((f) => f.rule);
+  }
+
+  #push(keystore: string, rule: FaultRule, source: ActiveFault["source"]): ActiveFault {
+    if (this.#faults.length >= MAX_RULES) throw new RangeError(`at most ${MAX_RULES} fault rules can be active`);
+    const fault: ActiveFault = { id: randomUUID(), keystore, source, rule, ...(rule.times ? { remaining: rule.times } : {}) };
+    this.#faults.push(fault);
+    return fault;
+  }
+}

@@ -1,0 +1,30 @@
+/** @module proxy/handlers/decrypt — Decrypt (spec "Decrypt"). */
+import { gcmDecrypt } from "../../xks/aes-gcm.js";
+import { base64DecodedLength, decodeBase64 } from "../../xks/base64.js";
+import { XksError } from "../../xks/errors.js";
+import { DecryptRequest, type DecryptResponse } from "../../xks/schemas.js";
+import type { RequestContext } from "../request-context.js";
+import { authorize, findKey, requireAtMost, requireEnabled, requireUsage } from "./key-access.js";
+import { parseBody } from "./parse-body.js";
+
+export function decrypt(body: unknown, ctx: RequestContext): DecryptResponse {
+  const request = parseBody(DecryptRequest, body);
+  const key = findKey(ctx.route!.keystore, ctx.route!.keyId!);
+  authorize(key, request.requestMetadata);
+  const { limits } = ctx.runtime;
+  requireAtMost("ciphertext", base64DecodedLength(request.ciphertext), limits.maxPlaintextBytes);
+  requireAtMost("additionalAuthenticatedData", base64DecodedLength(request.additionalAuthenticatedData ?? ""), limits.maxAadBytes);
+  requireEnabled(key);
+  requireUsage(key, "DECRYPT");
+
+  const decode = (b64: string | undefined) => (b64 === undefined ? undefined : decodeBase64(b64)!);
+  const plaintext = gcmDecrypt(
+    key.material,
+    decode(request.initializationVector)!,
+    { ciphertext: decode(request.ciphertext)!, tag: decode(request.authenticationTag)! },
+    { aad: decode(request.additionalAuthenticatedData), ciphertextMetadata: decode(request.ciphertextMetadata) },
+  );
+  // Any tampering with ciphertext, IV, tag, AAD or ciphertextMetadata lands here: the framing binds them all.
+  if (!plaintext) throw new XksError("InvalidCiphertextException", "ciphertext, IV, tag, AAD or ciphertextMetadata does not authenticate");
+  return { plaintext: plaintext.toString("base64") };
+}

@@ -1,0 +1,47 @@
+/** @module proxy/handlers/encrypt — Encrypt (spec "Encrypt", Appendix C for the CDIV). */
+import { randomBytes } from "node:crypto";
+import { gcmDecrypt, gcmEncrypt } from "../../xks/aes-gcm.js";
+import { base64DecodedLength, decodeBase64 } from "../../xks/base64.js";
+import { computeCdiv } from "../../xks/cdiv.js";
+import { XksError } from "../../xks/errors.js";
+import { EncryptRequest, type EncryptResponse } from "../../xks/schemas.js";
+import type { RequestContext } from "../request-context.js";
+import { authorize, findKey, requireAtMost, requireEnabled, requireUsage } from "./key-access.js";
+import { parseBody } from "./parse-body.js";
+
+const IV_BYTES = 12;
+
+export function encrypt(body: unknown, ctx: RequestContext): EncryptResponse {
+  const request = parseBody(EncryptRequest, body);
+  const { keystore } = ctx.route!;
+  const key = findKey(keystore, ctx.route!.keyId!);
+  authorize(key, request.requestMetadata);
+  const { limits } = ctx.runtime;
+  requireAtMost("plaintext", base64DecodedLength(request.plaintext), limits.maxPlaintextBytes);
+  requireAtMost("additionalAuthenticatedData", base64DecodedLength(request.additionalAuthenticatedData ?? ""), limits.maxAadBytes);
+  requireEnabled(key);
+  requireUsage(key, "ENCRYPT");
+
+  const plaintext = decodeBase64(request.plaintext)!;
+  const aad = request.additionalAuthenticatedData === undefined ? undefined : decodeBase64(request.additionalAuthenticatedData)!;
+  const context = { aad, ciphertextMetadata: keystore.ciphertextMetadata };
+  const iv = randomBytes(IV_BYTES);
+  const sealed = gcmEncrypt(key.material, iv, plaintext, context);
+
+  const response: EncryptResponse = {
+    ciphertext: sealed.ciphertext.toString("base64"),
+    initializationVector: iv.toString("base64"),
+    authenticationTag: sealed.tag.toString("base64"),
+  };
+  if (keystore.ciphertextMetadata) response.ciphertextMetadata = keystore.ciphertextMetadata.toString("base64");
+  if (request.ciphertextDataIntegrityValueAlgorithm) {
+    // Spec Appendix C: compute the CDIV first, then prove the output decrypts; the other order could bless
+    // data corrupted in between. An encrypt-only key fails the proof with InvalidKeyUsageException (digest A8).
+    const cdiv = computeCdiv({ aad, ciphertextMetadata: keystore.ciphertextMetadata, iv, ...sealed });
+    requireUsage(key, "DECRYPT");
+    const roundTrip = gcmDecrypt(key.material, iv, sealed, context);
+    if (!roundTrip?.equals(plaintext)) throw new XksError("InternalException", "verification decrypt of the new ciphertext failed");
+    response.ciphertextDataIntegrityValue = cdiv;
+  }
+  return response;
+}

@@ -1,0 +1,41 @@
+/**
+ * @module proxy/handlers/key-access
+ * The steps every per-key API shares, in the reference proxy's order (digest A23): key lookup (404), secondary
+ * authorization (403), then key state (400).
+ */
+import { XksError } from "../../xks/errors.js";
+import type { RuntimeKey, RuntimeKeystore } from "../runtime.js";
+
+export interface CallerMetadata {
+  awsPrincipalArn: string;
+  kmsOperation: string;
+}
+
+export function findKey(keystore: RuntimeKeystore, keyId: string): RuntimeKey {
+  const key = keystore.keys.get(keyId);
+  if (!key) throw new XksError("KeyNotFoundException", `external key ${keyId.slice(0, 128)} does not exist in this key store`);
+  return key;
+}
+
+/** Secondary authorization (spec "Authorization"); never applied to GetHealthStatus. */
+export function authorize(key: RuntimeKey, caller: CallerMetadata): void {
+  if (key.allowedPrincipals && !key.allowedPrincipals.includes(caller.awsPrincipalArn)) {
+    throw new XksError("AccessDeniedException", `key ${key.id}: awsPrincipalArn is not in allowedPrincipals`);
+  }
+  if (key.allowedOperations && !key.allowedOperations.includes(caller.kmsOperation)) {
+    throw new XksError("AccessDeniedException", `key ${key.id}: kmsOperation ${caller.kmsOperation.slice(0, 64)} is not in allowedOperations`);
+  }
+}
+
+export function requireEnabled(key: RuntimeKey): void {
+  if (key.status !== "ENABLED") throw new XksError("InvalidStateException", `key ${key.id} is ${key.status}`);
+}
+
+export function requireUsage(key: RuntimeKey, usage: "ENCRYPT" | "DECRYPT"): void {
+  if (!key.usage.has(usage)) throw new XksError("InvalidKeyUsageException", `key ${key.id} does not allow ${usage}`);
+}
+
+/** Inputs above what this mock supports (but at or above the spec's minimums) get 501 (spec, digest A7). */
+export function requireAtMost(what: string, bytes: number, max: number): void {
+  if (bytes > max) throw new XksError("UnsupportedOperationException", `${what} is ${bytes} bytes; this proxy supports at most ${max}`);
+}

@@ -1,0 +1,152 @@
+/**
+ * @module proxy/start-proxy
+ * Starts the mock: the XKS API over HTTPS (or HTTP), the admin API on 127.0.0.1, hot reload of credentials,
+ * keys, faults and the server certificate without a restart and without dropping requests in flight.
+ */
+import { once } from "node:events";
+import { createServer as createHttpServer, type Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import type { TLSSocket } from "node:tls";
+import type { Logger } from "pino";
+import { DEV_PKI_FILES, defaultCertsDir, ensureDevPki } from "../pki/dev-pki-files.js";
+import { createAdminApp } from "./admin-app.js";
+import { createProxyApp } from "./app.js";
+import type { ProxyConfig } from "./config-schema.js";
+import { FaultRegistry } from "./fault-registry.js";
+import { createLogger } from "./request-log.js";
+import { buildRuntime, type ProxyRuntime } from "./runtime.js";
+import { httpsServerOptions, readTlsMaterial, refuseClientCertificate } from "./tls-options.js";
+
+export interface StartProxyOptions {
+  config: ProxyConfig;
+  /** Produces the configuration a reload applies (e.g. re-reads the file). @default returns `config` */
+  reloadSource?: () => ProxyConfig;
+  /** @default a pino logger on stdout at config.logLevel */
+  logger?: Logger;
+  /** Where the dev PKI lives (made on first start when TLS files are not configured). @default the package's certs/ */
+  certsDir?: string;
+  /** @default () => new Date() */
+  now?: () => Date;
+}
+
+export interface StartedProxy {
+  /** Origin, e.g. https://127.0.0.1:8443 */
+  url: string;
+  port: number;
+  adminUrl?: string | undefined;
+  /** The CA that signed the server certificate, when the dev PKI is in use. */
+  caFile?: string | undefined;
+  config(): ProxyConfig;
+  faults: FaultRegistry;
+  /** Base URI of a keystore (default: the first): origin + prefix + /kms/xks/v1 */
+  baseUrl(keystore?: string): string;
+  /** Applies a new configuration (default: from reloadSource). Requests in flight finish on the old one. */
+  reload(next?: ProxyConfig): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** How long stop() lets requests in flight finish before it cuts their connections. */
+const STOP_GRACE_MS = 2000;
+
+function faultsByKeystore(config: ProxyConfig) {
+  return new Map(config.keystores.map((k) => [k.name, k.faults]));
+}
+
+async function listen(server: Server, port: number, host: string): Promise<number> {
+  server.listen(port, host);
+  await once(server, "listening");
+  return (server.address() as AddressInfo).port;
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    const force = setTimeout(() => server.closeAllConnections(), STOP_GRACE_MS);
+    server.close(() => {
+      clearTimeout(force);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+export async function startProxy(options: StartProxyOptions): Promise<StartedProxy> {
+  let config = options.config;
+  let runtime: ProxyRuntime = buildRuntime(config);
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const faults = new FaultRegistry();
+  faults.setConfigFaults(faultsByKeystore(config));
+
+  const app = createProxyApp({ runtime: () => runtime, faults, logger, ...(options.now ? { now: options.now } : {}) });
+
+  let caFile: string | undefined;
+  const tlsFallback = async () => {
+    const pki = await ensureDevPki(options.certsDir ?? defaultCertsDir());
+    caFile = pki.paths.caCert;
+    return { certFile: pki.paths.serverCert, keyFile: pki.paths.serverKey, caFile: pki.paths.caCert };
+  };
+  const needsDevPki = (c: ProxyConfig) => !c.http && (!c.tls.certFile || !c.tls.keyFile || (c.tls.mtls && !c.tls.clientCaFile));
+
+  let server: Server;
+  if (config.http) {
+    server = createHttpServer(app);
+  } else {
+    const fallback = needsDevPki(config) ? await tlsFallback() : { certFile: "", keyFile: "", caFile: "" };
+    const https = createHttpsServer(httpsServerOptions(readTlsMaterial(config.tls, fallback), config.tls.mtls), app);
+    https.on("secureConnection", (socket: TLSSocket) => {
+      if (!config.tls.mtls) return;
+      const reason = refuseClientCertificate(socket, config.tls.allowedClientSubjects);
+      if (reason) {
+        logger.warn({ remoteAddress: socket.remoteAddress, reason }, "mTLS refused");
+        socket.destroy();
+      }
+    });
+    https.on("tlsClientError", (err) => logger.debug({ reason: err.message }, "TLS handshake failed"));
+    server = https;
+  }
+  // Bound how long one request may hold a connection.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+  const port = await listen(server, config.port, config.host);
+
+  let admin: Server | undefined;
+  let adminUrl: string | undefined;
+  const reload = async (next?: ProxyConfig) => {
+    const fresh = next ?? (options.reloadSource ? options.reloadSource() : config);
+    if (!fresh.http && !config.http && "setSecureContext" in server) {
+      const fallback = needsDevPki(fresh) ? await tlsFallback() : { certFile: "", keyFile: "", caFile: "" };
+      (server as ReturnType<typeof createHttpsServer>).setSecureContext(httpsServerOptions(readTlsMaterial(fresh.tls, fallback), config.tls.mtls));
+    }
+    runtime = buildRuntime(fresh);
+    faults.setConfigFaults(faultsByKeystore(fresh));
+    config = fresh;
+    logger.info({ keystores: fresh.keystores.map((k) => k.name) }, "configuration reloaded");
+  };
+  if (config.adminPort !== null) {
+    admin = createHttpServer(createAdminApp({ faults, runtime: () => runtime, reload: () => reload() }));
+    const adminPort = await listen(admin, config.adminPort, "127.0.0.1");
+    adminUrl = `http://127.0.0.1:${adminPort}`;
+  }
+
+  const displayHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host.includes(":") ? `[${config.host}]` : config.host;
+  const url = `${config.http ? "http" : "https"}://${displayHost}:${port}`;
+  return {
+    url,
+    port,
+    adminUrl,
+    caFile,
+    config: () => config,
+    faults,
+    baseUrl(name?: string) {
+      const k = name === undefined ? runtime.keystores.find((x) => x.name === config.keystores[0]!.name) : runtime.keystores.find((x) => x.name === name);
+      if (!k) throw new Error(`no keystore named ${name}`);
+      return `${url}${k.basePath}`;
+    },
+    reload,
+    async stop() {
+      await Promise.all([closeServer(server), admin ? closeServer(admin) : Promise.resolve()]);
+    },
+  };
+}
+
+export { DEV_PKI_FILES };

@@ -1,0 +1,51 @@
+/**
+ * @module proxy/tls-options
+ * The proxy's TLS: 1.2 or later and only the spec's four suites (spec "HTTP and TLS"); with mTLS, a client
+ * certificate chained to the configured CA whose subject CN is allowed, else the connection ends.
+ */
+import type { TLSSocket } from "node:tls";
+import { readFileSync } from "node:fs";
+import type { ServerOptions } from "node:https";
+import { XKS_TLS_CIPHERS, XKS_TLS_MIN_VERSION } from "../xks/constants.js";
+import type { ProxyConfig } from "./config-schema.js";
+
+export interface TlsMaterial {
+  cert: string;
+  key: string;
+  clientCa?: string | undefined;
+}
+
+export function readTlsMaterial(tls: ProxyConfig["tls"], fallback: { certFile: string; keyFile: string; caFile: string }): TlsMaterial {
+  return {
+    cert: readFileSync(tls.certFile ?? fallback.certFile, "utf8"),
+    key: readFileSync(tls.keyFile ?? fallback.keyFile, "utf8"),
+    clientCa: tls.mtls ? readFileSync(tls.clientCaFile ?? fallback.caFile, "utf8") : undefined,
+  };
+}
+
+export function httpsServerOptions(material: TlsMaterial, mtls: boolean): ServerOptions {
+  return {
+    cert: material.cert,
+    key: material.key,
+    minVersion: XKS_TLS_MIN_VERSION,
+    ciphers: XKS_TLS_CIPHERS.join(":"),
+    honorCipherOrder: true,
+    ...(mtls ? { requestCert: true, rejectUnauthorized: true, ca: material.clientCa } : {}),
+  };
+}
+
+function subjectCommonNames(socket: TLSSocket): string[] {
+  const cn = socket.getPeerCertificate()?.subject?.CN as string | string[] | undefined;
+  return cn === undefined ? [] : Array.isArray(cn) ? cn : [cn];
+}
+
+/**
+ * Node checks only the chain; the spec also demands the subject (KMS presents CN cks.kms.<region>.amazonaws.com).
+ * Returns why the socket was refused, or undefined when it may proceed.
+ */
+export function refuseClientCertificate(socket: TLSSocket, allowedSubjects: readonly string[]): string | undefined {
+  if (!socket.authorized) return `client certificate not trusted: ${String(socket.authorizationError ?? "none presented")}`;
+  const names = subjectCommonNames(socket);
+  if (!names.some((n) => allowedSubjects.includes(n))) return "client certificate subject CN is not allowed";
+  return undefined;
+}

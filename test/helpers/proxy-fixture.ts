@@ -1,0 +1,69 @@
+/**
+ * Starts real mock proxies on 127.0.0.1 with ephemeral ports and real TLS, and clients that trust the test CA.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import { inject } from "vitest";
+import { DEV_PKI_FILES } from "../../src/pki/dev-pki-files.js";
+import { defaultConfigInput, type ProxyConfigInput } from "../../src/proxy/config-schema.js";
+import { parseProxyConfig } from "../../src/proxy/load-config.js";
+import { createLogger } from "../../src/proxy/request-log.js";
+import { startProxy, type StartedProxy, type StartProxyOptions } from "../../src/proxy/start-proxy.js";
+import { XksClient, type XksClientOptions } from "../../harness/xks-client.js";
+import type { XksCredential } from "../../src/xks/sigv4/sign.js";
+
+export function pkiPath(file: keyof typeof DEV_PKI_FILES): string {
+  return join(inject("pkiDir"), DEV_PKI_FILES[file]);
+}
+
+export function pem(file: keyof typeof DEV_PKI_FILES): string {
+  return readFileSync(pkiPath(file), "utf8");
+}
+
+/** Captures every log line the proxy writes, for assertions and the leak scan. */
+export class LogCapture extends Writable {
+  readonly lines: string[] = [];
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
+    this.lines.push(...chunk.toString("utf8").split("\n").filter(Boolean));
+    done();
+  }
+  get text(): string {
+    return this.lines.join("\n");
+  }
+  records(): Record<string, unknown>[] {
+    return this.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  }
+}
+
+export interface TestProxy extends StartedProxy {
+  logs: LogCapture;
+  /** A client of keystore `name` (default the first) signing with its first credential, unless given. */
+  client(options?: { keystore?: string; credential?: XksCredential; region?: string } & XksClientOptions): XksClient;
+}
+
+export function testConfig(overrides: Partial<ProxyConfigInput> = {}) {
+  return parseProxyConfig({ ...defaultConfigInput(), port: 0, adminPort: 0, logLevel: "info", ...overrides });
+}
+
+export async function startTestProxy(config = testConfig(), extra: Partial<StartProxyOptions> = {}): Promise<TestProxy> {
+  const logs = new LogCapture();
+  const proxy = await startProxy({ config, logger: createLogger(config.logLevel, logs), certsDir: inject("pkiDir"), ...extra });
+  const clients: XksClient[] = [];
+  return Object.assign(proxy, {
+    logs,
+    client(o: { keystore?: string; credential?: XksCredential; region?: string } & XksClientOptions = {}) {
+      const ks = proxy.config().keystores.find((k) => k.name === (o.keystore ?? proxy.config().keystores[0]!.name))!;
+      const c = new XksClient(
+        { baseUrl: proxy.baseUrl(ks.name), region: o.region ?? "us-east-1", credential: o.credential ?? ks.credentials[0]! },
+        { ca: pem("caCert"), ...o },
+      );
+      clients.push(c);
+      return c;
+    },
+    async stop() {
+      await Promise.all(clients.map((c) => c.close()));
+      await proxy.stop();
+    },
+  });
+}
