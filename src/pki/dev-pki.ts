@@ -8,19 +8,13 @@
  *
  * @module
  */
-import "./reflect-shim.js"; // before @peculiar/x509, which needs Reflect.getMetadata
 import { isIP } from "node:net";
-import { webcrypto } from "node:crypto";
-import * as x509 from "@peculiar/x509";
-
-// The library defaults to `globalThis.crypto`; setting Node's webcrypto
-// explicitly keeps it working regardless of how globals are set up.
-const crypto = webcrypto;
-x509.cryptoProvider.set(crypto);
+import { webcrypto as crypto } from "node:crypto";
+import { x509 } from "./x509.js";
 
 // No DOM lib in this project, so name Node's WebCrypto types explicitly.
-type CryptoKey = webcrypto.CryptoKey;
-type CryptoKeyPair = webcrypto.CryptoKeyPair;
+type CryptoKey = crypto.CryptoKey;
+type CryptoKeyPair = crypto.CryptoKeyPair;
 
 /** A certificate and its private key, both PEM (key is PKCS#8). */
 export interface Pem {
@@ -90,7 +84,7 @@ const CLOCK_SKEW_MS = 5 * 60_000;
  * TLS 1.2 suite ECDHE-RSA-AES256-GCM-SHA384 that AWS KMS negotiates with XKS
  * proxies, and PKCS#1 v1.5 signatures are what every TLS stack accepts.
  */
-const RSA_ALG: webcrypto.RsaHashedKeyGenParams = {
+const RSA_ALG: crypto.RsaHashedKeyGenParams = {
   name: "RSASSA-PKCS1-v1_5",
   hash: "SHA-256",
   publicExponent: new Uint8Array([1, 0, 1]),
@@ -123,8 +117,9 @@ async function importIssuer(ca: Pem): Promise<Issuer> {
 }
 
 /**
- * 128-bit random positive serial. RFC 5280 wants unique serials per CA and
- * browsers reject duplicates, which regenerating a dev CA would otherwise hit.
+ * 128-bit random positive serial. RFC 5280 wants serials unique per issuer,
+ * and Firefox rejects a reused issuer+serial pair, which fixed serials would
+ * hit as soon as the dev CA (same name) is regenerated.
  */
 function randomSerial(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));

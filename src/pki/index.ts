@@ -1,5 +1,5 @@
-/** @module pki */
 /**
+ * @module pki
  * Dev PKI for the mock XKS proxy: a CA, a server cert and an mTLS client cert,
  * generated in memory (no openssl) and optionally persisted to `certs/`.
  * Explicit exports keep the public surface deliberate; the CLI is not exported.

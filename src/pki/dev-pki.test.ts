@@ -1,0 +1,268 @@
+import { createPrivateKey, X509Certificate } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync } from "node:fs";
+import { createServer, request, type ServerOptions } from "node:https";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { TLSSocket } from "node:tls";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_SERVER_NAMES, generateDevPki, generateLeaf, generateSelfSigned, type DevPki, type Pem } from "./dev-pki.js";
+import { DEV_PKI_FILES, defaultCertsDir, ensureDevPki } from "./dev-pki-files.js";
+import { x509 } from "./x509.js";
+
+const DAY = 86_400_000;
+let pki: DevPki;
+
+beforeAll(async () => {
+  pki = await generateDevPki();
+});
+
+describe("generateDevPki", () => {
+  it("issues a server and client cert that chain to the CA", () => {
+    const ca = new X509Certificate(pki.ca.cert);
+    const server = new X509Certificate(pki.server.cert);
+    const client = new X509Certificate(pki.client.cert);
+    expect(ca.ca).toBe(true);
+    expect(ca.verify(ca.publicKey)).toBe(true);
+    expect(server.ca).toBe(false);
+    expect(server.verify(ca.publicKey)).toBe(true);
+    expect(server.checkIssued(ca)).toBe(true);
+    expect(server.checkHost("localhost")).toBe("localhost");
+    expect(server.checkIP("127.0.0.1")).toBe("127.0.0.1");
+    expect(server.checkIP("::1")).toBe("::1");
+    expect(server.subject).toContain("CN=localhost");
+    expect(server.keyUsage).toEqual(["1.3.6.1.5.5.7.3.1"]);
+    expect(client.verify(ca.publicKey)).toBe(true);
+    expect(client.subject).toContain("CN=cks.kms.us-east-1.amazonaws.com");
+    expect(client.subjectAltName).toBe("DNS:cks.kms.us-east-1.amazonaws.com");
+    expect(client.keyUsage).toEqual(["1.3.6.1.5.5.7.3.2"]);
+  });
+
+  it("exports matching PKCS#8 RSA-2048 keys", () => {
+    for (const pem of [pki.ca, pki.server, pki.client]) {
+      expect(pem.key).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+      const key = createPrivateKey(pem.key);
+      expect(key.asymmetricKeyType).toBe("rsa");
+      expect(key.asymmetricKeyDetails?.modulusLength).toBe(2048);
+      expect(new X509Certificate(pem.cert).checkPrivateKey(key)).toBe(true);
+    }
+  });
+
+  it("sets the CA and leaf extensions", () => {
+    const ca = new x509.X509Certificate(pki.ca.cert);
+    const bc = ca.getExtension(x509.BasicConstraintsExtension);
+    expect(bc?.ca).toBe(true);
+    expect(bc?.critical).toBe(true);
+    expect(ca.getExtension(x509.KeyUsagesExtension)?.usages).toBe(
+      x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign,
+    );
+    const caSki = ca.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId;
+    expect(caSki).toMatch(/^[0-9a-f]+$/);
+
+    const server = new x509.X509Certificate(pki.server.cert);
+    expect(server.getExtension(x509.BasicConstraintsExtension)?.ca).toBe(false);
+    expect(server.getExtension(x509.KeyUsagesExtension)?.usages).toBe(
+      x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
+    );
+    expect(server.getExtension(x509.AuthorityKeyIdentifierExtension)?.keyId).toBe(caSki);
+    expect(server.signatureAlgorithm).toMatchObject({ name: "RSASSA-PKCS1-v1_5", hash: { name: "SHA-256" } });
+  });
+
+  it("uses random positive serials and the default validity periods", async () => {
+    const other = await generateDevPki();
+    const serials = [pki.ca, pki.server, pki.client, other.ca, other.server].map(
+      (p) => new X509Certificate(p.cert).serialNumber,
+    );
+    expect(new Set(serials).size).toBe(serials.length);
+    for (const s of serials) expect(Number.parseInt(s.slice(0, 2), 16)).toBeLessThan(0x80);
+    const days = (p: Pem) => {
+      const c = new X509Certificate(p.cert);
+      return Math.round((Date.parse(c.validTo) - Date.parse(c.validFrom)) / DAY);
+    };
+    expect(days(pki.ca)).toBe(3650);
+    expect(days(pki.server)).toBe(825);
+  });
+
+  it("honours serverNames, clientSubject and validity overrides", async () => {
+    const notAfter = new Date(Date.now() - DAY);
+    const custom = await generateDevPki({
+      serverNames: ["xks.test", "10.0.0.1"],
+      clientSubject: "cks.kms.eu-west-1.amazonaws.com",
+      caName: "Other CA",
+      notAfter,
+    });
+    const server = new X509Certificate(custom.server.cert);
+    expect(server.subjectAltName).toBe("DNS:xks.test, IP Address:10.0.0.1");
+    expect(Date.parse(server.validTo)).toBe(Math.floor(notAfter.getTime() / 1000) * 1000);
+    expect(Date.parse(server.validFrom)).toBeLessThan(Date.parse(server.validTo));
+    expect(new X509Certificate(custom.client.cert).subject).toContain("CN=cks.kms.eu-west-1.amazonaws.com");
+    expect(new X509Certificate(custom.ca.cert).subject).toBe("CN=Other CA");
+    await expect(generateLeaf(pki.ca, { subject: "x", notBefore: new Date(), notAfter: notAfter })).rejects.toThrow(
+      RangeError,
+    );
+  });
+});
+
+/** Starts an HTTPS server on 127.0.0.1:0 that answers 200 "ok". */
+async function startServer(options: ServerOptions): Promise<{ port: number; close: () => Promise<void> }> {
+  const server = createServer({ minVersion: "TLSv1.2", ...options }, (_req, res) => res.end("ok"));
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
+  };
+}
+
+/** One GET without connection reuse; resolves with status and negotiated TLS parameters. */
+function get(
+  port: number,
+  tls: { ca?: string; cert?: string; key?: string; host?: string; maxVersion?: "TLSv1.2" },
+): Promise<{ status: number; cipher: string; protocol: string | null }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: tls.host ?? "127.0.0.1", port, path: "/", agent: false, ...tls }, (res) => {
+      const socket = res.socket as TLSSocket;
+      const info = { status: res.statusCode ?? 0, cipher: socket.getCipher().name, protocol: socket.getProtocol() };
+      res.resume();
+      res.on("end", () => resolve(info));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+describe("TLS with the dev PKI", () => {
+  let server: Awaited<ReturnType<typeof startServer>>;
+  beforeAll(async () => {
+    server = await startServer({
+      cert: pki.server.cert,
+      key: pki.server.key,
+      ca: pki.ca.cert,
+      requestCert: true,
+      rejectUnauthorized: true,
+    });
+  });
+  afterAll(() => server.close());
+
+  it("completes an mTLS request with the client cert", async () => {
+    const res = await get(server.port, { ca: pki.ca.cert, cert: pki.client.cert, key: pki.client.key });
+    expect(res.status).toBe(200);
+  });
+
+  it("negotiates ECDHE-RSA-AES256-GCM-SHA384 over TLS 1.2", async () => {
+    const strict = await startServer({
+      cert: pki.server.cert,
+      key: pki.server.key,
+      maxVersion: "TLSv1.2",
+      ciphers: "ECDHE-RSA-AES256-GCM-SHA384",
+    });
+    try {
+      const res = await get(strict.port, { ca: pki.ca.cert, maxVersion: "TLSv1.2", host: "localhost" });
+      expect(res).toEqual({ status: 200, cipher: "ECDHE-RSA-AES256-GCM-SHA384", protocol: "TLSv1.2" });
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it("rejects a client without a certificate", async () => {
+    await expect(get(server.port, { ca: pki.ca.cert })).rejects.toThrow();
+  });
+
+  it("rejects an expired server cert signed by the CA", async () => {
+    const expired = await generateLeaf(pki.ca, {
+      subject: "localhost",
+      serverNames: [...DEFAULT_SERVER_NAMES],
+      notAfter: new Date(Date.now() - DAY),
+    });
+    const s = await startServer({ cert: expired.cert, key: expired.key });
+    try {
+      await expect(get(s.port, { ca: pki.ca.cert })).rejects.toMatchObject({ code: "CERT_HAS_EXPIRED" });
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("rejects a self-signed server cert", async () => {
+    const self = await generateSelfSigned(["localhost", "127.0.0.1"]);
+    expect(new X509Certificate(self.cert).checkIP("127.0.0.1")).toBe("127.0.0.1");
+    const s = await startServer({ cert: self.cert, key: self.key });
+    try {
+      const err = await get(s.port, { ca: pki.ca.cert }).catch((e: NodeJS.ErrnoException) => e);
+      expect(err).toBeInstanceOf(Error);
+      expect((err as NodeJS.ErrnoException).code).toMatch(/DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED/);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("rejects a CA-signed cert for the wrong host", async () => {
+    const wrong = await generateLeaf(pki.ca, { subject: "wrong.example" });
+    const s = await startServer({ cert: wrong.cert, key: wrong.key });
+    try {
+      await expect(get(s.port, { ca: pki.ca.cert })).rejects.toMatchObject({ code: "ERR_TLS_CERT_ALTNAME_INVALID" });
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+describe("ensureDevPki", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "dev-pki-test-"));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("creates the files once, keys owner-only, then leaves them alone", async () => {
+    const target = join(dir, "nested", "certs");
+    const first = await ensureDevPki(target);
+    expect(first.created).toBe(true);
+    expect(first.dir).toBe(target);
+    for (const [name, file] of Object.entries(DEV_PKI_FILES)) {
+      const path = first.paths[name as keyof typeof DEV_PKI_FILES];
+      expect(path).toBe(join(target, file));
+      expect(existsSync(path)).toBe(true);
+      if (file.endsWith(".key.pem")) expect(statSync(path).mode & 0o777).toBe(0o600);
+    }
+    const ca = new X509Certificate(readFileSync(first.paths.caCert));
+    expect(new X509Certificate(readFileSync(first.paths.serverCert)).verify(ca.publicKey)).toBe(true);
+    expect(new X509Certificate(readFileSync(first.paths.serverCert)).checkPrivateKey(createPrivateKey(readFileSync(first.paths.serverKey)))).toBe(true);
+
+    const before = readFileSync(first.paths.caCert, "utf8");
+    const second = await ensureDevPki(target);
+    expect(second.created).toBe(false);
+    expect(readFileSync(second.paths.caCert, "utf8")).toBe(before);
+  });
+
+  it("regenerates everything on force or when a file is missing", async () => {
+    const target = join(dir, "regen");
+    const { paths } = await ensureDevPki(target);
+    const ca1 = readFileSync(paths.caCert, "utf8");
+    const forced = await ensureDevPki(target, { force: true });
+    expect(forced.created).toBe(true);
+    const ca2 = readFileSync(paths.caCert, "utf8");
+    expect(ca2).not.toBe(ca1);
+    unlinkSync(paths.clientKey);
+    expect((await ensureDevPki(target)).created).toBe(true);
+    expect(readFileSync(paths.caCert, "utf8")).not.toBe(ca2);
+  });
+
+  it("yields one consistent set when called concurrently", async () => {
+    const target = join(dir, "race");
+    const results = await Promise.all([ensureDevPki(target), ensureDevPki(target), ensureDevPki(target)]);
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    const ca = new X509Certificate(readFileSync(join(target, DEV_PKI_FILES.caCert)));
+    const server = new X509Certificate(readFileSync(join(target, DEV_PKI_FILES.serverCert)));
+    expect(server.verify(ca.publicKey)).toBe(true);
+    expect(server.checkPrivateKey(createPrivateKey(readFileSync(join(target, DEV_PKI_FILES.serverKey))))).toBe(true);
+  });
+
+  it("defaultCertsDir is the package's certs/ folder", () => {
+    const dirOfPackage = defaultCertsDir().replace(/[\\/]certs$/, "");
+    expect(existsSync(join(dirOfPackage, "package.json"))).toBe(true);
+    expect(JSON.parse(readFileSync(join(dirOfPackage, "package.json"), "utf8")).name).toBe("xks-harness");
+  });
+});
