@@ -5,10 +5,10 @@
  * @module
  */
 import { existsSync } from "node:fs";
+import { packageRoot } from "../package-root.js";
 import { chmod, mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
 import { generateDevPki, type DevPki } from "./dev-pki.js";
 
 /** File names inside the certs directory; stable because docs and curl examples use them. */
@@ -46,19 +46,9 @@ export function devPkiPaths(dir: string): DevPkiPaths {
   return Object.fromEntries(entries) as DevPkiPaths;
 }
 
-/**
- * The package's `certs/` folder. Walks up from this module to the nearest
- * package.json because the depth differs between the source (`src/pki/`,
- * under vitest) and the build (`dist/src/pki/`).
- */
+/** The package's `certs/` folder. */
 export function defaultCertsDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, "package.json"))) return join(dir, "certs");
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`no package.json above ${fileURLToPath(import.meta.url)}`);
-    dir = parent;
-  }
+  return join(packageRoot(), "certs");
 }
 
 function allExist(paths: DevPkiPaths): boolean {

@@ -1,0 +1,54 @@
+/**
+ * @module harness/check/checks/continuity
+ * Check 10: the new settings must reach the SAME key material as the current ones. Encrypt under the current
+ * settings and decrypt under the new, and back, per key; or decrypt a snapshot taken earlier. If the new settings
+ * reach other keys, every ciphertext made before the change becomes unrecoverable.
+ */
+import type { CheckContext } from "../context.js";
+import { decryptProbe, encryptProbe } from "../probe.js";
+import type { CheckResult, XksSettings } from "../types.js";
+
+export async function continuityCheck(ctx: CheckContext): Promise<CheckResult> {
+  const base = { id: "continuity" as const, title: "Same key material under the new settings" };
+  const { current, snapshot, settings, keyIds, timeoutMs } = ctx.options;
+  const start = performance.now();
+  const fresh = ctx.clientFor(settings);
+  const lines: string[] = [];
+  let broken = false;
+  const direction = async (from: XksSettings, to: XksSettings, label: string, keyId: string) => {
+    const enc = await encryptProbe(ctx.clientFor(from), keyId, timeoutMs);
+    if (!enc.ok) return `${keyId} ${label}: encrypt failed: ${enc.detail}`;
+    const dec = await decryptProbe(ctx.clientFor(to), enc.value, timeoutMs);
+    if (!dec.ok) {
+      broken = true;
+      return `${keyId} ${label}: NOT decryptable (${dec.detail})`;
+    }
+    return `${keyId} ${label}: ok`;
+  };
+  if (current) {
+    for (const keyId of keyIds) {
+      lines.push(await direction(current, settings, "current → new", keyId));
+      lines.push(await direction(settings, current, "new → current", keyId));
+    }
+  }
+  if (snapshot) {
+    for (const probe of snapshot.probes) {
+      const dec = await decryptProbe(fresh, probe, timeoutMs);
+      if (!dec.ok) broken = true;
+      lines.push(`${probe.keyId} snapshot of ${snapshot.createdAt}: ${dec.ok ? "ok" : `NOT decryptable (${dec.detail})`}`);
+    }
+  }
+  const ms = performance.now() - start;
+  const failedOther = lines.some((l) => l.includes("encrypt failed"));
+  if (broken) {
+    return {
+      ...base,
+      status: "fail",
+      ms,
+      detail: `${lines.join("\n")}\nThe new settings reach different key material: ciphertexts made before the change would be unrecoverable`,
+      fix: "point the new endpoint/path at a proxy that holds the same keys (same key manager or key material) before updating",
+    };
+  }
+  if (failedOther) return { ...base, status: "fail", ms, detail: lines.join("\n"), fix: "make both the current and the new settings work for every key before updating" };
+  return { ...base, status: "pass", ms, detail: lines.join("\n") };
+}

@@ -1,0 +1,61 @@
+/**
+ * @module harness/check/context
+ * What the checks of one run share: the options, the parsed endpoint, the trust store, what earlier steps found.
+ */
+import { rootCertificates } from "node:tls";
+import { XksClient } from "../xks-client.js";
+import { baseUrl, parseEndpoint, type ParsedEndpoint } from "./endpoint.js";
+import type { CheckOptions, XksSettings } from "./types.js";
+
+export interface CheckContext {
+  options: CheckOptions;
+  endpoint: ParsedEndpoint;
+  /** Node's bundled roots plus --ca: what a verifying client here trusts. */
+  trust: string[];
+  /** IPv4 addresses found by the dns check. */
+  addresses: string[];
+  timings: Record<string, number | null>;
+  verbose: string[];
+  /** A client for some settings; closed at the end of the run. */
+  clientFor(settings: XksSettings, options?: { keepAlive?: boolean }): XksClient;
+  close(): Promise<void>;
+}
+
+export function createContext(options: CheckOptions): CheckContext {
+  const endpoint = parseEndpoint(options.settings.endpoint);
+  if (!endpoint) throw new Error("endpoint must be validated before a context is made");
+  const trust = [...rootCertificates, ...options.extraCa];
+  const clients: XksClient[] = [];
+  return {
+    options,
+    endpoint,
+    trust,
+    addresses: [],
+    timings: { dnsMs: null, tcpMs: null, tlsMs: null, authMs: null, latencyP50Ms: null, latencyMaxMs: null },
+    verbose: [],
+    clientFor(settings, o = {}) {
+      const client = new XksClient(
+        { baseUrl: baseUrl(settings), region: options.region, credential: { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey } },
+        { ca: trust, timeoutMs: options.timeoutMs, ...(o.keepAlive === false ? { keepAlive: false } : {}) },
+      );
+      clients.push(client);
+      return client;
+    },
+    async close() {
+      await Promise.all(clients.map((c) => c.close()));
+    },
+  };
+}
+
+/** Rejects with an Error whose code is ETIMEDOUT when `promise` takes longer than `ms`. */
+export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`${what} took longer than ${ms} ms`), { code: "ETIMEDOUT" })), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * @module harness/check/report
+ * The three renderings of a check report: a short table for people, a stable JSON document for scripts
+ * (schema in docs/check-report.md), JUnit XML for CI. None of them can contain the secret: it is not in the report.
+ */
+import { toJunit } from "../report/junit.js";
+import type { Paint } from "../report/style.js";
+import type { CheckOptions, CheckReport, CheckStatus } from "./types.js";
+
+export const CHECK_REPORT_SCHEMA_VERSION = 1;
+
+export function toJson(report: CheckReport, o: CheckOptions): string {
+  const doc = {
+    schemaVersion: CHECK_REPORT_SCHEMA_VERSION,
+    tool: "xks-harness check",
+    verdict: report.verdict,
+    predictedException: report.predictedException,
+    predictedConnectionErrorCode: report.predictedConnectionErrorCode,
+    target: { endpoint: o.settings.endpoint, path: o.settings.path, accessKeyId: o.settings.accessKeyId, region: o.region, connectivity: o.connectivity, keyIds: o.keyIds },
+    checks: report.checks.map((c) => ({ id: c.id, title: c.title, status: c.status, detail: c.detail, ms: Math.round(c.ms * 10) / 10, fix: c.fix ?? null })),
+    timings: Object.fromEntries(Object.entries(report.timings).map(([k, v]) => [k, v === null ? null : Math.round(v * 10) / 10])),
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+export function toCheckJunit(report: CheckReport): string {
+  return toJunit(
+    "xks-harness check",
+    report.checks.map((c) => ({ name: c.id, classname: "xks-harness.check", status: c.status, ms: c.ms, message: c.status === "pass" ? undefined : `${c.detail.split("\n")[0]}${c.fix ? ` Fix: ${c.fix}` : ""}`, output: c.detail })),
+  );
+}
+
+const MARK: Record<CheckStatus, [string, Parameters<Paint>[0]]> = {
+  pass: ["PASS", "green"],
+  warn: ["WARN", "yellow"],
+  fail: ["FAIL", "red"],
+  skip: ["SKIP", "gray"],
+};
+
+export function toHuman(report: CheckReport, o: CheckOptions, paint: Paint): string {
+  const out: string[] = [];
+  out.push(paint("bold", `xks-harness check  ${o.settings.endpoint}${o.settings.path}  (access key id ${o.settings.accessKeyId}, region ${o.region})`));
+  const width = Math.max(...report.checks.map((c) => c.id.length));
+  for (const c of report.checks) {
+    const [label, color] = MARK[c.status];
+    const ms = c.status === "skip" ? "" : `${c.ms.toFixed(0)} ms`;
+    const [first, ...rest] = c.detail.split("\n");
+    out.push(`${paint(color, label)}  ${c.id.padEnd(width)}  ${ms.padStart(7)}  ${first}`);
+    for (const line of rest) out.push(`${" ".repeat(width + 17)}${line}`);
+  }
+  if (report.verbose?.length) out.push("", ...report.verbose);
+  out.push("");
+  if (report.verdict === "pass") {
+    out.push(paint(["bold", "green"], "verdict: PASS") + " — UpdateCustomKeyStore with these settings is expected to succeed");
+  } else {
+    out.push(paint(["bold", "red"], "verdict: FAIL") + " — do not run UpdateCustomKeyStore with these settings");
+    if (report.predictedException) out.push(`  UpdateCustomKeyStore would raise: ${report.predictedException}`);
+    if (report.predictedConnectionErrorCode) out.push(`  ConnectCustomKeyStore would end FAILED with ConnectionErrorCode: ${report.predictedConnectionErrorCode}`);
+    for (const c of report.checks) if (c.status === "fail" && c.fix) out.push(`  fix ${c.id}: ${c.fix}`);
+  }
+  for (const c of report.checks) if (c.status === "warn" && c.fix) out.push(`  note ${c.id}: ${c.fix}`);
+  return `${out.join("\n")}\n`;
+}

@@ -1,0 +1,99 @@
+/**
+ * @module harness/check/run-check
+ * Runs the checks in order. A check whose prerequisite failed (or was skipped) is skipped with the reason, so a
+ * closed port reads as one failure, not ten. The verdict predicts what UpdateCustomKeyStore would do.
+ */
+import { KMS_FAILURE_OUTCOMES } from "../../src/xks/kms-failures.js";
+import { authCheck } from "./checks/auth.js";
+import { continuityCheck } from "./checks/continuity.js";
+import { dnsCheck } from "./checks/dns.js";
+import { keysCheck } from "./checks/keys.js";
+import { latencyCheck } from "./checks/latency.js";
+import { pathCheck } from "./checks/path.js";
+import { rejectsBadSignatureCheck } from "./checks/rejects-bad-signature.js";
+import { tcpCheck } from "./checks/tcp.js";
+import { tlsCheck } from "./checks/tls.js";
+import { createContext, type CheckContext } from "./context.js";
+import { inputCheck } from "./input.js";
+import type { CheckId, CheckOptions, CheckReport, CheckResult } from "./types.js";
+
+interface Step {
+  id: CheckId;
+  title: string;
+  needs: CheckId[];
+  /** Why the step does not apply to this run, if it does not. */
+  notApplicable?: (o: CheckOptions) => string | undefined;
+  run: (ctx: CheckContext) => Promise<CheckResult>;
+}
+
+const STEPS: Step[] = [
+  { id: "dns", title: "DNS resolution (IPv4)", needs: ["input"], run: dnsCheck },
+  { id: "tcp", title: "TCP connect", needs: ["dns"], run: tcpCheck },
+  { id: "tls", title: "TLS handshake and certificate", needs: ["tcp"], run: tlsCheck },
+  { id: "auth", title: "GetHealthStatus with the new credential", needs: ["tls"], run: authCheck },
+  { id: "rejects-bad-signature", title: "Refuses a wrong secret and a stale signature", needs: ["auth"], run: rejectsBadSignatureCheck },
+  { id: "path", title: "Wrong path prefix gets InvalidUriPathException", needs: ["tls"], run: pathCheck },
+  { id: "latency", title: "Latency against KMS's 250 ms budget", needs: ["auth"], run: latencyCheck },
+  { id: "keys", title: "External keys: metadata and round trip", needs: ["auth"], notApplicable: (o) => (o.keyIds.length ? undefined : "no --key-id given"), run: keysCheck },
+  {
+    id: "continuity",
+    title: "Same key material under the new settings",
+    needs: ["keys"],
+    notApplicable: (o) => (o.current || o.snapshot ? undefined : "no current settings (--current-*) and no --snapshot given"),
+    run: continuityCheck,
+  },
+];
+
+/** Checks whose failure decides UpdateCustomKeyStore's own outcome, in the order KMS meets them. */
+const PREDICTING: CheckId[] = ["dns", "tcp", "tls", "auth"];
+
+export function predict(checks: CheckResult[]): Pick<CheckReport, "predictedException" | "predictedConnectionErrorCode"> {
+  const input = checks.find((c) => c.id === "input");
+  if (input?.status === "fail") return { predictedException: "ValidationException", predictedConnectionErrorCode: null };
+  for (const id of PREDICTING) {
+    const c = checks.find((x) => x.id === id);
+    if (c?.status === "fail" && c.failure) {
+      const outcome = KMS_FAILURE_OUTCOMES[c.failure];
+      return { predictedException: outcome.createUpdate ?? null, predictedConnectionErrorCode: outcome.connectionErrorCode ?? null };
+    }
+  }
+  const latency = checks.find((x) => x.id === "latency");
+  if (latency?.status === "fail" && latency.failure) {
+    // UpdateCustomKeyStore makes one call; over budget it may or may not time out, so predict the timeout.
+    const outcome = KMS_FAILURE_OUTCOMES[latency.failure];
+    return { predictedException: outcome.createUpdate ?? null, predictedConnectionErrorCode: outcome.connectionErrorCode ?? null };
+  }
+  return { predictedException: null, predictedConnectionErrorCode: null };
+}
+
+export async function runCheck(options: CheckOptions): Promise<CheckReport> {
+  const checks: CheckResult[] = [inputCheck(options)];
+  const timings: CheckReport["timings"] = { dnsMs: null, tcpMs: null, tlsMs: null, authMs: null, latencyP50Ms: null, latencyMaxMs: null, totalMs: null };
+  const started = performance.now();
+  if (checks[0]!.status === "fail") {
+    for (const s of STEPS) checks.push({ id: s.id, title: s.title, status: "skip", detail: "skipped: the input breaks UpdateCustomKeyStore's rules", ms: 0 });
+    return { verdict: "fail", ...predict(checks), checks, timings: { ...timings, totalMs: performance.now() - started } };
+  }
+  const ctx = createContext(options);
+  try {
+    for (const step of STEPS) {
+      const blocked = step.needs.map((id) => checks.find((c) => c.id === id)!).find((c) => c.status === "fail" || c.status === "skip");
+      const na = step.notApplicable?.(options);
+      if (blocked || na) {
+        checks.push({ id: step.id, title: step.title, status: "skip", detail: blocked ? `skipped: ${blocked.id} ${blocked.status === "fail" ? "failed" : "was skipped"}` : `skipped: ${na}`, ms: 0 });
+        continue;
+      }
+      checks.push(await step.run(ctx));
+    }
+  } finally {
+    await ctx.close();
+  }
+  const verdict = checks.some((c) => c.status === "fail") ? "fail" : "pass";
+  return {
+    verdict,
+    ...predict(checks),
+    checks,
+    timings: { ...timings, ...ctx.timings, totalMs: performance.now() - started },
+    ...(options.verbose ? { verbose: ctx.verbose } : {}),
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * @module harness/check/snapshot
+ * `xks-harness snapshot`: probe ciphertexts made now with the current settings, to be decrypted later with the new
+ * ones (`check --snapshot`) when both cannot be reached at once (e.g. moving a proxy). Holds no secret: the access
+ * key id, ciphertexts and SHA-256 digests of random probe plaintexts.
+ */
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { z } from "zod";
+import { describeIssues } from "../../src/xks/schemas.js";
+import { encryptProbe, type Probe } from "./probe.js";
+import type { XksClient } from "../xks-client.js";
+
+export const SNAPSHOT_VERSION = 1;
+
+const ProbeSchema = z.object({
+  keyId: z.string().min(1),
+  ciphertext: z.string(),
+  initializationVector: z.string(),
+  authenticationTag: z.string(),
+  ciphertextMetadata: z.string().optional(),
+  additionalAuthenticatedData: z.string(),
+  plaintextSha256: z.string().regex(/^[0-9a-f]{64}$/),
+});
+
+export const SnapshotSchema = z.object({
+  schemaVersion: z.literal(SNAPSHOT_VERSION),
+  createdAt: z.string(),
+  endpoint: z.string(),
+  path: z.string(),
+  accessKeyId: z.string(),
+  region: z.string(),
+  probes: z.array(ProbeSchema).min(1),
+});
+export type Snapshot = z.infer<typeof SnapshotSchema>;
+
+export async function takeSnapshot(
+  client: XksClient,
+  where: { endpoint: string; path: string; accessKeyId: string; region: string },
+  keyIds: string[],
+  timeoutMs: number,
+): Promise<{ snapshot: Snapshot; errors: string[] }> {
+  const probes: Probe[] = [];
+  const errors: string[] = [];
+  for (const keyId of keyIds) {
+    const r = await encryptProbe(client, keyId, timeoutMs);
+    if (r.ok) probes.push(r.value);
+    else errors.push(`${keyId}: ${r.detail}`);
+  }
+  return { snapshot: { schemaVersion: SNAPSHOT_VERSION, createdAt: new Date().toISOString(), ...where, probes }, errors };
+}
+
+export function writeSnapshot(file: string, snapshot: Snapshot): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(snapshot, null, 2)}\n`, { mode: 0o644 });
+  renameSync(tmp, file);
+}
+
+export function readSnapshot(file: string): Snapshot {
+  const raw = JSON.parse(readFileSync(file, "utf8")) as unknown;
+  const parsed = SnapshotSchema.safeParse(raw);
+  if (!parsed.success) throw new Error(`${file} is not an xks-harness snapshot: ${describeIssues(parsed.error)}`);
+  return parsed.data;
+}

@@ -1,0 +1,111 @@
+#!/usr/bin/env node
+/**
+ * @module harness/cli
+ * `xks-harness`: `check` (preflight of new XKS settings before UpdateCustomKeyStore) and `snapshot` (probe
+ * ciphertexts for a later continuity check). Exit 0 pass, 1 a check failed, 2 bad usage or invalid input.
+ */
+import { writeFileSync } from "node:fs";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { toCheckOptions, UsageError, type CheckFlags } from "./check/options.js";
+import { toCheckJunit, toHuman, toJson } from "./check/report.js";
+import { runCheck } from "./check/run-check.js";
+import { readSnapshot, takeSnapshot, writeSnapshot } from "./check/snapshot.js";
+import { inputProblems } from "./check/input.js";
+import { baseUrl } from "./check/endpoint.js";
+import { XksClient } from "./xks-client.js";
+import { colorWanted, painter } from "./report/style.js";
+import { rootCertificates } from "node:tls";
+
+const EXIT = { pass: 0, fail: 1, usage: 2 } as const;
+
+function integer(min: number, max: number) {
+  return (value: string) => {
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new InvalidArgumentError(`must be a whole number from ${min} to ${max}`);
+    return Number(value);
+  };
+}
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** Flags shared by check and snapshot: where the proxy is and how to sign. */
+function connectionFlags(cmd: Command): Command {
+  return cmd
+    .option("--endpoint <url>", "XksProxyUriEndpoint, https://host (a :port only with --dev)")
+    .option("--path <path>", "XksProxyUriPath, [/prefix]/kms/xks/v1")
+    .option("--access-key-id <id>", "XksProxyAuthenticationCredential.AccessKeyId")
+    .option("--secret-file <file>", "file holding RawSecretAccessKey (else $XKS_SECRET_ACCESS_KEY)")
+    .option("--proxy-config <file>", "the KMS console's proxy configuration JSON (path + credential)")
+    .option("--region <region>", "region of the key store (KMS signs with it)", "us-east-1")
+    .option("--key-id <id>", "external key id (repeatable)", collect, [] as string[])
+    .option("--ca <file>", "extra trust anchor, PEM (repeatable)", collect, [] as string[])
+    .option("--dev", "local use: port, localhost/IP host and untrusted CA become warnings", false)
+    .option("--timeout-ms <ms>", "bound on each network step", integer(1, 60_000), 3000);
+}
+
+const program = new Command().name("xks-harness").description("Preflight and conformance harness for AWS KMS external key store (XKS) proxies").exitOverride();
+program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+let exitCode: number = EXIT.usage;
+
+connectionFlags(program.command("check").description("prove new XKS settings before UpdateCustomKeyStore"))
+  .addOption(new Option("--connectivity <type>", "XksProxyConnectivity").choices(["PUBLIC_ENDPOINT", "VPC_ENDPOINT_SERVICE"]).default("PUBLIC_ENDPOINT"))
+  .option("--vpc-endpoint-service-name <name>", "XksProxyVpcEndpointServiceName (VPC_ENDPOINT_SERVICE)")
+  .option("--current-endpoint <url>", "endpoint in force now (default: --endpoint)")
+  .option("--current-path <path>", "path in force now (default: --path)")
+  .option("--current-access-key-id <id>", "access key id in force now (secret: $XKS_CURRENT_SECRET_ACCESS_KEY)")
+  .option("--current-secret-file <file>", "file holding the current secret")
+  .option("--snapshot <file>", "decrypt the probes of `xks-harness snapshot` with the new settings")
+  .option("--json", "print the report as JSON (schema: docs/check-report.md)", false)
+  .option("--junit <file>", "also write a JUnit XML report")
+  .option("--no-color", "no colour in the table")
+  .option("--verbose", "print the canonical request and string to sign (never the secret)", false)
+  .action(async (flags: CheckFlags & { json: boolean; junit?: string; color: boolean }) => {
+    const options = toCheckOptions(flags, process.env, flags.snapshot ? readSnapshot(flags.snapshot) : undefined);
+    const report = await runCheck(options);
+    process.stdout.write(flags.json ? toJson(report, options) : toHuman(report, options, painter(colorWanted(process.stdout, !flags.color))));
+    if (flags.junit) writeFileSync(flags.junit, toCheckJunit(report));
+    const inputFailed = report.checks[0]?.status === "fail";
+    exitCode = inputFailed ? EXIT.usage : report.verdict === "pass" ? EXIT.pass : EXIT.fail;
+  });
+
+connectionFlags(program.command("snapshot").description("encrypt probe ciphertexts with the CURRENT settings, for `check --snapshot` later"))
+  .requiredOption("--out <file>", "where to write the snapshot (no secrets inside)")
+  .action(async (flags: CheckFlags & { out: string }) => {
+    const options = toCheckOptions({ ...flags, connectivity: "PUBLIC_ENDPOINT", verbose: false }, process.env);
+    const errors = inputProblems(options).filter((p) => p.severity === "error");
+    if (options.keyIds.length === 0) errors.push({ severity: "error", message: "give at least one --key-id to probe" });
+    if (errors.length) throw new UsageError(errors.map((e) => e.message).join("\n"));
+    const s = options.settings;
+    const client = new XksClient(
+      { baseUrl: baseUrl(s), region: options.region, credential: { accessKeyId: s.accessKeyId, secretAccessKey: s.secretAccessKey } },
+      { ca: [...rootCertificates, ...options.extraCa], timeoutMs: options.timeoutMs },
+    );
+    try {
+      const { snapshot, errors: probeErrors } = await takeSnapshot(client, { endpoint: s.endpoint, path: s.path, accessKeyId: s.accessKeyId, region: options.region }, options.keyIds, options.timeoutMs);
+      for (const e of probeErrors) process.stderr.write(`xks-harness snapshot: ${e}\n`);
+      if (snapshot.probes.length === 0) {
+        exitCode = EXIT.fail;
+        return;
+      }
+      writeSnapshot(flags.out, snapshot);
+      process.stdout.write(`wrote ${snapshot.probes.length} probe(s) for ${snapshot.probes.map((p) => p.keyId).join(", ")} to ${flags.out}\n`);
+      exitCode = probeErrors.length ? EXIT.fail : EXIT.pass;
+    } finally {
+      await client.close();
+    }
+  });
+
+try {
+  await program.parseAsync();
+} catch (err) {
+  if (err instanceof UsageError) {
+    process.stderr.write(`xks-harness: ${err.message}\n`);
+    exitCode = EXIT.usage;
+  } else if ((err as { code?: string }).code?.startsWith("commander.")) {
+    const code = (err as { code: string }).code;
+    exitCode = code === "commander.helpDisplayed" || code === "commander.version" ? EXIT.pass : EXIT.usage;
+  } else {
+    process.stderr.write(`xks-harness: ${(err as Error).message}\n`);
+    exitCode = EXIT.fail;
+  }
+}
+process.exitCode = exitCode;
