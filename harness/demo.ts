@@ -12,6 +12,10 @@ import { parseProxyConfig } from "../src/proxy/load-config.js";
 import { createLogger } from "../src/proxy/request-log.js";
 import { startProxy } from "../src/proxy/start-proxy.js";
 import { XksClient, type XksResponse } from "./xks-client.js";
+import { toHuman } from "./check/report.js";
+import { runCheck } from "./check/run-check.js";
+import type { CheckOptions } from "./check/types.js";
+import { painter } from "./report/style.js";
 
 function show(step: string, res: XksResponse): void {
   const body = res.text.length > 160 ? `${res.text.slice(0, 157)}...` : res.text;
@@ -25,6 +29,7 @@ async function main(): Promise<number> {
   process.stdout.write(`xks-mock started at ${baseUrl}\n(signing as KMS does: SigV4, service kms-xks-proxy, region us-east-1, with the AWS test client's public credential)\n`);
   const client = new XksClient({ baseUrl, region: "us-east-1", credential: PUBLIC_TEST_CREDENTIAL }, { ca: readFileSync(proxy.caFile!, "utf8") });
   let failures = 0;
+  let wrongSecret = { accessKeyId: PUBLIC_TEST_CREDENTIAL.accessKeyId, secretAccessKey: "" };
   const expect = (ok: boolean, what: string) => {
     process.stdout.write(`  ${ok ? "ok" : "UNEXPECTED"}: ${what}\n`);
     if (!ok) failures += 1;
@@ -54,10 +59,36 @@ async function main(): Promise<number> {
     show("Decrypt foo with a different AAD", tampered);
     expect(tampered.status === 400 && (tampered.json as { errorName?: string }).errorName === "InvalidCiphertextException", "400 InvalidCiphertextException");
 
-    const wrongSecret = { accessKeyId: PUBLIC_TEST_CREDENTIAL.accessKeyId, secretAccessKey: "ThisIsNotTheSecretTheProxyHoldsForThisKeyId0" };
+    wrongSecret = { accessKeyId: PUBLIC_TEST_CREDENTIAL.accessKeyId, secretAccessKey: "ThisIsNotTheSecretTheProxyHoldsForThisKeyId0" };
     const bad = await client.health({}, { credential: wrongSecret });
     show("GetHealthStatus signed with a wrong secret", bad);
     expect(bad.status === 401 && (bad.json as { errorName?: string }).errorName === "AuthenticationFailedException", "401 AuthenticationFailedException");
+
+    // The harness's preflight, as a user would run it before UpdateCustomKeyStore: once with the right
+    // settings, once with a secret the proxy does not hold.
+    const endpoint = proxy.url.replace("127.0.0.1", "localhost");
+    const path = baseUrl.slice(proxy.url.length);
+    const options: CheckOptions = {
+      settings: { endpoint, path, ...PUBLIC_TEST_CREDENTIAL },
+      region: "us-east-1",
+      connectivity: "PUBLIC_ENDPOINT",
+      keyIds: ["foo"],
+      extraCa: [readFileSync(proxy.caFile!, "utf8")],
+      dev: true,
+      timeoutMs: 3000,
+      verbose: false,
+    };
+    const paint = painter(false);
+    process.stdout.write(`\n$ xks-harness check --endpoint ${endpoint} --path ${path} --access-key-id ${PUBLIC_TEST_CREDENTIAL.accessKeyId} --key-id foo --ca ${proxy.caFile} --dev\n`);
+    const good = await runCheck(options);
+    process.stdout.write(toHuman(good, options, paint));
+    expect(good.verdict === "pass", "check passes for the settings the proxy holds");
+
+    const wrong = { ...options, settings: { ...options.settings, secretAccessKey: wrongSecret.secretAccessKey } };
+    process.stdout.write(`\n$ XKS_SECRET_ACCESS_KEY=<a secret the proxy does not hold> xks-harness check … (same flags)\n`);
+    const bad2 = await runCheck(wrong);
+    process.stdout.write(toHuman(bad2, wrong, paint));
+    expect(bad2.verdict === "fail" && bad2.predictedException === "XksProxyIncorrectAuthenticationCredentialException", "check fails and predicts XksProxyIncorrectAuthenticationCredentialException");
   } finally {
     await client.close();
     await proxy.stop();

@@ -29,6 +29,8 @@ export interface XksClientOptions {
   keepAlive?: boolean;
   /** @default () => new Date() */
   now?: () => Date;
+  /** Share a connection pool between clients (its TLS options win over ca/cert/key); the caller closes it. */
+  dispatcher?: Dispatcher;
 }
 
 export interface SendOptions {
@@ -80,12 +82,14 @@ export class XksClient {
   readonly #agentOptions: Agent.Options;
   #agent: Agent | undefined;
   readonly #keepAlive: boolean;
+  readonly #shared: Dispatcher | undefined;
 
   constructor(target: XksTarget, options: XksClientOptions = {}) {
     this.#target = { ...target, baseUrl: target.baseUrl.replace(/\/+$/, "") };
     this.#timeoutMs = options.timeoutMs ?? 3000;
     this.#now = options.now ?? (() => new Date());
     this.#keepAlive = options.keepAlive ?? true;
+    this.#shared = options.dispatcher;
     this.#agentOptions = {
       connect: {
         ...(options.ca ? { ca: options.ca } : {}),
@@ -103,6 +107,7 @@ export class XksClient {
   }
 
   #dispatcher(): Dispatcher {
+    if (this.#shared) return this.#shared;
     if (!this.#keepAlive) return new Agent({ ...this.#agentOptions, connections: 1 });
     return (this.#agent ??= new Agent(this.#agentOptions));
   }
@@ -191,7 +196,7 @@ export class XksClient {
       }
       return { status: res.statusCode, headers: res.headers, text: responseText, json, ms: performance.now() - start };
     } finally {
-      if (dispatcher !== this.#agent) await (dispatcher as Agent).close();
+      if (dispatcher !== this.#agent && dispatcher !== this.#shared) await (dispatcher as Agent).close();
     }
   }
 

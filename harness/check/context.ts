@@ -2,7 +2,8 @@
  * @module harness/check/context
  * What the checks of one run share: the options, the parsed endpoint, the trust store, what earlier steps found.
  */
-import { rootCertificates } from "node:tls";
+import { createSecureContext, rootCertificates } from "node:tls";
+import { Agent } from "undici";
 import { XksClient } from "../xks-client.js";
 import { baseUrl, parseEndpoint, type ParsedEndpoint } from "./endpoint.js";
 import type { CheckOptions, XksSettings } from "./types.js";
@@ -26,6 +27,8 @@ export function createContext(options: CheckOptions): CheckContext {
   if (!endpoint) throw new Error("endpoint must be validated before a context is made");
   const trust = [...rootCertificates, ...options.extraCa];
   const clients: XksClient[] = [];
+  // One pool for the run: its TLS context (all roots + --ca) is built once, not per client.
+  const shared = new Agent({ connect: { secureContext: createSecureContext({ ca: trust }), timeout: options.timeoutMs }, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs });
   return {
     options,
     endpoint,
@@ -36,13 +39,14 @@ export function createContext(options: CheckOptions): CheckContext {
     clientFor(settings, o = {}) {
       const client = new XksClient(
         { baseUrl: baseUrl(settings), region: options.region, credential: { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey } },
-        { ca: trust, timeoutMs: options.timeoutMs, ...(o.keepAlive === false ? { keepAlive: false } : {}) },
+        { ca: trust, timeoutMs: options.timeoutMs, ...(o.keepAlive === false ? { keepAlive: false } : { dispatcher: shared }) },
       );
       clients.push(client);
       return client;
     },
     async close() {
       await Promise.all(clients.map((c) => c.close()));
+      await shared.close();
     },
   };
 }
