@@ -8,7 +8,7 @@ import express, { type RequestHandler } from "express";
 import type { Logger } from "pino";
 import type { XksOperation } from "../xks/constants.js";
 import { XksError } from "../xks/errors.js";
-import { applyFaults, rejectSignaturesFault } from "./apply-faults.js";
+import { applyFaults, faultsBeforeAuth } from "./apply-faults.js";
 import { xksErrorHandler } from "./error-handler.js";
 import type { FaultRegistry } from "./fault-registry.js";
 import { decrypt } from "./handlers/decrypt.js";
@@ -72,15 +72,18 @@ export function createProxyApp(options: ProxyAppOptions): express.Express {
     const route = matchRoute(path, ctx.runtime);
     if (!route) return next(new XksError("InvalidUriPathException", "no XKS API at this path; check the key store's XksProxyUriPath"));
     ctx.route = route;
-    if (req.method !== "POST") {
-      // Spec: a GET on an API URI MUST get 405. Like the reference proxy: empty body, Allow: POST.
-      ctx.note = `method ${req.method}`;
-      return void res.status(405).set("Allow", "POST").end();
-    }
     next();
   });
+  app.use(faultsBeforeAuth(options.faults));
+  app.use(function requirePost(req, res, next) {
+    if (req.method === "POST") return next();
+    const ctx = contextOf(res);
+    ctx.note = `method ${req.method}`;
+    if (ctx.mutations.has("get-200") && req.method === "GET") return void res.status(200).json({ status: "ok" });
+    // Spec: a GET on an API URI MUST get 405. Like the reference proxy: empty body, Allow: POST.
+    res.status(405).set("Allow", "POST").end();
+  });
   app.use(rawBody(options.runtime));
-  app.use(rejectSignaturesFault(options.faults));
   app.use(sigv4Auth(options.now ? { now: options.now } : {}));
   app.use(applyFaults(options.faults));
 

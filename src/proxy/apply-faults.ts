@@ -6,6 +6,7 @@ import type { RequestHandler } from "express";
 import { setTimeout as sleep } from "node:timers/promises";
 import { XksError, type XksErrorName } from "../xks/errors.js";
 import type { FaultRegistry } from "./fault-registry.js";
+import type { FaultRule } from "./fault-rule.js";
 import { contextOf } from "./request-context.js";
 
 const MALFORMED_BODIES = {
@@ -14,14 +15,21 @@ const MALFORMED_BODIES = {
   empty: { type: "application/json", body: "" },
 } as const;
 
-/** `reject-signatures` runs before authentication: it stands in for a proxy whose credentials all changed. */
-export function rejectSignaturesFault(registry: FaultRegistry): RequestHandler {
-  return function rejectSignatures(_req, res, next) {
-    const { route } = contextOf(res);
-    const hit = registry.list().some((f) => f.keystore === route!.keystore.name && f.rule.type === "reject-signatures" && (f.rule.operation === "*" || f.rule.operation === route!.operation));
-    if (!hit) return next();
-    registry.take(route!.keystore.name, route!.operation);
-    contextOf(res).note = "fault: reject-signatures";
+const BEFORE_AUTH = new Set<FaultRule["type"]>(["reject-signatures", "mutation"]);
+const AFTER_AUTH = new Set<FaultRule["type"]>(["latency", "error", "malformed", "close-connection", "health-status"]);
+
+/**
+ * Runs right after routing: `reject-signatures` stands in for a proxy whose credentials all changed, and
+ * mutations must be known before authentication (some of them switch it off).
+ */
+export function faultsBeforeAuth(registry: FaultRegistry): RequestHandler {
+  return function rejectSignaturesOrMutate(_req, res, next) {
+    const ctx = contextOf(res);
+    const rules = registry.take(ctx.route!.keystore.name, ctx.route!.operation, BEFORE_AUTH);
+    ctx.mutations = new Set(rules.flatMap((r) => (r.type === "mutation" ? [r.mutation] : [])));
+    if (ctx.mutations.size) ctx.note = `mutations: ${[...ctx.mutations].join(",")}`;
+    if (!rules.some((r) => r.type === "reject-signatures")) return next();
+    ctx.note = "fault: reject-signatures";
     next(new XksError("AuthenticationFailedException", "request signature could not be verified"));
   };
 }
@@ -29,7 +37,7 @@ export function rejectSignaturesFault(registry: FaultRegistry): RequestHandler {
 export function applyFaults(registry: FaultRegistry): RequestHandler {
   return async function applyFaultRules(req, res, next) {
     const ctx = contextOf(res);
-    const rules = registry.take(ctx.route!.keystore.name, ctx.route!.operation).filter((r) => r.type !== "reject-signatures");
+    const rules = registry.take(ctx.route!.keystore.name, ctx.route!.operation, AFTER_AUTH);
     if (rules.length === 0) return next();
     ctx.note = `fault: ${rules.map((r) => r.type).join(",")}`;
     for (const rule of rules) if (rule.type === "latency") await sleep(rule.ms);

@@ -24,6 +24,7 @@ export function xksErrorHandler(logger: Logger): ErrorRequestHandler {
     if (e.errorName === "InternalException" && e.cause) logger.error({ err: { message: String((e.cause as Error)?.message ?? e.cause) } }, "unexpected error");
     contextOf(res).errorName = e.errorName;
     if (res.headersSent) return void res.end();
+    if (contextOf(res).mutations?.has("error-without-json")) return void res.status(e.status).type("text/plain").send("error");
     res.status(e.status).json(e.toBody());
   };
 }

@@ -47,9 +47,9 @@ export class FaultRegistry {
     return this.#faults;
   }
 
-  /** The rules that apply to this request, each use counted. */
-  take(keystore: string, operation: XksOperation): FaultRule[] {
-    const hits = this.#faults.filter((f) => f.keystore === keystore && (f.rule.operation === "*" || f.rule.operation === operation));
+  /** The rules of these types that apply to this request, each use counted. */
+  take(keystore: string, operation: XksOperation, types: ReadonlySet<FaultRule["type"]>): FaultRule[] {
+    const hits = this.#faults.filter((f) => types.has(f.rule.type) && f.keystore === keystore && (f.rule.operation === "*" || f.rule.operation === operation));
     for (const f of hits) if (f.remaining !== undefined) f.remaining -= 1;
     this.#faults = this.#faults.filter((f) => f.remaining === undefined || f.remaining > 0);
     return hits.map((f) => f.rule);

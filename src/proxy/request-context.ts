@@ -5,6 +5,7 @@
 import type { Response } from "express";
 import type { ProxyRuntime } from "./runtime.js";
 import type { XksRoute } from "./route.js";
+import type { Mutation } from "./fault-rule.js";
 
 export interface RequestContext {
   runtime: ProxyRuntime;
@@ -13,6 +14,8 @@ export interface RequestContext {
   kmsRequestId?: string;
   kmsOperation?: string;
   errorName?: string;
+  /** Spec violations switched on for this request (fault type "mutation"). */
+  mutations: ReadonlySet<Mutation>;
   /** Set by a health-status fault. */
   healthOverride?: "DEGRADED" | "UNAVAILABLE";
   /** Why authentication failed; logged, never sent (it would help an attacker). */

@@ -22,7 +22,7 @@ export function decrypt(body: unknown, ctx: RequestContext): DecryptResponse {
     key.material,
     decode(request.initializationVector)!,
     { ciphertext: decode(request.ciphertext)!, tag: decode(request.authenticationTag)! },
-    { aad: decode(request.additionalAuthenticatedData), ciphertextMetadata: decode(request.ciphertextMetadata) },
+    { aad: ctx.mutations.has("ignore-aad") ? undefined : decode(request.additionalAuthenticatedData), ciphertextMetadata: decode(request.ciphertextMetadata) },
   );
   // Any tampering with ciphertext, IV, tag, AAD or ciphertextMetadata lands here: the framing binds them all.
   if (!plaintext) throw new XksError("InvalidCiphertextException", "ciphertext, IV, tag, AAD or ciphertextMetadata does not authenticate");

@@ -11,6 +11,12 @@ import { parseBody } from "./parse-body.js";
 
 const IV_BYTES = 12;
 
+function flipFirstBit(b64: string): string {
+  const bytes = Buffer.from(b64, "base64");
+  bytes[0]! ^= 1;
+  return bytes.toString("base64");
+}
+
 export function encrypt(body: unknown, ctx: RequestContext): EncryptResponse {
   const request = parseBody(EncryptRequest, body);
   const { keystore } = ctx.route!;
@@ -24,13 +30,13 @@ export function encrypt(body: unknown, ctx: RequestContext): EncryptResponse {
 
   const plaintext = decodeBase64(request.plaintext)!;
   const aad = request.additionalAuthenticatedData === undefined ? undefined : decodeBase64(request.additionalAuthenticatedData)!;
-  const context = { aad, ciphertextMetadata: keystore.ciphertextMetadata };
+  const context = { aad: ctx.mutations.has("ignore-aad") ? undefined : aad, ciphertextMetadata: keystore.ciphertextMetadata };
   const iv = randomBytes(IV_BYTES);
   const sealed = gcmEncrypt(key.material, iv, plaintext, context);
 
   const response: EncryptResponse = {
     ciphertext: sealed.ciphertext.toString("base64"),
-    initializationVector: iv.toString("base64"),
+    initializationVector: (ctx.mutations.has("wrong-iv-length") ? iv.subarray(0, 8) : iv).toString("base64"),
     authenticationTag: sealed.tag.toString("base64"),
   };
   if (keystore.ciphertextMetadata) response.ciphertextMetadata = keystore.ciphertextMetadata.toString("base64");
@@ -41,7 +47,7 @@ export function encrypt(body: unknown, ctx: RequestContext): EncryptResponse {
     requireUsage(key, "DECRYPT");
     const roundTrip = gcmDecrypt(key.material, iv, sealed, context);
     if (!roundTrip?.equals(plaintext)) throw new XksError("InternalException", "verification decrypt of the new ciphertext failed");
-    response.ciphertextDataIntegrityValue = cdiv;
+    if (!ctx.mutations.has("missing-cdiv")) response.ciphertextDataIntegrityValue = ctx.mutations.has("wrong-cdiv") ? flipFirstBit(cdiv) : cdiv;
   }
   return response;
 }

@@ -10,5 +10,6 @@ export function getKeyMetadata(body: unknown, ctx: RequestContext): MetadataResp
   const key = findKey(ctx.route!.keystore, ctx.route!.keyId!);
   authorize(key, request.requestMetadata);
   // A disabled key still answers metadata: KMS reads keyStatus to refuse it.
-  return { keySpec: AES_256_KEY_SPEC, keyUsage: [...key.usage], keyStatus: key.status };
+  const keySpec = ctx.mutations.has("key-spec-rsa") ? "RSA_0" : AES_256_KEY_SPEC;
+  return { keySpec, keyUsage: [...key.usage], keyStatus: key.status };
 }
