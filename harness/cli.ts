@@ -15,6 +15,7 @@ import { baseUrl } from "./check/endpoint.js";
 import { XksClient } from "./xks-client.js";
 import { colorWanted, painter } from "./report/style.js";
 import { rootCertificates } from "node:tls";
+import { conformanceCommand, type ConformanceFlags } from "./conformance/command.js";
 
 const EXIT = { pass: 0, fail: 1, usage: 2 } as const;
 
@@ -92,6 +93,30 @@ connectionFlags(program.command("snapshot").description("encrypt probe ciphertex
     } finally {
       await client.close();
     }
+  });
+
+connectionFlags(program.command("conformance").description("strict XKS Proxy API v1 conformance suite against a proxy (URL or container image)"))
+  .option("--encrypt-only-key-id <id>", "a key with ENCRYPT only")
+  .option("--decrypt-only-key-id <id>", "a key with DECRYPT only")
+  .option("--impotent-key-id <id>", "a key with neither ENCRYPT nor DECRYPT")
+  .option("--disabled-key-id <id>", "a DISABLED key")
+  .option("--second-access-key-id <id>", "a second credential of the same path (secret: $XKS_SECOND_SECRET_ACCESS_KEY)")
+  .option("--client-cert <file>", "mTLS client certificate, PEM")
+  .option("--client-key <file>", "mTLS client key, PEM")
+  .option("--client-ca-cert <file>", "CA that signs client certificates, to mint a wrong-subject one (dev only)")
+  .option("--client-ca-key <file>", "its key")
+  .option("--image <image>", "start this proxy image with testcontainers and test it")
+  .option("--image-port <port>", "port the proxy listens on inside the container", integer(1, 65535), 443)
+  .option("--image-env <K=V>", "environment variable for the container (repeatable)", collect, [] as string[])
+  .option("--image-config <file>", "config file copied into the container (see --image-config-path)")
+  .option("--image-config-path <path>", "where --image-config goes in the container", "/config/config.json")
+  .option("--image-file <src:dest>", "file copied into the container (repeatable)", collect, [] as string[])
+  .option("--json", "print the report as JSON", false)
+  .option("--junit <file>", "also write a JUnit XML report")
+  .option("--no-color", "no colour in the table")
+  .option("--verbose", "show expected and actual for every case", false)
+  .action(async (flags: ConformanceFlags) => {
+    exitCode = await conformanceCommand(flags, process.env);
   });
 
 try {

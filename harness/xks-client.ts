@@ -43,6 +43,8 @@ export interface SendOptions {
   region?: string;
   /** Sign content-type too, as curl --aws-sigv4 does. */
   signContentType?: boolean;
+  /** Leave host out of SignedHeaders (a proxy must refuse that). */
+  omitHost?: boolean;
   /** Send no Authorization header. */
   unsigned?: boolean;
   /** Replace the body after signing it. */
@@ -162,6 +164,7 @@ export class XksClient {
         date: o.date ?? this.#now(),
         ...(o.service ? { service: o.service } : {}),
         ...(o.signContentType ? { signContentType: true } : {}),
+        ...(o.omitHost ? { omitHost: true } : {}),
       });
       headers["x-amz-date"] = signed["x-amz-date"];
       headers.authorization = signed.authorization;

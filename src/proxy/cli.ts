@@ -19,7 +19,7 @@ function port(value: string): number {
 const program = new Command()
   .name("xks-mock")
   .description("Mock AWS KMS external key store (XKS) proxy, XKS Proxy API v1")
-  .option("-c, --config <file>", "JSON config file (reloaded on change and on SIGHUP)")
+  .option("-c, --config <file>", "JSON config file, reloaded on change and on SIGHUP (env XKS_MOCK_CONFIG)")
   .option("-p, --port <port>", "port of the XKS API (default 8443; 0 = any free port)", port)
   .option("--host <host>", "address to listen on (default 127.0.0.1)")
   .option("--http", "serve plain HTTP instead of HTTPS")
@@ -66,13 +66,14 @@ async function main(): Promise<number> {
   }
   const opts = program.opts<{ config?: string; port?: number; host?: string; http?: boolean; mtls?: boolean; adminPort?: number | null; certsDir?: string; logLevel?: string }>();
   const flags: ConfigOverrides = { port: opts.port, host: opts.host, http: opts.http, mtls: opts.mtls, adminPort: opts.adminPort, logLevel: opts.logLevel };
-  const load = () => loadConfig({ file: opts.config, env: process.env, flags });
+  const configFile = opts.config ?? (process.env.XKS_MOCK_CONFIG || undefined);
+  const load = () => loadConfig({ file: configFile, env: process.env, flags });
   let proxy: StartedProxy;
   try {
     const config = load();
     const logger = createLogger(config.logLevel);
     proxy = await startProxy({ config, reloadSource: load, logger, ...(opts.certsDir ? { certsDir: opts.certsDir } : {}) });
-    const watcher = watchConfig(opts.config, () => proxy.reload(), logger);
+    const watcher = watchConfig(configFile, () => proxy.reload(), logger);
     process.stderr.write(`${banner(proxy)}\n`);
     await new Promise<void>((resolve) => {
       process.once("SIGINT", resolve);

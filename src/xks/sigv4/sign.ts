@@ -25,6 +25,8 @@ export interface SignOptions {
   service?: string;
   /** Also sign content-type, as curl --aws-sigv4 does. @default false */
   signContentType?: boolean;
+  /** Leave host out of SignedHeaders — exists only to test that a proxy rejects it. @default false */
+  omitHost?: boolean;
 }
 
 export interface SignedHeaders {
@@ -46,7 +48,7 @@ export function signXksRequest(o: SignOptions): SignedHeaders {
     service: o.service ?? XKS_SIGV4_SERVICE,
     region: o.region,
     // KMS signs host and x-amz-date only; aws4 would otherwise add content-type and content-length.
-    extraHeadersToIgnore: o.signContentType ? { "content-length": true } : { "content-type": true, "content-length": true },
+    extraHeadersToIgnore: { "content-length": true, ...(o.signContentType ? {} : { "content-type": true }), ...(o.omitHost ? { host: true } : {}) },
   };
   const signed = aws4.sign(request, o.credential);
   const authorization = signed.headers?.["Authorization"];

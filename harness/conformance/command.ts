@@ -1,0 +1,93 @@
+/**
+ * @module harness/conformance/command
+ * `xks-harness conformance`: flags → target (optionally a container started for the run) → suite → report.
+ * Exit 0 when no MUST case failed, 1 otherwise, 2 bad usage.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { UsageError, type CheckFlags } from "../check/options.js";
+import { parseEndpoint } from "../check/endpoint.js";
+import { colorWanted, painter } from "../report/style.js";
+import { conformanceHuman, conformanceJson, conformanceJunit } from "./report.js";
+import { runConformance } from "./run-conformance.js";
+import type { ConformanceTarget } from "./types.js";
+import { resolveSettings } from "../check/options.js";
+
+export interface ConformanceFlags extends Omit<CheckFlags, "connectivity" | "verbose"> {
+  encryptOnlyKeyId?: string;
+  decryptOnlyKeyId?: string;
+  impotentKeyId?: string;
+  disabledKeyId?: string;
+  secondAccessKeyId?: string;
+  clientCert?: string;
+  clientKey?: string;
+  clientCaCert?: string;
+  clientCaKey?: string;
+  image?: string;
+  imagePort: number;
+  imageEnv: string[];
+  imageConfig?: string;
+  imageConfigPath: string;
+  imageFile: string[];
+  json: boolean;
+  junit?: string;
+  color: boolean;
+  verbose: boolean;
+}
+
+export const SECOND_SECRET_ENV = "XKS_SECOND_SECRET_ACCESS_KEY";
+
+function read(file: string, flag: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (err) {
+    throw new UsageError(`cannot read ${flag} ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+}
+
+function pair(a: string | undefined, b: string | undefined, flags: string): { cert: string; key: string } | undefined {
+  if (!a && !b) return undefined;
+  if (!a || !b) throw new UsageError(`${flags} go together`);
+  return { cert: read(a, flags), key: read(b, flags) };
+}
+
+export function toTarget(f: ConformanceFlags, env: NodeJS.ProcessEnv, endpointOverride?: string): ConformanceTarget {
+  const { settings } = resolveSettings({ ...f, endpoint: endpointOverride ?? f.endpoint, connectivity: "PUBLIC_ENDPOINT", verbose: false } as CheckFlags, env);
+  if (!parseEndpoint(settings.endpoint)) throw new UsageError(`--endpoint ${settings.endpoint} is not an https:// URL`);
+  if (f.keyId.length !== 1) throw new UsageError("give exactly one --key-id: a key with ENCRYPT and DECRYPT");
+  let secondCredential: ConformanceTarget["secondCredential"];
+  if (f.secondAccessKeyId) {
+    const secret = env[SECOND_SECRET_ENV];
+    if (!secret) throw new UsageError(`--second-access-key-id needs its secret in ${SECOND_SECRET_ENV}`);
+    secondCredential = { accessKeyId: f.secondAccessKeyId, secretAccessKey: secret };
+  }
+  return {
+    settings,
+    region: f.region,
+    keyId: f.keyId[0]!,
+    encryptOnlyKeyId: f.encryptOnlyKeyId,
+    decryptOnlyKeyId: f.decryptOnlyKeyId,
+    impotentKeyId: f.impotentKeyId,
+    disabledKeyId: f.disabledKeyId,
+    secondCredential,
+    extraCa: f.ca.map((file) => read(file, "--ca")),
+    clientCert: pair(f.clientCert, f.clientKey, "--client-cert and --client-key"),
+    clientCa: pair(f.clientCaCert, f.clientCaKey, "--client-ca-cert and --client-ca-key"),
+    timeoutMs: f.timeoutMs,
+  };
+}
+
+export async function conformanceCommand(f: ConformanceFlags, env: NodeJS.ProcessEnv): Promise<number> {
+  if (f.image) {
+    const { runAgainstImage } = await import("./container.js");
+    return runAgainstImage(f, env, (endpoint) => runAndReport(toTarget(f, env, endpoint), f));
+  }
+  if (!f.endpoint) throw new UsageError("give --endpoint (or --image)");
+  return runAndReport(toTarget(f, env), f);
+}
+
+async function runAndReport(target: ConformanceTarget, f: ConformanceFlags): Promise<number> {
+  const report = await runConformance(target);
+  process.stdout.write(f.json ? conformanceJson(report, target) : conformanceHuman(report, target, painter(colorWanted(process.stdout, !f.color)), f.verbose));
+  if (f.junit) writeFileSync(f.junit, conformanceJunit(report));
+  return report.ok ? 0 : 1;
+}

@@ -1,0 +1,65 @@
+/**
+ * @module harness/conformance/report
+ * Human table, JSON and JUnit renderings of a conformance run. The last line of the human form is always
+ * `N passed, N failed, N skipped` (warnings count as passed there: they do not fail the run).
+ */
+import { toJunit } from "../report/junit.js";
+import type { Paint } from "../report/style.js";
+import type { CaseStatus, ConformanceReport, ConformanceTarget } from "./types.js";
+
+export const CONFORMANCE_REPORT_SCHEMA_VERSION = 1;
+
+export function summaryLine(r: ConformanceReport): string {
+  return `${r.passed + r.warned} passed, ${r.failed} failed, ${r.skipped} skipped`;
+}
+
+export function conformanceJson(r: ConformanceReport, t: ConformanceTarget): string {
+  return `${JSON.stringify(
+    {
+      schemaVersion: CONFORMANCE_REPORT_SCHEMA_VERSION,
+      tool: "xks-harness conformance",
+      ok: r.ok,
+      summary: { passed: r.passed, warned: r.warned, failed: r.failed, skipped: r.skipped },
+      target: { endpoint: t.settings.endpoint, path: t.settings.path, accessKeyId: t.settings.accessKeyId, region: t.region, keyId: t.keyId },
+      cases: r.results.map((c) => ({ ...c, ms: Math.round(c.ms * 10) / 10 })),
+      ms: Math.round(r.ms),
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+export function conformanceJunit(r: ConformanceReport): string {
+  return toJunit(
+    "xks-harness conformance",
+    r.results.map((c) => ({
+      name: `${c.id}: ${c.title}`,
+      classname: `xks-harness.conformance.${c.level}`,
+      status: c.status,
+      ms: c.ms,
+      message: c.status === "pass" ? undefined : `expected ${c.expected}; got ${c.actual}`,
+      output: `${c.section}\nexpected: ${c.expected}\nactual: ${c.actual}`,
+    })),
+  );
+}
+
+const MARK: Record<CaseStatus, [string, Parameters<Paint>[0]]> = { pass: ["PASS", "green"], warn: ["WARN", "yellow"], fail: ["FAIL", "red"], skip: ["SKIP", "gray"] };
+
+export function conformanceHuman(r: ConformanceReport, t: ConformanceTarget, paint: Paint, verbose = false): string {
+  const out = [paint("bold", `xks-harness conformance  ${t.settings.endpoint}${t.settings.path}  (key ${t.keyId})`)];
+  const width = Math.max(...r.results.map((c) => c.id.length));
+  for (const c of r.results) {
+    const [label, color] = MARK[c.status];
+    out.push(`${paint(color, label)}  ${c.level.padEnd(6)}  ${c.id.padEnd(width)}  ${c.title}`);
+    if (c.status === "fail" || c.status === "warn" || verbose) {
+      out.push(`${" ".repeat(16)}${c.section}`);
+      out.push(`${" ".repeat(16)}expected: ${c.expected}`);
+      out.push(`${" ".repeat(16)}actual:   ${c.actual}`);
+    }
+  }
+  out.push("");
+  out.push(r.ok ? paint(["bold", "green"], `conformance: no MUST case failed (${(r.ms / 1000).toFixed(1)} s)`) : paint(["bold", "red"], `conformance: ${r.failed} MUST/PARITY case(s) failed`));
+  if (r.warned) out.push(`${r.warned} SHOULD case(s) failed (warnings)`);
+  out.push(summaryLine(r));
+  return `${out.join("\n")}\n`;
+}

@@ -1,0 +1,94 @@
+/**
+ * @module harness/conformance/run-conformance
+ * One loop over the case table. A case whose optional input is missing is skipped and says which; a case that
+ * throws (no answer at all) fails with the reason. MUST and PARITY failures fail the run; SHOULD failures warn.
+ */
+import { rootCertificates } from "node:tls";
+import { Agent } from "undici";
+import { baseUrl } from "../check/endpoint.js";
+import type { XksSettings } from "../check/types.js";
+import { XksClient, type XksClientOptions } from "../xks-client.js";
+import { CONFORMANCE_SUITE } from "./suite.js";
+import type { CaseNeed, CaseResult, ConformanceCase, ConformanceContext, ConformanceReport, ConformanceTarget } from "./types.js";
+
+const NEED_FLAGS: Record<CaseNeed, string> = {
+  encryptOnlyKey: "--encrypt-only-key-id",
+  decryptOnlyKey: "--decrypt-only-key-id",
+  impotentKey: "--impotent-key-id",
+  disabledKey: "--disabled-key-id",
+  secondCredential: "--second-access-key-id",
+  mtls: "--client-cert/--client-key",
+  mtlsClientCa: "--client-ca-cert/--client-ca-key",
+};
+
+function has(target: ConformanceTarget, need: CaseNeed): boolean {
+  switch (need) {
+    case "encryptOnlyKey":
+      return !!target.encryptOnlyKeyId;
+    case "decryptOnlyKey":
+      return !!target.decryptOnlyKeyId;
+    case "impotentKey":
+      return !!target.impotentKeyId;
+    case "disabledKey":
+      return !!target.disabledKeyId;
+    case "secondCredential":
+      return !!target.secondCredential;
+    case "mtls":
+      return !!target.clientCert;
+    case "mtlsClientCa":
+      return !!target.clientCa;
+  }
+}
+
+function createContext(target: ConformanceTarget): ConformanceContext & { close(): Promise<void> } {
+  const ca = [...rootCertificates, ...target.extraCa];
+  const clients: XksClient[] = [];
+  const baseTls: XksClientOptions = { ca, timeoutMs: target.timeoutMs, ...(target.clientCert ? { cert: target.clientCert.cert, key: target.clientCert.key } : {}) };
+  // The main client's pool is shared, so a case does not pay for a TLS context per request.
+  const shared = new Agent({ connect: { ca, timeout: target.timeoutMs, ...(target.clientCert ?? {}) }, headersTimeout: target.timeoutMs, bodyTimeout: target.timeoutMs, connections: 64 });
+  const make = (settings: XksSettings, tls: XksClientOptions) => {
+    const c = new XksClient({ baseUrl: baseUrl(settings), region: target.region, credential: { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey } }, tls);
+    clients.push(c);
+    return c;
+  };
+  return {
+    target,
+    client: make(target.settings, { ...baseTls, dispatcher: shared }),
+    clientWith(o) {
+      const settings = { ...target.settings, ...o.settings };
+      return o.tls ? make(settings, { ...baseTls, ...o.tls }) : make(settings, { ...baseTls, dispatcher: shared });
+    },
+    async close() {
+      await Promise.all(clients.map((c) => c.close()));
+      await shared.close();
+    },
+  };
+}
+
+async function runCase(c: ConformanceCase, ctx: ConformanceContext): Promise<CaseResult> {
+  const base = { id: c.id, title: c.title, section: c.section, level: c.level };
+  const missing = (c.needs ?? []).filter((n) => !has(ctx.target, n));
+  if (missing.length) return { ...base, status: "skip", expected: "-", actual: `skipped: needs ${missing.map((n) => NEED_FLAGS[n]).join(", ")}`, ms: 0 };
+  const start = performance.now();
+  try {
+    const o = await c.run(ctx);
+    const status = o.pass ? "pass" : c.level === "SHOULD" ? "warn" : "fail";
+    return { ...base, status, expected: o.expected, actual: o.actual, ms: performance.now() - start };
+  } catch (err) {
+    const e = err as { code?: string; cause?: { code?: string }; message?: string };
+    return { ...base, status: c.level === "SHOULD" ? "warn" : "fail", expected: "an answer", actual: `no answer: ${e.code ?? e.cause?.code ?? ""} ${e.message ?? String(err)}`.slice(0, 300), ms: performance.now() - start };
+  }
+}
+
+export async function runConformance(target: ConformanceTarget, suite: readonly ConformanceCase[] = CONFORMANCE_SUITE): Promise<ConformanceReport> {
+  const start = performance.now();
+  const ctx = createContext(target);
+  const results: CaseResult[] = [];
+  try {
+    for (const c of suite) results.push(await runCase(c, ctx));
+  } finally {
+    await ctx.close();
+  }
+  const count = (s: CaseResult["status"]) => results.filter((r) => r.status === s).length;
+  return { results, passed: count("pass"), failed: count("fail"), warned: count("warn"), skipped: count("skip"), ok: count("fail") === 0, ms: performance.now() - start };
+}
