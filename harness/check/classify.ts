@@ -1,42 +1,9 @@
 /**
  * @module harness/check/classify
- * Turns what came back from a proxy into the failure KMS would see (digest §3.4 decision table).
+ * Failure classification (shared with the local KMS, in src/client/classify.ts) and the harness's advice per failure.
  */
-import { isXksErrorName } from "../../src/xks/errors.js";
 import type { ProxyFailure } from "../../src/xks/kms-failures.js";
-import type { XksResponse } from "../xks-client.js";
-
-export interface Failed {
-  ok: false;
-  failure: ProxyFailure;
-  detail: string;
-}
-export type Outcome = { ok: true; res: XksResponse } | Failed;
-
-/** A response that is not 200: the errorName when the body names one from the spec table, else malformed. */
-export function classifyError(res: XksResponse): Failed {
-  const name = (res.json as { errorName?: unknown } | undefined)?.errorName;
-  if (isXksErrorName(name)) return { ok: false, failure: name, detail: `HTTP ${res.status} ${name}` };
-  return { ok: false, failure: "MalformedResponse", detail: `HTTP ${res.status} with ${res.json === undefined ? "a body that is not JSON" : "no errorName from the spec"}: ${res.text.slice(0, 120)}` };
-}
-
-/** A request that got no response at all. */
-export function classifyNetworkError(err: unknown, timeoutMs: number): Failed {
-  const e = err as { code?: string; name?: string; message?: string; cause?: { code?: string } };
-  const code = e.code ?? e.cause?.code ?? e.name ?? "ERROR";
-  if (/TIMEOUT|TimeoutError|AbortError/i.test(code)) return { ok: false, failure: "Timeout", detail: `no response within ${timeoutMs} ms` };
-  if (/CERT|SSL|TLS|ERR_TLS/i.test(code)) return { ok: false, failure: "TlsFailure", detail: `TLS failed: ${code}` };
-  if (code === "UND_ERR_SOCKET" || code === "ECONNRESET" || code === "EPIPE") return { ok: false, failure: "MalformedResponse", detail: `the proxy closed the connection without an answer (${code})` };
-  return { ok: false, failure: "TcpFailure", detail: `request failed: ${code}` };
-}
-
-export async function attempt(call: () => Promise<XksResponse>, timeoutMs: number): Promise<Outcome> {
-  try {
-    return { ok: true, res: await call() };
-  } catch (err) {
-    return classifyNetworkError(err, timeoutMs);
-  }
-}
+export { attempt, classifyError, classifyNetworkError, type Failed, type Outcome } from "../../src/client/classify.js";
 
 /** One line of advice per failure, for the auth-like checks. */
 export const FIXES: Partial<Record<ProxyFailure, string>> = {

@@ -1,0 +1,41 @@
+/**
+ * @module client/classify
+ * Turns what came back from a proxy into the failure KMS would see (digest §3.4 decision table). The harness
+ * predicts with it; the local KMS acts on it.
+ */
+import { isXksErrorName } from "../xks/errors.js";
+import type { ProxyFailure } from "../xks/kms-failures.js";
+import type { XksResponse } from "./xks-client.js";
+
+export interface Failed {
+  ok: false;
+  failure: ProxyFailure;
+  detail: string;
+}
+export type Outcome = { ok: true; res: XksResponse } | Failed;
+
+/** A response that is not 200: the errorName when the body names one from the spec table, else malformed. */
+export function classifyError(res: XksResponse): Failed {
+  const name = (res.json as { errorName?: unknown } | undefined)?.errorName;
+  if (isXksErrorName(name)) return { ok: false, failure: name, detail: `HTTP ${res.status} ${name}` };
+  return { ok: false, failure: "MalformedResponse", detail: `HTTP ${res.status} with ${res.json === undefined ? "a body that is not JSON" : "no errorName from the spec"}: ${res.text.slice(0, 120)}` };
+}
+
+/** A request that got no response at all. */
+export function classifyNetworkError(err: unknown, timeoutMs: number): Failed {
+  const e = err as { code?: unknown; name?: unknown; message?: string; cause?: { code?: unknown } };
+  // Only string codes: the DOMException an AbortSignal.timeout() rejects with has the numeric code 23 (TIMEOUT_ERR).
+  const code = [e.code, e.cause?.code, e.name].find((c): c is string => typeof c === "string") ?? "ERROR";
+  if (/TIMEOUT|TimeoutError|AbortError/i.test(code)) return { ok: false, failure: "Timeout", detail: `no response within ${timeoutMs} ms` };
+  if (/CERT|SSL|TLS|ERR_TLS/i.test(code)) return { ok: false, failure: "TlsFailure", detail: `TLS failed: ${code}` };
+  if (code === "UND_ERR_SOCKET" || code === "ECONNRESET" || code === "EPIPE") return { ok: false, failure: "MalformedResponse", detail: `the proxy closed the connection without an answer (${code})` };
+  return { ok: false, failure: "TcpFailure", detail: `request failed: ${code}` };
+}
+
+export async function attempt(call: () => Promise<XksResponse>, timeoutMs: number): Promise<Outcome> {
+  try {
+    return { ok: true, res: await call() };
+  } catch (err) {
+    return classifyNetworkError(err, timeoutMs);
+  }
+}
