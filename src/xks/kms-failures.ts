@@ -70,3 +70,27 @@ export const KMS_FAILURE_OUTCOMES: Record<ProxyFailure, KmsOutcome> = {
   AllKeyManagersUnavailable: { createUpdate: UNREACHABLE, createKey: CKS_STATE, crypto: CRYPTO, connectionErrorCode: "XKS_PROXY_NOT_REACHABLE" },
   NotConnected: { createKey: CKS_STATE, crypto: CRYPTO },
 };
+
+/** The gist of the message KMS gives with each failure (spec "KMS considerations"; paraphrased, not matched on). */
+export const KMS_FAILURE_MESSAGES: Record<ProxyFailure, string> = {
+  ValidationException: "AWS KMS cannot interpret the response from the external key store proxy. If you see this error repeatedly, report it to your external key store proxy administrator",
+  InvalidStateException: "The external key is not enabled in the external key manager. Enable the external key and retry",
+  InvalidCiphertextException: "The external key store proxy rejected the request because the specified ciphertext or encryption context is corrupted, missing, or otherwise invalid",
+  InvalidCiphertextReturned: "The ciphertext that the external key store proxy submitted for decryption, or the encryption context, is corrupted, missing, or otherwise invalid",
+  InvalidKeyUsageException: "The external key does not support the requested operation. Enable the operation on the external key in the external key manager",
+  AuthenticationFailedException: "The external key store proxy rejected the request because it could not authenticate AWS KMS. Verify the credentials for your external key store and update if necessary",
+  AccessDeniedException: "The external key store proxy denied access to the operation. Verify that the user and the external key are both authorized for this operation",
+  KeyNotFoundException: "The external key store proxy rejected the request because it could not find the external key",
+  InvalidUriPathException: "The external key store proxy rejected the request because of an invalid URI path. Verify the URI path for your external key store and update if necessary",
+  UnsupportedOperationException: "The external key store proxy rejected the request because it does not support the requested operation",
+  DependencyTimeoutException: "The external key store proxy did not respond to the request within the timeout allotted by AWS KMS. Retry the request",
+  ThrottlingException: "The external key store proxy rejected the request due to a very high request rate. Reduce the frequency of your calls",
+  InternalException: "The external key store proxy rejected the request because it cannot communicate with the external key manager. Verify the external key store proxy configuration and that the external key manager is available",
+  DnsFailure: "AWS KMS cannot resolve the external key store proxy's endpoint. Verify the XksProxyUriEndpoint",
+  TcpFailure: "AWS KMS cannot communicate with the external key store proxy. Verify that the proxy is active and connected to the network, and that its endpoint URI is correct",
+  TlsFailure: "AWS KMS cannot establish a TLS connection to the external key store proxy. Verify the TLS configuration, including its certificate",
+  Timeout: "The external key store proxy did not respond to the request within the timeout allotted by AWS KMS. Retry the request",
+  MalformedResponse: "AWS KMS cannot interpret the response from the external key store proxy",
+  AllKeyManagersUnavailable: "Every external key manager behind the external key store proxy is unavailable",
+  NotConnected: "The external key store is not connected to its external key store proxy. Connect the key store and retry",
+};

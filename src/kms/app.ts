@@ -1,0 +1,116 @@
+/**
+ * @module kms/app
+ * The local KMS as an express app speaking the AWS JSON 1.1 protocol: `POST /` with
+ * `X-Amz-Target: TrentService.<Operation>`. Any SigV4 credentials are accepted (as LocalStack does); the region
+ * comes from the request's credential scope. `GET /_local/requests` lists the operations received, so a test can
+ * prove what was (not) called.
+ */
+import { randomUUID } from "node:crypto";
+import express from "express";
+import type { Logger } from "pino";
+import type { KmsContext, LocalKmsOptions } from "./context.js";
+import { KmsError } from "./errors.js";
+import { createAlias, deleteAlias, listAliases } from "./operations/aliases.js";
+import { decrypt, encrypt, generateDataKey, generateDataKeyWithoutPlaintext, reEncrypt } from "./operations/crypto.js";
+import {
+  connectCustomKeyStore,
+  createCustomKeyStore,
+  deleteCustomKeyStore,
+  describeCustomKeyStores,
+  disconnectCustomKeyStore,
+  updateCustomKeyStore,
+} from "./operations/custom-key-stores.js";
+import { createKey, describeKey, listKeys, scheduleKeyDeletion } from "./operations/keys.js";
+import type { StateStore } from "./state-store.js";
+import type { XksGateway } from "./xks-gateway.js";
+
+type Operation = (ctx: KmsContext, input: unknown) => Promise<object>;
+
+export const OPERATIONS: Record<string, Operation> = {
+  CreateCustomKeyStore: createCustomKeyStore,
+  DescribeCustomKeyStores: describeCustomKeyStores,
+  UpdateCustomKeyStore: updateCustomKeyStore,
+  ConnectCustomKeyStore: connectCustomKeyStore,
+  DisconnectCustomKeyStore: disconnectCustomKeyStore,
+  DeleteCustomKeyStore: deleteCustomKeyStore,
+  CreateKey: createKey,
+  DescribeKey: describeKey,
+  ListKeys: listKeys,
+  ScheduleKeyDeletion: scheduleKeyDeletion,
+  CreateAlias: createAlias,
+  ListAliases: listAliases,
+  DeleteAlias: deleteAlias,
+  Encrypt: encrypt,
+  Decrypt: decrypt,
+  ReEncrypt: reEncrypt,
+  GenerateDataKey: generateDataKey,
+  GenerateDataKeyWithoutPlaintext: generateDataKeyWithoutPlaintext,
+};
+
+export interface RequestRecord {
+  time: string;
+  requestId: string;
+  operation: string;
+  region: string;
+  status: number;
+  errorType?: string;
+}
+
+const DEFAULT_REGION = "us-east-1";
+/** The request log keeps this many entries (oldest dropped). */
+const MAX_RECORDS = 1000;
+
+/** Region and access key id from `Credential=<akid>/<date>/<region>/kms/aws4_request`; not verified, as in LocalStack. */
+function callerOf(authorization: string | undefined): { region: string; accessKeyId: string } {
+  const m = /Credential=([^/,\s]+)\/\d{8}\/([a-z0-9-]+)\//.exec(authorization ?? "");
+  return { accessKeyId: m?.[1] ?? "anonymous", region: m?.[2] ?? DEFAULT_REGION };
+}
+
+export interface LocalKmsAppOptions {
+  store: StateStore;
+  gateway: XksGateway;
+  options: LocalKmsOptions;
+  logger: Logger;
+  background: (work: () => Promise<void>) => void;
+}
+
+export function createLocalKmsApp(o: LocalKmsAppOptions): express.Express & { requests: RequestRecord[] } {
+  const requests: RequestRecord[] = [];
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("etag", false);
+  app.use(express.json({ type: () => true, limit: "1mb" }));
+
+  app.get("/_local/requests", (_req, res) => void res.json(requests));
+
+  app.post("/", async (req, res) => {
+    const requestId = randomUUID();
+    const target = req.get("x-amz-target") ?? "";
+    const operation = target.startsWith("TrentService.") ? target.slice("TrentService.".length) : target;
+    const caller = callerOf(req.get("authorization"));
+    const record: RequestRecord = { time: new Date().toISOString(), requestId, operation, region: caller.region, status: 200 };
+    res.set("x-amzn-RequestId", requestId).type("application/x-amz-json-1.1");
+    try {
+      const handler = Object.hasOwn(OPERATIONS, operation) ? OPERATIONS[operation] : undefined;
+      if (!handler) throw new KmsError("UnknownOperationException", `Operation ${operation.slice(0, 64) || "(none)"} is not implemented by this local KMS`);
+      const ctx: KmsContext = { region: caller.region, principalArn: `arn:aws:iam::000000000000:user/${caller.accessKeyId}`, store: o.store, gateway: o.gateway, options: o.options, background: o.background };
+      res.status(200).send(JSON.stringify(await handler(ctx, req.body)));
+    } catch (err) {
+      const e = err instanceof KmsError ? err : new KmsError("KMSInternalException", "internal error", 500);
+      if (!(err instanceof KmsError)) o.logger.error({ reason: (err as Error)?.message }, "local KMS internal error");
+      record.status = e.status;
+      record.errorType = e.type;
+      res.status(e.status).set("x-amzn-ErrorType", e.type).send(JSON.stringify(e.toBody()));
+    } finally {
+      requests.push(record);
+      if (requests.length > MAX_RECORDS) requests.shift();
+      o.logger.info({ operation, region: caller.region, status: record.status, errorType: record.errorType, requestId }, "kms request");
+    }
+  });
+
+  app.use(((err, _req, res, _next) => {
+    const e = new KmsError("SerializationException", `request body is not valid JSON: ${(err as Error).message.slice(0, 100)}`);
+    res.status(400).type("application/x-amz-json-1.1").send(JSON.stringify(e.toBody()));
+  }) as express.ErrorRequestHandler);
+  return Object.assign(app, { requests });
+}

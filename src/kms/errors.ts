@@ -1,0 +1,29 @@
+/**
+ * @module kms/errors
+ * KMS API errors as AWS JSON 1.1 sends them: `{"__type": "<ExceptionName>", "message": "..."}`, which the AWS
+ * SDKs turn into exception classes of that name. KMS errors and XKS errorNames never share a class.
+ */
+export class KmsError extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+    this.name = "KmsError";
+  }
+
+  toBody(): { __type: string; message: string } {
+    return { __type: this.type, message: this.message };
+  }
+}
+
+export const kmsError = {
+  validation: (message: string) => new KmsError("ValidationException", message),
+  notFound: (message: string) => new KmsError("NotFoundException", message),
+  storeNotFound: (id: string) => new KmsError("CustomKeyStoreNotFoundException", `Custom key store ${id} does not exist in this account and region`),
+  storeState: (message: string) => new KmsError("CustomKeyStoreInvalidStateException", message),
+  keyState: (message: string) => new KmsError("KMSInvalidStateException", message),
+  unsupported: (message: string) => new KmsError("UnsupportedOperationException", message),
+  internal: (message: string) => new KmsError("KMSInternalException", message, 500),
+};

@@ -1,0 +1,8 @@
+/**
+ * @module kms
+ * A local KMS endpoint for the custom-key-store part of the KMS API, driven by the real AWS SDK and CLI.
+ */
+export { startLocalKms, DEFAULT_KMS_PORT, type StartLocalKmsOptions, type StartedLocalKms } from "./start-local-kms.js";
+export { createLocalKmsApp, OPERATIONS, type RequestRecord } from "./app.js";
+export { StateFileError } from "./state-file.js";
+export { KmsError } from "./errors.js";

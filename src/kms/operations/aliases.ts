@@ -1,0 +1,52 @@
+/**
+ * @module kms/operations/aliases
+ * CreateAlias, ListAliases, DeleteAlias.
+ */
+import { z } from "zod";
+import type { KmsContext } from "../context.js";
+import { KmsError, kmsError } from "../errors.js";
+import { aliasArn } from "../state.js";
+import { page, paging, parseInput } from "../validate.js";
+import { resolveKey } from "./keys.js";
+
+const AliasName = z
+  .string({ error: "Member must not be null" })
+  .min(1)
+  .max(256)
+  .regex(/^alias\/[a-zA-Z0-9/_-]+$/, "Member must start with alias/ and use only a-z A-Z 0-9 / _ -")
+  .refine((n) => !n.startsWith("alias/aws/"), "Member must not begin with alias/aws/ (reserved for AWS managed keys)");
+
+export async function createAlias(ctx: KmsContext, input: unknown) {
+  const i = parseInput(z.object({ AliasName, TargetKeyId: z.string({ error: "Member must not be null" }).min(1).max(2048) }), input);
+  if (ctx.store.state.aliases.some((a) => a.region === ctx.region && a.aliasName === i.AliasName)) {
+    throw new KmsError("AlreadyExistsException", `An alias with the name ${aliasArn(ctx.region, i.AliasName)} already exists`);
+  }
+  const key = resolveKey(ctx.store.state, ctx.region, i.TargetKeyId);
+  if (i.TargetKeyId.includes("alias/")) throw kmsError.validation("TargetKeyId must be a key id or key ARN, not an alias");
+  ctx.store.update((s) => void s.aliases.push({ aliasName: i.AliasName, region: ctx.region, targetKeyId: key.keyId, creationDate: Date.now() / 1000 }));
+  return {};
+}
+
+export async function listAliases(ctx: KmsContext, input: unknown) {
+  const i = parseInput(z.object({ KeyId: z.string().min(1).max(2048).optional(), ...paging }), input);
+  let aliases = ctx.store.state.aliases.filter((a) => a.region === ctx.region);
+  if (i.KeyId) {
+    const key = resolveKey(ctx.store.state, ctx.region, i.KeyId);
+    aliases = aliases.filter((a) => a.targetKeyId === key.keyId);
+  }
+  const p = page(aliases, i.Limit, i.Marker);
+  return {
+    Aliases: p.items.map((a) => ({ AliasName: a.aliasName, AliasArn: aliasArn(a.region, a.aliasName), TargetKeyId: a.targetKeyId, CreationDate: a.creationDate })),
+    Truncated: p.Truncated,
+    ...(p.NextMarker ? { NextMarker: p.NextMarker } : {}),
+  };
+}
+
+export async function deleteAlias(ctx: KmsContext, input: unknown) {
+  const i = parseInput(z.object({ AliasName }), input);
+  if (!ctx.store.state.aliases.some((a) => a.region === ctx.region && a.aliasName === i.AliasName)) throw kmsError.notFound(`Alias ${aliasArn(ctx.region, i.AliasName)} is not found`);
+  ctx.store.update((s) => {
+    s.aliases = s.aliases.filter((a) => !(a.region === ctx.region && a.aliasName === i.AliasName));
+  });
+  return {};
+}

@@ -1,0 +1,235 @@
+/**
+ * @module kms/operations/custom-key-stores
+ * Create/Describe/Update/Connect/Disconnect/DeleteCustomKeyStore for EXTERNAL_KEY_STORE, with KMS's state rules
+ * (which fields need DISCONNECTED, both credential parts together, uniqueness) and its proxy checks mapped to
+ * the spec's exceptions.
+ */
+import { randomBytes } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import { z } from "zod";
+import { KMS_FAILURE_MESSAGES, KMS_FAILURE_OUTCOMES } from "../../xks/kms-failures.js";
+import type { KmsContext } from "../context.js";
+import { KmsError, kmsError } from "../errors.js";
+import type { CustomKeyStoreRecord, KmsState, XksProxySettings } from "../state.js";
+import { checkEndpoint, kmsField, page, paging, parseInput } from "../validate.js";
+
+const Credential = z.object({ AccessKeyId: kmsField("AccessKeyId"), RawSecretAccessKey: kmsField("RawSecretAccessKey") }, { error: "Member must contain both AccessKeyId and RawSecretAccessKey" });
+const Connectivity = z.enum(["PUBLIC_ENDPOINT", "VPC_ENDPOINT_SERVICE"], { error: "Member must be PUBLIC_ENDPOINT or VPC_ENDPOINT_SERVICE" });
+
+const CreateInput = z.object({
+  CustomKeyStoreName: kmsField("CustomKeyStoreName"),
+  CustomKeyStoreType: z.enum(["AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"]).optional(),
+  XksProxyUriEndpoint: z.string().optional(),
+  XksProxyUriPath: kmsField("XksProxyUriPath").optional(),
+  XksProxyVpcEndpointServiceName: kmsField("XksProxyVpcEndpointServiceName").optional(),
+  XksProxyAuthenticationCredential: Credential.optional(),
+  XksProxyConnectivity: Connectivity.optional(),
+});
+
+const UpdateInput = z.object({
+  CustomKeyStoreId: z.string().min(1).max(64),
+  NewCustomKeyStoreName: kmsField("CustomKeyStoreName").optional(),
+  XksProxyUriEndpoint: z.string().optional(),
+  XksProxyUriPath: kmsField("XksProxyUriPath").optional(),
+  XksProxyVpcEndpointServiceName: kmsField("XksProxyVpcEndpointServiceName").optional(),
+  XksProxyAuthenticationCredential: Credential.optional(),
+  XksProxyConnectivity: Connectivity.optional(),
+  CloudHsmClusterId: z.string().optional(),
+  KeyStorePassword: z.string().optional(),
+});
+
+const IdInput = z.object({ CustomKeyStoreId: z.string({ error: "Member must not be null" }).min(1).max(64) });
+const DescribeInput = z.object({ CustomKeyStoreId: z.string().min(1).max(64).optional(), CustomKeyStoreName: z.string().min(1).max(256).optional(), ...paging });
+
+/** An UpdateCustomKeyStore/CreateCustomKeyStore proxy failure, as the spec's table names it. */
+function proxyException(failure: keyof typeof KMS_FAILURE_OUTCOMES, detail: string): KmsError {
+  const type = KMS_FAILURE_OUTCOMES[failure].createUpdate ?? "XksProxyInvalidResponseException";
+  return new KmsError(type, `${KMS_FAILURE_MESSAGES[failure]} (${detail})`);
+}
+
+export function findStore(state: KmsState, region: string, id: string): CustomKeyStoreRecord {
+  const s = state.customKeyStores.find((k) => k.id === id && k.region === region);
+  if (!s) throw kmsError.storeNotFound(id);
+  return s;
+}
+
+function assertUnique(state: KmsState, region: string, candidate: { id?: string; name: string; xks: XksProxySettings }): void {
+  const others = state.customKeyStores.filter((s) => s.region === region && s.id !== candidate.id);
+  if (others.some((s) => s.name === candidate.name)) throw new KmsError("CustomKeyStoreNameInUseException", `The custom key store name ${candidate.name} is already used in this account and region`);
+  if (others.some((s) => s.xks.uriEndpoint === candidate.xks.uriEndpoint && s.xks.uriPath === candidate.xks.uriPath)) {
+    throw new KmsError("XksProxyUriInUseException", "The combination of XksProxyUriEndpoint and XksProxyUriPath is already associated with another external key store in this account and region");
+  }
+  if (candidate.xks.connectivity === "PUBLIC_ENDPOINT" && others.some((s) => s.xks.connectivity === "VPC_ENDPOINT_SERVICE" && s.xks.uriEndpoint === candidate.xks.uriEndpoint)) {
+    throw new KmsError("XksProxyUriEndpointInUseException", "The XksProxyUriEndpoint is already used by an external key store with VPC_ENDPOINT_SERVICE connectivity");
+  }
+}
+
+function checkConnectivity(xks: XksProxySettings): void {
+  if (xks.connectivity === "VPC_ENDPOINT_SERVICE" && !xks.vpcEndpointServiceName) throw kmsError.validation("XksProxyVpcEndpointServiceName is required when XksProxyConnectivity is VPC_ENDPOINT_SERVICE");
+  if (xks.connectivity === "PUBLIC_ENDPOINT" && xks.vpcEndpointServiceName) throw kmsError.validation("XksProxyVpcEndpointServiceName is only valid when XksProxyConnectivity is VPC_ENDPOINT_SERVICE");
+}
+
+/** GetHealthStatus with the given settings; throws the Create/Update exception the spec's table names. */
+async function probeProxy(ctx: KmsContext, xks: XksProxySettings, kmsOperation: string): Promise<void> {
+  const r = await ctx.gateway.health(xks, ctx.region, kmsOperation);
+  if (!r.ok) throw proxyException(r.failure, r.detail);
+}
+
+export function storeId(): string {
+  return `cks-${randomBytes(9).toString("hex").slice(0, 17)}`;
+}
+
+export async function createCustomKeyStore(ctx: KmsContext, input: unknown) {
+  const i = parseInput(CreateInput, input);
+  if ((i.CustomKeyStoreType ?? "AWS_CLOUDHSM") !== "EXTERNAL_KEY_STORE") throw kmsError.unsupported("This local KMS implements only CustomKeyStoreType EXTERNAL_KEY_STORE");
+  const missing = (["XksProxyUriEndpoint", "XksProxyUriPath", "XksProxyAuthenticationCredential", "XksProxyConnectivity"] as const).filter((k) => i[k] === undefined);
+  if (missing.length) throw kmsError.validation(`An EXTERNAL_KEY_STORE requires ${missing.join(", ")}`);
+  checkEndpoint(i.XksProxyUriEndpoint!, ctx.options.strict);
+  const xks: XksProxySettings = {
+    uriEndpoint: i.XksProxyUriEndpoint!,
+    uriPath: i.XksProxyUriPath!,
+    accessKeyId: i.XksProxyAuthenticationCredential!.AccessKeyId,
+    secretAccessKey: i.XksProxyAuthenticationCredential!.RawSecretAccessKey,
+    connectivity: i.XksProxyConnectivity!,
+    ...(i.XksProxyVpcEndpointServiceName ? { vpcEndpointServiceName: i.XksProxyVpcEndpointServiceName } : {}),
+  };
+  checkConnectivity(xks);
+  assertUnique(ctx.store.state, ctx.region, { name: i.CustomKeyStoreName, xks });
+  // KMS checks a public endpoint at creation; a VPC endpoint service only at connect.
+  if (xks.connectivity === "PUBLIC_ENDPOINT") await probeProxy(ctx, xks, "CreateCustomKeyStore");
+  const id = storeId();
+  ctx.store.update((s) => {
+    assertUnique(s, ctx.region, { name: i.CustomKeyStoreName, xks });
+    s.customKeyStores.push({ id, name: i.CustomKeyStoreName, region: ctx.region, connectionState: "DISCONNECTED", creationDate: Date.now() / 1000, xks });
+  });
+  return { CustomKeyStoreId: id };
+}
+
+export function describeStore(s: CustomKeyStoreRecord) {
+  return {
+    CustomKeyStoreId: s.id,
+    CustomKeyStoreName: s.name,
+    CustomKeyStoreType: "EXTERNAL_KEY_STORE",
+    ConnectionState: s.connectionState,
+    ...(s.connectionErrorCode ? { ConnectionErrorCode: s.connectionErrorCode } : {}),
+    CreationDate: s.creationDate,
+    XksProxyConfiguration: {
+      Connectivity: s.xks.connectivity,
+      AccessKeyId: s.xks.accessKeyId,
+      UriEndpoint: s.xks.uriEndpoint,
+      UriPath: s.xks.uriPath,
+      ...(s.xks.vpcEndpointServiceName ? { VpcEndpointServiceName: s.xks.vpcEndpointServiceName } : {}),
+    },
+  };
+}
+
+export async function describeCustomKeyStores(ctx: KmsContext, input: unknown) {
+  const i = parseInput(DescribeInput, input);
+  if (i.CustomKeyStoreId && i.CustomKeyStoreName) throw kmsError.validation("Specify CustomKeyStoreId or CustomKeyStoreName, not both");
+  let stores = ctx.store.state.customKeyStores.filter((s) => s.region === ctx.region);
+  if (i.CustomKeyStoreId) {
+    stores = stores.filter((s) => s.id === i.CustomKeyStoreId);
+    if (!stores.length) throw kmsError.storeNotFound(i.CustomKeyStoreId);
+  }
+  if (i.CustomKeyStoreName) {
+    stores = stores.filter((s) => s.name === i.CustomKeyStoreName);
+    if (!stores.length) throw new KmsError("CustomKeyStoreNotFoundException", `Custom key store ${i.CustomKeyStoreName} does not exist in this account and region`);
+  }
+  const p = page(stores, i.Limit, i.Marker);
+  return { CustomKeyStores: p.items.map(describeStore), Truncated: p.Truncated, ...(p.NextMarker ? { NextMarker: p.NextMarker } : {}) };
+}
+
+export async function updateCustomKeyStore(ctx: KmsContext, input: unknown) {
+  const i = parseInput(UpdateInput, input);
+  if (i.CloudHsmClusterId || i.KeyStorePassword) throw kmsError.validation("CloudHsmClusterId and KeyStorePassword apply only to AWS_CLOUDHSM key stores");
+  const current = findStore(ctx.store.state, ctx.region, i.CustomKeyStoreId);
+  if (i.XksProxyUriEndpoint !== undefined) checkEndpoint(i.XksProxyUriEndpoint, ctx.options.strict);
+  const next: XksProxySettings = {
+    uriEndpoint: i.XksProxyUriEndpoint ?? current.xks.uriEndpoint,
+    uriPath: i.XksProxyUriPath ?? current.xks.uriPath,
+    accessKeyId: i.XksProxyAuthenticationCredential?.AccessKeyId ?? current.xks.accessKeyId,
+    secretAccessKey: i.XksProxyAuthenticationCredential?.RawSecretAccessKey ?? current.xks.secretAccessKey,
+    connectivity: i.XksProxyConnectivity ?? current.xks.connectivity,
+  };
+  const vpc = i.XksProxyVpcEndpointServiceName ?? (next.connectivity === "VPC_ENDPOINT_SERVICE" ? current.xks.vpcEndpointServiceName : undefined);
+  if (vpc) next.vpcEndpointServiceName = vpc;
+  checkConnectivity(next);
+
+  // KMS's rules: endpoint, connectivity and VPC endpoint service need DISCONNECTED; name, path and credential can
+  // change while CONNECTED or DISCONNECTED.
+  const needsDisconnected = (["XksProxyUriEndpoint", "XksProxyConnectivity", "XksProxyVpcEndpointServiceName"] as const).filter((k) => i[k] !== undefined);
+  if (needsDisconnected.length && current.connectionState !== "DISCONNECTED") {
+    throw kmsError.storeState(`To change ${needsDisconnected.join(", ")}, the custom key store must be DISCONNECTED; it is ${current.connectionState}. Disconnect it first (its KMS keys are unusable until it is connected again)`);
+  }
+  if (current.connectionState !== "CONNECTED" && current.connectionState !== "DISCONNECTED") {
+    throw kmsError.storeState(`The custom key store is ${current.connectionState}; it can be updated only when CONNECTED or DISCONNECTED`);
+  }
+  const name = i.NewCustomKeyStoreName ?? current.name;
+  assertUnique(ctx.store.state, ctx.region, { id: current.id, name, xks: next });
+  const proxyChanged = i.XksProxyUriPath !== undefined || i.XksProxyAuthenticationCredential !== undefined || needsDisconnected.length > 0;
+  // A connected store keeps serving KMS keys: KMS proves the new settings before it switches to them.
+  if (proxyChanged && current.connectionState === "CONNECTED") await probeProxy(ctx, next, "UpdateCustomKeyStore");
+  ctx.store.update((s) => {
+    const rec = findStore(s, ctx.region, current.id);
+    assertUnique(s, ctx.region, { id: current.id, name, xks: next });
+    rec.name = name;
+    rec.xks = next;
+  });
+  return {};
+}
+
+export async function connectCustomKeyStore(ctx: KmsContext, input: unknown) {
+  const { CustomKeyStoreId: id } = parseInput(IdInput, input);
+  const store = findStore(ctx.store.state, ctx.region, id);
+  if (store.connectionState === "CONNECTED" || store.connectionState === "CONNECTING") return {};
+  if (store.connectionState !== "DISCONNECTED") {
+    throw kmsError.storeState(`The custom key store is ${store.connectionState}. Disconnect it (DisconnectCustomKeyStore) before connecting again`);
+  }
+  ctx.store.update((s) => {
+    const rec = findStore(s, ctx.region, id);
+    rec.connectionState = "CONNECTING";
+    delete rec.connectionErrorCode;
+  });
+  // Asynchronous, as in KMS: the call returns at once and DescribeCustomKeyStores shows the outcome.
+  ctx.background(async () => {
+    await sleep(ctx.options.connectDelayMs);
+    const rec = ctx.store.state.customKeyStores.find((s) => s.id === id);
+    if (!rec || rec.connectionState !== "CONNECTING") return;
+    const r = await ctx.gateway.health(rec.xks, rec.region, "ConnectCustomKeyStore");
+    ctx.store.update((s) => {
+      const live = s.customKeyStores.find((x) => x.id === id);
+      if (!live || live.connectionState !== "CONNECTING") return;
+      if (r.ok) live.connectionState = "CONNECTED";
+      else {
+        live.connectionState = "FAILED";
+        live.connectionErrorCode = KMS_FAILURE_OUTCOMES[r.failure].connectionErrorCode ?? "INTERNAL_ERROR";
+      }
+    });
+  });
+  return {};
+}
+
+export async function disconnectCustomKeyStore(ctx: KmsContext, input: unknown) {
+  const { CustomKeyStoreId: id } = parseInput(IdInput, input);
+  const store = findStore(ctx.store.state, ctx.region, id);
+  if (store.connectionState === "DISCONNECTED") throw kmsError.storeState("The custom key store is already DISCONNECTED");
+  ctx.store.update((s) => {
+    const rec = findStore(s, ctx.region, id);
+    rec.connectionState = "DISCONNECTED";
+    delete rec.connectionErrorCode;
+  });
+  return {};
+}
+
+export async function deleteCustomKeyStore(ctx: KmsContext, input: unknown) {
+  const { CustomKeyStoreId: id } = parseInput(IdInput, input);
+  const store = findStore(ctx.store.state, ctx.region, id);
+  if (store.connectionState !== "DISCONNECTED") throw kmsError.storeState(`The custom key store must be DISCONNECTED to be deleted; it is ${store.connectionState}`);
+  if (ctx.store.state.keys.some((k) => k.customKeyStoreId === id)) {
+    throw new KmsError("CustomKeyStoreHasCMKsException", "The custom key store still has KMS keys. Schedule their deletion and wait for it before deleting the store");
+  }
+  ctx.store.update((s) => {
+    s.customKeyStores = s.customKeyStores.filter((x) => x.id !== id);
+  });
+  return {};
+}

@@ -1,0 +1,85 @@
+/**
+ * @module kms/start-local-kms
+ * Starts the local KMS on HTTP (127.0.0.1:4599 by default) with its state file and proxy gateway.
+ */
+import { once } from "node:events";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Logger } from "pino";
+import { createLocalKmsApp, type RequestRecord } from "./app.js";
+import type { LocalKmsOptions } from "./context.js";
+import { StateStore } from "./state-store.js";
+import { XksGateway } from "./xks-gateway.js";
+
+export const DEFAULT_KMS_PORT = 4599;
+
+export interface StartLocalKmsOptions {
+  host?: string;
+  /** @default 4599; 0 = any free port */
+  port?: number;
+  /** Where state persists; in memory only when absent. */
+  stateFile?: string | undefined;
+  /** @default false */
+  strict?: boolean;
+  /** Trust anchors for proxies' certificates besides Node's roots (the dev CA, unless strict). */
+  extraCa?: string[];
+  /** @default 250 */
+  proxyTimeoutMs?: number;
+  /** @default 100 */
+  connectDelayMs?: number;
+  logger: Logger;
+}
+
+export interface StartedLocalKms {
+  url: string;
+  port: number;
+  store: StateStore;
+  requests: readonly RequestRecord[];
+  /** Waits for asynchronous work in progress (connects). */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startLocalKms(o: StartLocalKmsOptions): Promise<StartedLocalKms> {
+  const store = new StateStore(o.stateFile);
+  const options: LocalKmsOptions = { strict: o.strict ?? false, connectDelayMs: o.connectDelayMs ?? 100 };
+  const gateway = new XksGateway({ ...(o.proxyTimeoutMs ? { timeoutMs: o.proxyTimeoutMs } : {}), extraCa: options.strict ? [] : (o.extraCa ?? []) });
+  const pending = new Set<Promise<void>>();
+  const background = (work: () => Promise<void>) => {
+    const p = work()
+      .catch((err: Error) => o.logger.error({ reason: err.message }, "background work failed"))
+      .finally(() => pending.delete(p));
+    pending.add(p);
+  };
+  // A store left CONNECTING by a crash would stay so forever: finish what was interrupted.
+  for (const s of store.state.customKeyStores.filter((x) => x.connectionState === "CONNECTING" || x.connectionState === "DISCONNECTING")) {
+    store.update((st) => {
+      const rec = st.customKeyStores.find((x) => x.id === s.id)!;
+      rec.connectionState = rec.connectionState === "CONNECTING" ? "FAILED" : "DISCONNECTED";
+      if (rec.connectionState === "FAILED") rec.connectionErrorCode = "INTERNAL_ERROR";
+    });
+  }
+  const app = createLocalKmsApp({ store, gateway, options, logger: o.logger, background });
+  const server: Server = createServer(app);
+  server.listen(o.port ?? DEFAULT_KMS_PORT, o.host ?? "127.0.0.1");
+  await once(server, "listening");
+  const port = (server.address() as AddressInfo).port;
+  const idle = async () => {
+    while (pending.size) await Promise.all([...pending]);
+  };
+  return {
+    url: `http://${o.host ?? "127.0.0.1"}:${port}`,
+    port,
+    store,
+    requests: app.requests,
+    idle,
+    async stop() {
+      await idle();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await gateway.close();
+    },
+  };
+}

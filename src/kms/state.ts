@@ -1,0 +1,62 @@
+/**
+ * @module kms/state
+ * What the local KMS remembers: custom key stores, KMS keys and aliases, each in one region of account
+ * 000000000000. The state file holds proxy secrets (KMS must sign with them), so it is written owner-only.
+ */
+import { z } from "zod";
+
+export const LOCAL_ACCOUNT_ID = "000000000000";
+
+export const CONNECTION_STATES = ["CONNECTED", "CONNECTING", "FAILED", "DISCONNECTED", "DISCONNECTING"] as const;
+export type ConnectionState = (typeof CONNECTION_STATES)[number];
+
+const XksProxySettings = z.object({
+  uriEndpoint: z.string(),
+  uriPath: z.string(),
+  accessKeyId: z.string(),
+  secretAccessKey: z.string(),
+  connectivity: z.enum(["PUBLIC_ENDPOINT", "VPC_ENDPOINT_SERVICE"]),
+  vpcEndpointServiceName: z.string().optional(),
+});
+export type XksProxySettings = z.infer<typeof XksProxySettings>;
+
+const CustomKeyStoreRecord = z.object({
+  id: z.string(),
+  name: z.string(),
+  region: z.string(),
+  connectionState: z.enum(CONNECTION_STATES),
+  connectionErrorCode: z.string().optional(),
+  creationDate: z.number(),
+  xks: XksProxySettings,
+});
+export type CustomKeyStoreRecord = z.infer<typeof CustomKeyStoreRecord>;
+
+const KeyRecord = z.object({
+  keyId: z.string(),
+  region: z.string(),
+  customKeyStoreId: z.string(),
+  xksKeyId: z.string(),
+  description: z.string(),
+  keyState: z.enum(["Enabled", "Disabled", "PendingDeletion"]),
+  creationDate: z.number(),
+  deletionDate: z.number().optional(),
+});
+export type KeyRecord = z.infer<typeof KeyRecord>;
+
+const AliasRecord = z.object({ aliasName: z.string(), region: z.string(), targetKeyId: z.string(), creationDate: z.number() });
+export type AliasRecord = z.infer<typeof AliasRecord>;
+
+export const KmsStateSchema = z.object({
+  version: z.literal(1),
+  customKeyStores: z.array(CustomKeyStoreRecord),
+  keys: z.array(KeyRecord),
+  aliases: z.array(AliasRecord),
+});
+export type KmsState = z.infer<typeof KmsStateSchema>;
+
+export function emptyState(): KmsState {
+  return { version: 1, customKeyStores: [], keys: [], aliases: [] };
+}
+
+export const keyArn = (region: string, keyId: string) => `arn:aws:kms:${region}:${LOCAL_ACCOUNT_ID}:key/${keyId}`;
+export const aliasArn = (region: string, aliasName: string) => `arn:aws:kms:${region}:${LOCAL_ACCOUNT_ID}:${aliasName}`;

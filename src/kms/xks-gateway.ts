@@ -1,0 +1,122 @@
+/**
+ * @module kms/xks-gateway
+ * How the local KMS talks to XKS proxies: as KMS does (SigV4 with the store's credential and region, the
+ * requestMetadata KMS sends, a 250 ms budget per call), and with every answer classified into the failure the
+ * spec's table maps to an exception.
+ */
+import { randomUUID } from "node:crypto";
+import { rootCertificates } from "node:tls";
+import { Agent } from "undici";
+import { attempt, classifyError, type Failed } from "../client/classify.js";
+import { XksClient, type XksResponse } from "../client/xks-client.js";
+import { decodeBase64 } from "../xks/base64.js";
+import { computeCdiv } from "../xks/cdiv.js";
+import { KMS_PROXY_TIMEOUT_MS } from "../xks/constants.js";
+import { DecryptResponse, EncryptResponse, HealthResponse, MetadataResponse, describeIssues, type EncryptResponse as Sealed, type HealthResponse as Health, type MetadataResponse as Metadata } from "../xks/schemas.js";
+import type { XksProxySettings } from "./state.js";
+
+export interface GatewayOptions {
+  /** @default 250, as KMS */
+  timeoutMs?: number;
+  /** Extra trust anchors (the dev CA, unless --strict). */
+  extraCa?: string[];
+}
+
+export type Result<T> = { ok: true; value: T } | Failed;
+
+export interface CallerMetadata {
+  kmsKeyArn: string;
+  awsPrincipalArn: string;
+  kmsOperation: string;
+}
+
+export class XksGateway {
+  readonly timeoutMs: number;
+  readonly #agent: Agent;
+
+  constructor(o: GatewayOptions = {}) {
+    this.timeoutMs = o.timeoutMs ?? KMS_PROXY_TIMEOUT_MS;
+    this.#agent = new Agent({ connect: { ca: [...rootCertificates, ...(o.extraCa ?? [])], timeout: this.timeoutMs }, headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs });
+  }
+
+  #client(s: XksProxySettings, region: string): XksClient {
+    return new XksClient(
+      { baseUrl: `${s.uriEndpoint}${s.uriPath}`, region, credential: { accessKeyId: s.accessKeyId, secretAccessKey: s.secretAccessKey } },
+      { timeoutMs: this.timeoutMs, dispatcher: this.#agent },
+    );
+  }
+
+  async #call<T>(call: () => Promise<XksResponse>, parse: (res: XksResponse) => Result<T>): Promise<Result<T>> {
+    const o = await attempt(call, this.timeoutMs);
+    if (!o.ok) return o;
+    if (o.res.status !== 200) return classifyError(o.res);
+    return parse(o.res);
+  }
+
+  health(s: XksProxySettings, region: string, kmsOperation: string): Promise<Result<Health>> {
+    return this.#call(
+      () => this.#client(s, region).health({ kmsOperation, kmsRequestId: randomUUID() }),
+      (res) => {
+        const p = HealthResponse.safeParse(res.json);
+        if (!p.success) return { ok: false, failure: "MalformedResponse", detail: describeIssues(p.error) };
+        if (p.data.ekmFleetDetails.every((d) => d.healthStatus === "UNAVAILABLE")) return { ok: false, failure: "AllKeyManagersUnavailable", detail: "every key manager is UNAVAILABLE" };
+        return { ok: true, value: p.data };
+      },
+    );
+  }
+
+  metadata(s: XksProxySettings, region: string, xksKeyId: string, caller: Omit<CallerMetadata, "kmsKeyArn"> & { kmsKeyArn?: string }): Promise<Result<Metadata>> {
+    return this.#call(
+      () => this.#client(s, region).metadata(xksKeyId, { ...caller, kmsRequestId: randomUUID() }),
+      (res) => {
+        const p = MetadataResponse.safeParse(res.json);
+        return p.success ? { ok: true, value: p.data } : { ok: false, failure: "MalformedResponse", detail: describeIssues(p.error) };
+      },
+    );
+  }
+
+  /** Encrypt, always asking for the CDIV and verifying it, as KMS does. */
+  encrypt(s: XksProxySettings, region: string, xksKeyId: string, plaintext: Buffer, aad: Buffer, caller: CallerMetadata): Promise<Result<Sealed>> {
+    const aadB64 = aad.toString("base64");
+    return this.#call(
+      () => this.#client(s, region).encrypt(xksKeyId, { plaintext: plaintext.toString("base64"), additionalAuthenticatedData: aadB64, ciphertextDataIntegrityValueAlgorithm: "SHA_256" }, { ...caller, kmsRequestId: randomUUID() }),
+      (res) => {
+        const p = EncryptResponse.safeParse(res.json);
+        if (!p.success) return { ok: false, failure: "MalformedResponse", detail: describeIssues(p.error) };
+        const e = p.data;
+        const expected = computeCdiv({ aad, ciphertextMetadata: e.ciphertextMetadata ? decodeBase64(e.ciphertextMetadata) : undefined, iv: decodeBase64(e.initializationVector)!, ciphertext: decodeBase64(e.ciphertext)!, tag: decodeBase64(e.authenticationTag)! });
+        if (e.ciphertextDataIntegrityValue !== expected) return { ok: false, failure: "MalformedResponse", detail: "ciphertextDataIntegrityValue missing or wrong" };
+        if (decodeBase64(e.ciphertext)!.length !== plaintext.length) return { ok: false, failure: "MalformedResponse", detail: "ciphertext length differs from plaintext length" };
+        return { ok: true, value: e };
+      },
+    );
+  }
+
+  decrypt(s: XksProxySettings, region: string, xksKeyId: string, sealed: { ciphertext: Buffer; iv: Buffer; tag: Buffer; ciphertextMetadata?: Buffer | undefined }, aad: Buffer, caller: CallerMetadata): Promise<Result<Buffer>> {
+    return this.#call(
+      () =>
+        this.#client(s, region).decrypt(
+          xksKeyId,
+          {
+            ciphertext: sealed.ciphertext.toString("base64"),
+            initializationVector: sealed.iv.toString("base64"),
+            authenticationTag: sealed.tag.toString("base64"),
+            additionalAuthenticatedData: aad.toString("base64"),
+            ...(sealed.ciphertextMetadata ? { ciphertextMetadata: sealed.ciphertextMetadata.toString("base64") } : {}),
+          },
+          { ...caller, kmsRequestId: randomUUID() },
+        ),
+      (res) => {
+        const p = DecryptResponse.safeParse(res.json);
+        if (!p.success) return { ok: false, failure: "MalformedResponse", detail: describeIssues(p.error) };
+        const plaintext = decodeBase64(p.data.plaintext)!;
+        if (plaintext.length !== sealed.ciphertext.length) return { ok: false, failure: "InvalidCiphertextReturned", detail: "plaintext length differs from ciphertext length" };
+        return { ok: true, value: plaintext };
+      },
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.#agent.close();
+  }
+}
