@@ -3,13 +3,21 @@
  * @module proxy/cli
  * `xks-mock`: starts the mock XKS proxy. Exit 0 on a clean stop, 2 on bad usage or a bad configuration.
  */
+import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
+import type { Logger } from "pino";
+import { DEMO_ALIAS, DEMO_STORE_NAME, ensureDemoStore } from "../kms/demo-store.js";
+import { DEFAULT_KMS_PORT, startLocalKms, type StartedLocalKms } from "../kms/start-local-kms.js";
+import { StateFileError } from "../kms/state-file.js";
 import { XKS_SIGV4_SERVICE } from "../xks/constants.js";
 import { PUBLIC_TEST_CREDENTIAL } from "./config-schema.js";
 import { ConfigError, loadConfig, type ConfigOverrides } from "./load-config.js";
 import { createLogger } from "./request-log.js";
 import { startProxy, type StartedProxy } from "./start-proxy.js";
 import { watchConfig } from "./watch-config.js";
+
+/** Commander turns a null from a parser into "", so "off" travels as this sentinel. */
+const ADMIN_OFF = -1;
 
 function port(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError("must be a port number 0-65535");
@@ -24,9 +32,14 @@ const program = new Command()
   .option("--host <host>", "address to listen on (default 127.0.0.1)")
   .option("--http", "serve plain HTTP instead of HTTPS")
   .option("--mtls", "require a client certificate (CN cks.kms.<region>.amazonaws.com by default)")
-  .option("--admin-port <port>", "admin API port on 127.0.0.1 (default 8444; 'off' disables)", (v) => (v === "off" ? null : port(v)))
+  .option("--admin-port <port>", "admin API port on 127.0.0.1 (default 8444; 'off' disables)", (v) => (v === "off" ? ADMIN_OFF : port(v)))
   .option("--certs-dir <dir>", "where the dev PKI is kept (default: the package's certs/)")
   .option("--log-level <level>", "fatal|error|warn|info|debug|silent (default info)")
+  .option("--kms-port <port>", "port of the local KMS beside the proxy (default 4599; 0 = any free port)", port)
+  .option("--no-kms", "do not start the local KMS")
+  .option("--state <file>", "local KMS state file (custom key stores, keys, aliases); in memory when absent")
+  .option("--strict", "local KMS: no port in XksProxyUriEndpoint, do not trust the dev CA", false)
+  .option("--no-demo-store", "do not pre-wire the custom key store xks-demo and alias/xks-demo")
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
@@ -57,6 +70,32 @@ function banner(proxy: StartedProxy): string {
   return lines.join("\n");
 }
 
+/** The local KMS beside the proxy, pre-wired with the demo store unless told otherwise. */
+async function startKmsBeside(proxy: StartedProxy, o: { kmsPort?: number; state?: string; strict: boolean; demoStore: boolean; host?: string }, logger: Logger): Promise<StartedLocalKms> {
+  const kms = await startLocalKms({
+    port: o.kmsPort ?? DEFAULT_KMS_PORT,
+    stateFile: o.state,
+    strict: o.strict,
+    extraCa: proxy.caFile ? [readFileSync(proxy.caFile, "utf8")] : [],
+    logger,
+  });
+  const lines = [`local KMS on ${kms.url} (AWS JSON 1.1; any credentials; state ${o.state ?? "in memory"})`];
+  const config = proxy.config();
+  const first = config.keystores[0]!;
+  if (o.demoStore && !config.http && first.keys.some((k) => k.id === "foo")) {
+    try {
+      const endpoint = proxy.url.replace("//127.0.0.1:", "//localhost:");
+      const demo = await ensureDemoStore(kms, { endpoint, path: `${first.pathPrefix}/kms/xks/v1`, ...first.credentials[0]!, xksKeyId: "foo" });
+      lines.push(`  custom key store ${DEMO_STORE_NAME} (${demo.customKeyStoreId}) CONNECTED; KMS key ${DEMO_ALIAS} → external key foo`);
+      lines.push(`  try: aws kms encrypt --endpoint-url ${kms.url} --region us-east-1 --key-id ${DEMO_ALIAS} --plaintext fileb://<(echo hello)`);
+    } catch (err) {
+      lines.push(`  could not pre-wire ${DEMO_STORE_NAME}: ${(err as Error).name}: ${(err as Error).message}`);
+    }
+  }
+  process.stderr.write(`${lines.join("\n")}\n`);
+  return kms;
+}
+
 async function main(): Promise<number> {
   try {
     program.parse();
@@ -64,8 +103,22 @@ async function main(): Promise<number> {
     const code = (err as { exitCode?: number }).exitCode;
     return code === 0 ? 0 : 2;
   }
-  const opts = program.opts<{ config?: string; port?: number; host?: string; http?: boolean; mtls?: boolean; adminPort?: number | null; certsDir?: string; logLevel?: string }>();
-  const flags: ConfigOverrides = { port: opts.port, host: opts.host, http: opts.http, mtls: opts.mtls, adminPort: opts.adminPort, logLevel: opts.logLevel };
+  const opts = program.opts<{
+    config?: string;
+    port?: number;
+    host?: string;
+    http?: boolean;
+    mtls?: boolean;
+    adminPort?: number | null;
+    certsDir?: string;
+    logLevel?: string;
+    kmsPort?: number;
+    kms: boolean;
+    state?: string;
+    strict: boolean;
+    demoStore: boolean;
+  }>();
+  const flags: ConfigOverrides = { port: opts.port, host: opts.host, http: opts.http, mtls: opts.mtls, adminPort: opts.adminPort === ADMIN_OFF ? null : opts.adminPort, logLevel: opts.logLevel };
   const configFile = opts.config ?? (process.env.XKS_MOCK_CONFIG || undefined);
   const load = () => loadConfig({ file: configFile, env: process.env, flags });
   let proxy: StartedProxy;
@@ -75,15 +128,17 @@ async function main(): Promise<number> {
     proxy = await startProxy({ config, reloadSource: load, logger, ...(opts.certsDir ? { certsDir: opts.certsDir } : {}) });
     const watcher = watchConfig(configFile, () => proxy.reload(), logger);
     process.stderr.write(`${banner(proxy)}\n`);
+    const kms = opts.kms ? await startKmsBeside(proxy, opts, logger) : undefined;
     await new Promise<void>((resolve) => {
       process.once("SIGINT", resolve);
       process.once("SIGTERM", resolve);
     });
     watcher.close();
+    await kms?.stop();
     await proxy.stop();
     return 0;
   } catch (err) {
-    if (err instanceof ConfigError) {
+    if (err instanceof ConfigError || err instanceof StateFileError) {
       process.stderr.write(`xks-mock: ${err.message}\n`);
       return 2;
     }
