@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * @module harness/cli
- * `xks-harness`: `check` (preflight of new XKS settings before UpdateCustomKeyStore) and `snapshot` (probe
- * ciphertexts for a later continuity check). Exit 0 pass, 1 a check failed, 2 bad usage or invalid input.
+ * `xks-harness`: `check` (preflight of new XKS settings before UpdateCustomKeyStore), `snapshot` (probe
+ * ciphertexts for a later continuity check), `conformance` (strict spec suite) and `update` (the gated
+ * UpdateCustomKeyStore). Exit 0 pass, 1 failed or refused, 2 bad usage or invalid input.
  */
 import { writeFileSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
@@ -16,6 +17,7 @@ import { XksClient } from "./xks-client.js";
 import { colorWanted, painter } from "./report/style.js";
 import { rootCertificates } from "node:tls";
 import { conformanceCommand, type ConformanceFlags } from "./conformance/command.js";
+import { updateCommand, type UpdateFlags } from "./update/command.js";
 
 const EXIT = { pass: 0, fail: 1, usage: 2 } as const;
 
@@ -117,6 +119,36 @@ connectionFlags(program.command("conformance").description("strict XKS Proxy API
   .option("--verbose", "show expected and actual for every case", false)
   .action(async (flags: ConformanceFlags) => {
     exitCode = await conformanceCommand(flags, process.env);
+  });
+
+program
+  .command("update")
+  .description("run UpdateCustomKeyStore only after every check passes, then verify the store")
+  .option("--custom-key-store-id <id>", "the store to update")
+  .option("--custom-key-store-name <name>", "the store to update, by name")
+  .option("--endpoint <url>", "new XksProxyUriEndpoint (default: unchanged)")
+  .option("--path <path>", "new XksProxyUriPath (default: unchanged)")
+  .option("--access-key-id <id>", "new AccessKeyId (default: unchanged); the secret always from $XKS_SECRET_ACCESS_KEY or --secret-file")
+  .option("--secret-file <file>", "file holding RawSecretAccessKey")
+  .option("--proxy-config <file>", "the KMS console's proxy configuration JSON (path + credential)")
+  .addOption(new Option("--connectivity <type>", "new XksProxyConnectivity").choices(["PUBLIC_ENDPOINT", "VPC_ENDPOINT_SERVICE"]))
+  .option("--vpc-endpoint-service-name <name>", "new XksProxyVpcEndpointServiceName")
+  .option("--new-name <name>", "new custom key store name")
+  .option("--kms-endpoint <url>", "KMS endpoint (e.g. the local KMS http://127.0.0.1:4599); default: AWS")
+  .option("--region <region>", "region of the key store", "us-east-1")
+  .option("--profile <name>", "AWS profile (standard credential chain otherwise)")
+  .option("--key-id <id>", "external key to check (repeatable)", collect, [] as string[])
+  .option("--ca <file>", "extra trust anchor for the proxy, PEM (repeatable)", collect, [] as string[])
+  .option("--dev", "local use: port, localhost and untrusted CA become warnings in the checks", false)
+  .option("--timeout-ms <ms>", "bound on each check step", integer(1, 60_000), 3000)
+  .option("--dry-run", "check and print the plan; send nothing", false)
+  .option("--yes", "do not ask for confirmation", false)
+  .option("--allow-disconnect", "when a field needs DISCONNECTED: Disconnect → Update → Connect", false)
+  .option("--connect-timeout <seconds>", "how long to wait for CONNECTED after Connect", integer(1, 3600), 120)
+  .option("--json", "print the report as JSON", false)
+  .option("--no-color", "no colour")
+  .action(async (flags: UpdateFlags) => {
+    exitCode = await updateCommand(flags, process.env);
   });
 
 try {

@@ -1,0 +1,141 @@
+/**
+ * @module harness/update/command
+ * `xks-harness update`: flags → the gated update → a report for people or `--json`. Exit 0 updated and verified
+ * (or a clean dry run), 1 refused or failed, 2 bad usage.
+ */
+import { createInterface } from "node:readline/promises";
+import { UsageError, SECRET_ENV, CURRENT_SECRET_ENV } from "../check/options.js";
+import { readFileSync } from "node:fs";
+import { toHuman } from "../check/report.js";
+import { painter, colorWanted } from "../report/style.js";
+import { createKmsClient } from "./kms-client.js";
+import type { StoreSnapshot, UpdatePlan } from "./plan.js";
+import { runUpdate, type UpdateReport } from "./run-update.js";
+
+export interface UpdateFlags {
+  customKeyStoreId?: string;
+  customKeyStoreName?: string;
+  endpoint?: string;
+  path?: string;
+  accessKeyId?: string;
+  secretFile?: string;
+  proxyConfig?: string;
+  connectivity?: string;
+  vpcEndpointServiceName?: string;
+  newName?: string;
+  kmsEndpoint?: string;
+  region: string;
+  profile?: string;
+  keyId: string[];
+  ca: string[];
+  dev: boolean;
+  timeoutMs: number;
+  dryRun: boolean;
+  yes: boolean;
+  allowDisconnect: boolean;
+  connectTimeout: number;
+  json: boolean;
+  color: boolean;
+}
+
+function read(file: string, what: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (err) {
+    throw new UsageError(`cannot read ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+}
+
+function planText(plan: UpdatePlan, before: StoreSnapshot): string {
+  const lines = [`plan for ${before.id} (${before.name}, ${before.state}):`, ...plan.changes.map((c) => `  change ${c}`), "  calls:"];
+  for (const c of plan.calls) lines.push(`    aws kms ${c.operation.replace(/[A-Z]/g, (m, i: number) => `${i ? "-" : ""}${m.toLowerCase()}`)} ${JSON.stringify(c.display)}`);
+  lines.push(plan.keysUnavailable ? "  KMS keys in this store are UNUSABLE from the Disconnect until the Connect succeeds" : "  KMS keys in this store stay usable throughout");
+  return lines.join("\n");
+}
+
+async function confirmOnTty(plan: UpdatePlan, before: StoreSnapshot): Promise<boolean> {
+  process.stdout.write(`${planText(plan, before)}\n`);
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    const answer = await rl.question("apply this change? type yes to go ahead: ");
+    return answer.trim().toLowerCase() === "yes";
+  } finally {
+    rl.close();
+  }
+}
+
+function proxyConfigValues(file: string | undefined): { path?: string; accessKeyId?: string; secret?: string } {
+  if (!file) return {};
+  const raw = JSON.parse(read(file, "--proxy-config")) as { XksProxyUriPath?: string; XksProxyAuthenticationCredential?: { AccessKeyId?: string; RawSecretAccessKey?: string } };
+  return { path: raw.XksProxyUriPath, accessKeyId: raw.XksProxyAuthenticationCredential?.AccessKeyId, secret: raw.XksProxyAuthenticationCredential?.RawSecretAccessKey };
+}
+
+export async function updateCommand(f: UpdateFlags, env: NodeJS.ProcessEnv): Promise<number> {
+  if (!f.customKeyStoreId === !f.customKeyStoreName) throw new UsageError("give exactly one of --custom-key-store-id and --custom-key-store-name");
+  const fromFile = proxyConfigValues(f.proxyConfig);
+  const secret = f.secretFile ? read(f.secretFile, "--secret-file").replace(/\r?\n$/, "") : (env[SECRET_ENV] ?? fromFile.secret);
+  if (secret === undefined) throw new UsageError(`the proxy secret is needed, also when only the path changes: KMS takes the credential whole (${SECRET_ENV}, --secret-file or --proxy-config)`);
+  if (f.connectivity && f.connectivity !== "PUBLIC_ENDPOINT" && f.connectivity !== "VPC_ENDPOINT_SERVICE") throw new UsageError("--connectivity must be PUBLIC_ENDPOINT or VPC_ENDPOINT_SERVICE");
+  const interactive = !f.yes && !f.dryRun;
+  if (interactive && !process.stdin.isTTY) throw new UsageError("standard input is not a terminal, so the plan cannot be confirmed: review it with --dry-run, then pass --yes");
+  const kms = createKmsClient({ region: f.region, endpoint: f.kmsEndpoint, profile: f.profile }, env);
+  const paint = painter(colorWanted(process.stdout, !f.color));
+  try {
+    const report = await runUpdate({
+      kms,
+      store: { id: f.customKeyStoreId, name: f.customKeyStoreName },
+      wanted: {
+        endpoint: f.endpoint,
+        path: f.path ?? fromFile.path,
+        accessKeyId: f.accessKeyId ?? fromFile.accessKeyId,
+        secretAccessKey: secret,
+        connectivity: f.connectivity,
+        vpcEndpointServiceName: f.vpcEndpointServiceName,
+        newName: f.newName,
+      },
+      check: { region: f.region, keyIds: f.keyId, extraCa: f.ca.map((c) => read(c, "--ca")), dev: f.dev, timeoutMs: f.timeoutMs, verbose: false },
+      currentSecret: env[CURRENT_SECRET_ENV],
+      dryRun: f.dryRun,
+      allowDisconnect: f.allowDisconnect,
+      connectTimeoutMs: f.connectTimeout * 1000,
+      ...(interactive ? { confirm: confirmOnTty } : {}),
+      kmsEndpoint: f.kmsEndpoint,
+      ...(f.json ? {} : { progress: (line: string) => process.stdout.write(`${line}\n`) }),
+    });
+    process.stdout.write(f.json ? `${JSON.stringify(toJson(report), null, 2)}\n` : humanReport(report, f, paint));
+    return report.outcome === "updated" || report.outcome === "dry-run" ? 0 : 1;
+  } catch (err) {
+    const e = err as { name?: string; message?: string };
+    if (e.name === "CustomKeyStoreNotFoundException") throw new UsageError(`no such custom key store: ${e.message}`);
+    throw new Error(`KMS call failed: ${e.name}: ${e.message}`);
+  } finally {
+    kms.destroy();
+  }
+}
+
+function humanReport(r: UpdateReport, f: UpdateFlags, paint: ReturnType<typeof painter>): string {
+  const out: string[] = [];
+  if (r.check && r.plan && r.before) {
+    const checkOptions = { settings: { endpoint: f.endpoint ?? r.before.endpoint, path: f.path ?? r.before.path, accessKeyId: f.accessKeyId ?? r.before.accessKeyId, secretAccessKey: "" }, region: f.region } as Parameters<typeof toHuman>[1];
+    out.push(toHuman(r.check, checkOptions, paint).trimEnd());
+  }
+  if (r.plan && r.before && (f.yes || f.dryRun)) out.push(planText({ ...r.plan, updateInput: {} }, r.before));
+  const color = r.outcome === "updated" || r.outcome === "dry-run" ? "green" : "red";
+  out.push(paint(["bold", color], `update: ${r.outcome.toUpperCase()}`) + ` — ${r.message}`);
+  if (r.outcome !== "updated" && r.outcome !== "dry-run" && r.rollback && r.outcome === "failed") out.push(`rollback: ${r.rollback}`);
+  return `${out.join("\n")}\n`;
+}
+
+export function toJson(r: UpdateReport) {
+  return {
+    schemaVersion: 1,
+    tool: "xks-harness update",
+    outcome: r.outcome,
+    message: r.message,
+    before: r.before ?? null,
+    plan: r.plan ? { changes: r.plan.changes, calls: r.plan.calls, needsDisconnect: r.plan.needsDisconnect, keysUnavailable: r.plan.keysUnavailable, refusal: r.plan.refusal ?? null } : null,
+    check: r.check ? { verdict: r.check.verdict, predictedException: r.check.predictedException, predictedConnectionErrorCode: r.check.predictedConnectionErrorCode, checks: r.check.checks.map((c) => ({ id: c.id, status: c.status, detail: c.detail, fix: c.fix ?? null })) } : null,
+    after: r.after ?? null,
+    rollback: r.rollback ?? null,
+  };
+}

@@ -1,0 +1,146 @@
+/**
+ * @module harness/update/run-update
+ * The gated UpdateCustomKeyStore: describe the store, plan, run every check against the new values, show the
+ * plan, confirm, apply (Disconnect → Update → Connect when allowed and needed), and verify. It refuses — sending
+ * no UpdateCustomKeyStore at all — when the input is invalid, a check fails, or a field needs DISCONNECTED
+ * without --allow-disconnect. Every failure says the store's state and how to get back.
+ */
+import {
+  ConnectCustomKeyStoreCommand,
+  DescribeCustomKeyStoresCommand,
+  DisconnectCustomKeyStoreCommand,
+  UpdateCustomKeyStoreCommand,
+  type KMSClient,
+  type UpdateCustomKeyStoreCommandInput,
+} from "@aws-sdk/client-kms";
+import { setTimeout as sleep } from "node:timers/promises";
+import { runCheck } from "../check/run-check.js";
+import type { CheckOptions, CheckReport } from "../check/types.js";
+import { planUpdate, rollbackCommand, snapshotOf, type StoreSnapshot, type UpdatePlan, type Wanted } from "./plan.js";
+
+export type UpdateOutcome = "updated" | "dry-run" | "refused" | "failed";
+
+export interface UpdateReport {
+  outcome: UpdateOutcome;
+  message: string;
+  before?: StoreSnapshot;
+  plan?: Omit<UpdatePlan, "updateInput">;
+  check?: CheckReport;
+  after?: StoreSnapshot;
+  rollback?: string;
+}
+
+export interface UpdateOptions {
+  kms: KMSClient;
+  store: { id?: string | undefined; name?: string | undefined };
+  /** Values not given keep the store's current ones. */
+  wanted: Partial<Omit<Wanted, "secretAccessKey">> & { secretAccessKey: string };
+  /** Check options (keys, trust, dev, timeouts) — settings are filled in from the plan. */
+  check: Omit<CheckOptions, "settings" | "current" | "connectivity" | "vpcEndpointServiceName">;
+  /** The secret in force now, for the continuity check. */
+  currentSecret?: string | undefined;
+  dryRun: boolean;
+  allowDisconnect: boolean;
+  connectTimeoutMs: number;
+  /** Asks the user; resolves true to go ahead. Absent = no confirmation (--yes). */
+  confirm?: (plan: UpdatePlan, before: StoreSnapshot) => Promise<boolean>;
+  kmsEndpoint?: string | undefined;
+  /** Progress lines for people (never the secret). */
+  progress?: (line: string) => void;
+}
+
+/** Polls DescribeCustomKeyStores at most this often. */
+const POLL_MS = 250;
+
+async function describe(kms: KMSClient, store: { id?: string | undefined; name?: string | undefined }): Promise<StoreSnapshot> {
+  const out = await kms.send(new DescribeCustomKeyStoresCommand(store.id ? { CustomKeyStoreId: store.id } : { CustomKeyStoreName: store.name }));
+  const entry = out.CustomKeyStores?.[0];
+  if (!entry) throw new Error("DescribeCustomKeyStores returned no store");
+  return snapshotOf(entry);
+}
+
+async function waitConnected(kms: KMSClient, id: string, timeoutMs: number): Promise<StoreSnapshot> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const s = await describe(kms, { id });
+    if (s.state === "CONNECTED" || s.state === "FAILED" || Date.now() > deadline) return s;
+    await sleep(POLL_MS);
+  }
+}
+
+function sameValues(a: StoreSnapshot, w: Wanted): string[] {
+  const diffs: string[] = [];
+  if (a.endpoint !== w.endpoint) diffs.push(`endpoint is ${a.endpoint}`);
+  if (a.path !== w.path) diffs.push(`path is ${a.path}`);
+  if (a.accessKeyId !== w.accessKeyId) diffs.push(`access key id is ${a.accessKeyId}`);
+  if (w.newName && a.name !== w.newName) diffs.push(`name is ${a.name}`);
+  return diffs;
+}
+
+export async function runUpdate(o: UpdateOptions): Promise<UpdateReport> {
+  const say = o.progress ?? (() => {});
+  const before = await describe(o.kms, o.store);
+  const rollback = rollbackCommand(before, o.kmsEndpoint, o.check.region, o.check.dev);
+  const wanted: Wanted = {
+    endpoint: o.wanted.endpoint ?? before.endpoint,
+    path: o.wanted.path ?? before.path,
+    accessKeyId: o.wanted.accessKeyId ?? before.accessKeyId,
+    secretAccessKey: o.wanted.secretAccessKey,
+    connectivity: o.wanted.connectivity ?? before.connectivity,
+    vpcEndpointServiceName: o.wanted.vpcEndpointServiceName ?? before.vpcEndpointServiceName,
+    newName: o.wanted.newName,
+  };
+  const plan = planUpdate(before, wanted, o.allowDisconnect);
+  const { updateInput, ...shownPlan } = plan;
+  const base = { before, plan: shownPlan, rollback };
+  say(`store ${before.id} (${before.name}) is ${before.state}${before.connectionErrorCode ? ` (${before.connectionErrorCode})` : ""}`);
+  if (plan.refusal) return { outcome: "refused", message: `refused: ${plan.refusal}. Nothing was changed; the store is ${before.state}`, ...base };
+
+  const check = await runCheck({
+    ...o.check,
+    settings: { endpoint: wanted.endpoint, path: wanted.path, accessKeyId: wanted.accessKeyId, secretAccessKey: wanted.secretAccessKey },
+    connectivity: wanted.connectivity as CheckOptions["connectivity"],
+    vpcEndpointServiceName: wanted.vpcEndpointServiceName,
+    ...(o.currentSecret ? { current: { endpoint: before.endpoint, path: before.path, accessKeyId: before.accessKeyId, secretAccessKey: o.currentSecret } } : {}),
+  });
+  if (check.verdict === "fail") {
+    const failed = check.checks.filter((c) => c.status === "fail").map((c) => c.id).join(", ");
+    return { outcome: "refused", message: `refused: the check of the new values failed (${failed})${check.predictedException ? `; UpdateCustomKeyStore would raise ${check.predictedException}` : ""}. No UpdateCustomKeyStore was sent; the store is ${before.state} with its old values`, check, ...base };
+  }
+  if (o.dryRun) return { outcome: "dry-run", message: "dry run: the checks passed; nothing was sent", check, ...base };
+  if (o.confirm && !(await o.confirm(plan, before))) return { outcome: "refused", message: `not confirmed: nothing was changed; the store is ${before.state}`, check, ...base };
+
+  const failedAt = async (step: string, err: unknown): Promise<UpdateReport> => {
+    const now = await describe(o.kms, { id: before.id }).catch(() => undefined);
+    const e = err as { name?: string; message?: string };
+    return {
+      outcome: "failed",
+      message: `${step} failed: ${e.name ?? "Error"}: ${e.message ?? String(err)}. The store is now ${now?.state ?? "unknown"}${now ? ` at ${now.endpoint}${now.path} with access key id ${now.accessKeyId}` : ""}. To go back: ${rollback}`,
+      check,
+      ...base,
+      ...(now ? { after: now } : {}),
+    };
+  };
+  for (const call of plan.calls) {
+    say(`calling ${call.operation}`);
+    try {
+      if (call.operation === "DisconnectCustomKeyStore") {
+        await o.kms.send(new DisconnectCustomKeyStoreCommand({ CustomKeyStoreId: before.id }));
+      } else if (call.operation === "UpdateCustomKeyStore") {
+        await o.kms.send(new UpdateCustomKeyStoreCommand(updateInput as unknown as UpdateCustomKeyStoreCommandInput));
+      } else {
+        await o.kms.send(new ConnectCustomKeyStoreCommand({ CustomKeyStoreId: before.id }));
+        const s = await waitConnected(o.kms, before.id, o.connectTimeoutMs);
+        say(`store is ${s.state}${s.connectionErrorCode ? ` (${s.connectionErrorCode})` : ""}`);
+        if (s.state !== "CONNECTED") return await failedAt("ConnectCustomKeyStore", { name: s.state, message: `the store did not connect${s.connectionErrorCode ? `: ConnectionErrorCode ${s.connectionErrorCode}` : ` within ${o.connectTimeoutMs} ms`}` });
+      }
+    } catch (err) {
+      return await failedAt(call.operation, err);
+    }
+  }
+  const after = await describe(o.kms, { id: before.id });
+  const diffs = sameValues(after, wanted);
+  if (plan.expectConnected && after.state !== "CONNECTED") diffs.push(`state is ${after.state}`);
+  if (diffs.length) return { outcome: "failed", message: `verification failed: ${diffs.join(", ")}. To go back: ${rollback}`, check, ...base, after };
+  return { outcome: "updated", message: `updated and verified: ${after.endpoint}${after.path}, access key id ${after.accessKeyId}, ${after.state}`, check, ...base, after };
+}
