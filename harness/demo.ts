@@ -1,99 +1,178 @@
 /**
  * @module harness/demo
- * `npm run demo`: starts the bundled mock XKS proxy in-process on a free port and talks to it exactly as KMS
- * would, printing what came back. Plaintext is never printed, only whether it round-tripped.
+ * `npm run demo`: the whole story on one machine, with real servers and real output. The mock XKS proxy starts
+ * in-process on a free port; the harness talks to it as KMS would, checks it (one passing and one failing
+ * preflight), runs the conformance suite, then the local KMS (driven by the real AWS SDK) rehearses a gated
+ * credential rotation and encrypts and decrypts through the rotated store. Plaintext and secrets are never printed.
  */
-import { readFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
-import { computeCdiv } from "../src/xks/cdiv.js";
-import { decodeBase64 } from "../src/xks/base64.js";
+import { readFileSync } from "node:fs";
+import {
+  ConnectCustomKeyStoreCommand,
+  CreateAliasCommand,
+  CreateCustomKeyStoreCommand,
+  CreateKeyCommand,
+  DecryptCommand,
+  EncryptCommand,
+  KMSClient,
+} from "@aws-sdk/client-kms";
+import { startLocalKms } from "../src/kms/start-local-kms.js";
 import { defaultConfigInput, PUBLIC_TEST_CREDENTIAL } from "../src/proxy/config-schema.js";
 import { parseProxyConfig } from "../src/proxy/load-config.js";
 import { createLogger } from "../src/proxy/request-log.js";
 import { startProxy } from "../src/proxy/start-proxy.js";
-import { XksClient, type XksResponse } from "./xks-client.js";
 import { toHuman } from "./check/report.js";
 import { runCheck } from "./check/run-check.js";
 import type { CheckOptions } from "./check/types.js";
+import { summaryLine } from "./conformance/report.js";
+import { runConformance } from "./conformance/run-conformance.js";
 import { painter } from "./report/style.js";
+import { runUpdate } from "./update/run-update.js";
+import { XksClient, type XksResponse } from "./xks-client.js";
+
+// This project targets Node 20 on purpose (see README); the SDK's notice about its future Node 22 floor is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
+const out = (text: string) => process.stdout.write(`${text}\n`);
+const heading = (text: string) => out(`\n== ${text}`);
 
 function show(step: string, res: XksResponse): void {
-  const body = res.text.length > 160 ? `${res.text.slice(0, 157)}...` : res.text;
-  process.stdout.write(`\n${step}\n  HTTP ${res.status} in ${res.ms.toFixed(1)} ms\n  ${body}\n`);
+  const body = res.text.length > 150 ? `${res.text.slice(0, 147)}...` : res.text;
+  out(`${step}\n  HTTP ${res.status} in ${res.ms.toFixed(1)} ms  ${body}`);
+}
+
+/** A fresh credential for the rotation: a random secret, never printed. */
+function newCredential() {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  return { accessKeyId: `DEMONEW${Array.from(randomBytes(17), (b) => alphabet[b % 32]).join("")}`, secretAccessKey: randomBytes(32).toString("base64") };
 }
 
 async function main(): Promise<number> {
-  const config = parseProxyConfig({ ...defaultConfigInput(), port: 0, adminPort: null, logLevel: "warn" });
-  const proxy = await startProxy({ config, logger: createLogger("warn") });
-  const baseUrl = proxy.baseUrl();
-  process.stdout.write(`xks-mock started at ${baseUrl}\n(signing as KMS does: SigV4, service kms-xks-proxy, region us-east-1, with the AWS test client's public credential)\n`);
-  const client = new XksClient({ baseUrl, region: "us-east-1", credential: PUBLIC_TEST_CREDENTIAL }, { ca: readFileSync(proxy.caFile!, "utf8") });
   let failures = 0;
-  let wrongSecret = { accessKeyId: PUBLIC_TEST_CREDENTIAL.accessKeyId, secretAccessKey: "" };
   const expect = (ok: boolean, what: string) => {
-    process.stdout.write(`  ${ok ? "ok" : "UNEXPECTED"}: ${what}\n`);
+    out(`  ${ok ? "ok" : "UNEXPECTED"}: ${what}`);
     if (!ok) failures += 1;
   };
+  const old = PUBLIC_TEST_CREDENTIAL;
+  const fresh = newCredential();
+  const input = defaultConfigInput();
+  // The proxy holds the old and the new credential at once: step 1 of the spec's rotation procedure.
+  input.keystores[0]!.credentials = [{ ...old }, fresh];
+  const config = parseProxyConfig({ ...input, port: 0, adminPort: null, logLevel: "warn" });
+  const proxy = await startProxy({ config, logger: createLogger("warn") });
+  const ca = readFileSync(proxy.caFile!, "utf8");
+  const endpoint = proxy.url.replace("127.0.0.1", "localhost");
+  const path = proxy.baseUrl().slice(proxy.url.length);
+  const kms = await startLocalKms({ port: 0, logger: createLogger("warn"), extraCa: [ca] });
+  const sdk = new KMSClient({ endpoint: kms.url, region: "us-east-1", credentials: { accessKeyId: "demo", secretAccessKey: "demo" } });
+  const client = new XksClient({ baseUrl: proxy.baseUrl(), region: "us-east-1", credential: old }, { ca });
   try {
+    heading(`1. the mock XKS proxy at ${proxy.baseUrl()}, called as KMS calls it`);
     const health = await client.health({ kmsOperation: "UpdateCustomKeyStore" });
-    show("GetHealthStatus (kmsOperation UpdateCustomKeyStore)", health);
+    show("GetHealthStatus", health);
     expect(health.status === 200, "200 with the health document");
-
     const meta = await client.metadata("foo");
     show("GetKeyMetadata foo", meta);
-    expect(meta.status === 200 && (meta.json as { keySpec?: string }).keySpec === "AES_256", "AES_256, ENCRYPT+DECRYPT, ENABLED");
-
-    const plaintext = randomBytes(32).toString("base64");
-    const aad = Buffer.from("project=nile,department=marketing").toString("base64");
-    const enc = await client.encrypt("foo", { plaintext, additionalAuthenticatedData: aad, ciphertextDataIntegrityValueAlgorithm: "SHA_256" });
-    show("Encrypt foo (32 random bytes, with AAD, CDIV requested)", enc);
-    const e = enc.json as { ciphertext: string; initializationVector: string; authenticationTag: string; ciphertextMetadata?: string; ciphertextDataIntegrityValue?: string };
-    const cdiv = computeCdiv({ aad: decodeBase64(aad), iv: decodeBase64(e.initializationVector)!, ciphertext: decodeBase64(e.ciphertext)!, tag: decodeBase64(e.authenticationTag)! });
-    expect(enc.status === 200 && e.ciphertextDataIntegrityValue === cdiv, "CDIV recomputed here matches the proxy's");
-
-    const dec = await client.decrypt("foo", { ciphertext: e.ciphertext, initializationVector: e.initializationVector, authenticationTag: e.authenticationTag, additionalAuthenticatedData: aad });
-    show("Decrypt foo (same AAD)", { ...dec, text: dec.status === 200 ? '{"plaintext":"<not printed>"}' : dec.text });
-    expect(dec.status === 200 && (dec.json as { plaintext?: string }).plaintext === plaintext, "plaintext round-tripped");
-
-    const tampered = await client.decrypt("foo", { ciphertext: e.ciphertext, initializationVector: e.initializationVector, authenticationTag: e.authenticationTag, additionalAuthenticatedData: Buffer.from("project=blue").toString("base64") });
-    show("Decrypt foo with a different AAD", tampered);
-    expect(tampered.status === 400 && (tampered.json as { errorName?: string }).errorName === "InvalidCiphertextException", "400 InvalidCiphertextException");
-
-    wrongSecret = { accessKeyId: PUBLIC_TEST_CREDENTIAL.accessKeyId, secretAccessKey: "ThisIsNotTheSecretTheProxyHoldsForThisKeyId0" };
-    const bad = await client.health({}, { credential: wrongSecret });
+    expect((meta.json as { keySpec?: string }).keySpec === "AES_256", "AES_256, ENCRYPT+DECRYPT, ENABLED");
+    const bad = await client.health({}, { credential: { accessKeyId: old.accessKeyId, secretAccessKey: "ThisIsNotTheSecretTheProxyHoldsForThisKeyId0" } });
     show("GetHealthStatus signed with a wrong secret", bad);
-    expect(bad.status === 401 && (bad.json as { errorName?: string }).errorName === "AuthenticationFailedException", "401 AuthenticationFailedException");
+    expect(bad.status === 401, "401 AuthenticationFailedException");
 
-    // The harness's preflight, as a user would run it before UpdateCustomKeyStore: once with the right
-    // settings, once with a secret the proxy does not hold.
-    const endpoint = proxy.url.replace("127.0.0.1", "localhost");
-    const path = baseUrl.slice(proxy.url.length);
+    heading("2. xks-harness check: the new credential, before UpdateCustomKeyStore");
     const options: CheckOptions = {
-      settings: { endpoint, path, ...PUBLIC_TEST_CREDENTIAL },
+      settings: { endpoint, path, ...fresh },
+      current: { endpoint, path, ...old },
       region: "us-east-1",
       connectivity: "PUBLIC_ENDPOINT",
       keyIds: ["foo"],
-      extraCa: [readFileSync(proxy.caFile!, "utf8")],
+      extraCa: [ca],
       dev: true,
       timeoutMs: 3000,
       verbose: false,
     };
     const paint = painter(false);
-    process.stdout.write(`\n$ xks-harness check --endpoint ${endpoint} --path ${path} --access-key-id ${PUBLIC_TEST_CREDENTIAL.accessKeyId} --key-id foo --ca ${proxy.caFile} --dev\n`);
+    out(`$ XKS_SECRET_ACCESS_KEY=<new secret> XKS_CURRENT_SECRET_ACCESS_KEY=<current secret> xks-harness check --endpoint ${endpoint} --path ${path} --access-key-id ${fresh.accessKeyId} --current-access-key-id ${old.accessKeyId} --key-id foo --ca ${proxy.caFile} --dev`);
     const good = await runCheck(options);
-    process.stdout.write(toHuman(good, options, paint));
-    expect(good.verdict === "pass", "check passes for the settings the proxy holds");
+    out(toHuman(good, options, paint).trimEnd());
+    expect(good.verdict === "pass", "check passes for a credential the proxy holds, reaching the same keys");
+    const wrong: CheckOptions = { ...options, current: undefined, settings: { ...options.settings, secretAccessKey: randomBytes(32).toString("base64") } };
+    out("\n$ XKS_SECRET_ACCESS_KEY=<a secret the proxy does not hold> xks-harness check … (same flags)");
+    const failed = await runCheck(wrong);
+    out(toHuman(failed, wrong, paint).trimEnd());
+    expect(failed.predictedException === "XksProxyIncorrectAuthenticationCredentialException", "check fails and predicts XksProxyIncorrectAuthenticationCredentialException");
 
-    const wrong = { ...options, settings: { ...options.settings, secretAccessKey: wrongSecret.secretAccessKey } };
-    process.stdout.write(`\n$ XKS_SECRET_ACCESS_KEY=<a secret the proxy does not hold> xks-harness check … (same flags)\n`);
-    const bad2 = await runCheck(wrong);
-    process.stdout.write(toHuman(bad2, wrong, paint));
-    expect(bad2.verdict === "fail" && bad2.predictedException === "XksProxyIncorrectAuthenticationCredentialException", "check fails and predicts XksProxyIncorrectAuthenticationCredentialException");
+    heading("3. xks-harness conformance against the mock");
+    const conformance = await runConformance({
+      settings: { endpoint, path, ...old },
+      region: "us-east-1",
+      keyId: "foo",
+      encryptOnlyKeyId: "encrypt_only_key",
+      decryptOnlyKeyId: "decrypt_only_key",
+      impotentKeyId: "impotent_key",
+      disabledKeyId: "disabled_key",
+      secondCredential: fresh,
+      extraCa: [ca],
+      timeoutMs: 3000,
+    });
+    for (const r of conformance.results.filter((x) => x.status !== "pass")) out(`  ${r.status.toUpperCase()} ${r.id}: ${r.actual}`);
+    out(`  ${summaryLine(conformance)} (mTLS cases need --client-cert) in ${(conformance.ms / 1000).toFixed(1)} s`);
+    expect(conformance.ok, "no MUST case failed");
+
+    heading(`4. the local KMS at ${kms.url}, driven by the AWS SDK: a store on the OLD credential`);
+    const { CustomKeyStoreId } = await sdk.send(
+      new CreateCustomKeyStoreCommand({
+        CustomKeyStoreName: "demo-store",
+        CustomKeyStoreType: "EXTERNAL_KEY_STORE",
+        XksProxyUriEndpoint: endpoint,
+        XksProxyUriPath: path,
+        XksProxyConnectivity: "PUBLIC_ENDPOINT",
+        XksProxyAuthenticationCredential: { AccessKeyId: old.accessKeyId, RawSecretAccessKey: old.secretAccessKey },
+      }),
+    );
+    await sdk.send(new ConnectCustomKeyStoreCommand({ CustomKeyStoreId }));
+    await kms.idle();
+    const key = await sdk.send(new CreateKeyCommand({ Origin: "EXTERNAL_KEY_STORE", CustomKeyStoreId, XksKeyId: "foo", Description: "demo" }));
+    await sdk.send(new CreateAliasCommand({ AliasName: "alias/demo", TargetKeyId: key.KeyMetadata!.KeyId! }));
+    out(`  ${CustomKeyStoreId} CONNECTED; KMS key ${key.KeyMetadata!.KeyId} (alias/demo) → external key foo`);
+    const secretData = randomBytes(48);
+    const context = { purpose: "xks-harness demo" };
+    const before = await sdk.send(new EncryptCommand({ KeyId: "alias/demo", Plaintext: secretData, EncryptionContext: context }));
+    out(`  Encrypt (SDK, before the rotation): ${before.CiphertextBlob!.length} byte ciphertext blob`);
+
+    heading("5. xks-harness update: the gated credential rotation");
+    const report = await runUpdate({
+      kms: sdk,
+      store: { id: CustomKeyStoreId },
+      wanted: { accessKeyId: fresh.accessKeyId, secretAccessKey: fresh.secretAccessKey },
+      check: { region: "us-east-1", keyIds: ["foo"], extraCa: [ca], dev: true, timeoutMs: 3000, verbose: false },
+      currentSecret: old.secretAccessKey,
+      dryRun: false,
+      allowDisconnect: false,
+      connectTimeoutMs: 10_000,
+      kmsEndpoint: kms.url,
+      progress: (line) => out(`  ${line}`),
+    });
+    for (const call of report.plan?.calls ?? []) out(`  sent ${call.operation} ${JSON.stringify(call.display)}`);
+    out(`  update: ${report.outcome.toUpperCase()} — ${report.message}`);
+    expect(report.outcome === "updated", "UpdateCustomKeyStore ran only after every check passed, and the store verified");
+
+    heading("6. the old credential is removed from the proxy; the KMS key keeps working");
+    const rotated = parseProxyConfig({ ...input, keystores: [{ ...input.keystores[0]!, credentials: [fresh] }], port: 0, adminPort: null, logLevel: "warn" });
+    await proxy.reload(rotated);
+    const after = await sdk.send(new DecryptCommand({ CiphertextBlob: before.CiphertextBlob, EncryptionContext: context }));
+    expect(Buffer.from(after.Plaintext!).equals(secretData), "Decrypt (SDK) of the ciphertext made before the rotation returns the original data");
+    const again = await sdk.send(new EncryptCommand({ KeyId: "alias/demo", Plaintext: secretData, EncryptionContext: context }));
+    const back = await sdk.send(new DecryptCommand({ CiphertextBlob: again.CiphertextBlob, EncryptionContext: context }));
+    expect(Buffer.from(back.Plaintext!).equals(secretData), "Encrypt → Decrypt (SDK) through the rotated store");
+    const stale = await client.health();
+    expect(stale.status === 401, "the old credential is now refused by the proxy (401)");
   } finally {
+    sdk.destroy();
     await client.close();
+    await kms.stop();
     await proxy.stop();
   }
-  process.stdout.write(failures === 0 ? "\ndemo: every answer was as the XKS spec requires\n" : `\ndemo: ${failures} unexpected answer(s)\n`);
+  out(failures === 0 ? "\ndemo: every step behaved as the XKS spec and KMS require" : `\ndemo: ${failures} unexpected result(s)`);
   return failures === 0 ? 0 : 1;
 }
 

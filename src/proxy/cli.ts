@@ -16,6 +16,9 @@ import { createLogger } from "./request-log.js";
 import { startProxy, type StartedProxy } from "./start-proxy.js";
 import { watchConfig } from "./watch-config.js";
 
+// This project targets Node 20 on purpose (see README); the SDK's notice about its future Node 22 floor is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
 /** Commander turns a null from a parser into "", so "off" travels as this sentinel. */
 const ADMIN_OFF = -1;
 
@@ -127,12 +130,14 @@ async function main(): Promise<number> {
     const logger = createLogger(config.logLevel);
     proxy = await startProxy({ config, reloadSource: load, logger, ...(opts.certsDir ? { certsDir: opts.certsDir } : {}) });
     const watcher = watchConfig(configFile, () => proxy.reload(), logger);
-    process.stderr.write(`${banner(proxy)}\n`);
-    const kms = opts.kms ? await startKmsBeside(proxy, opts, logger) : undefined;
-    await new Promise<void>((resolve) => {
+    // Listen before the banner says we are up: a SIGTERM sent on seeing it must stop us cleanly, not kill us.
+    const stopRequested = new Promise<void>((resolve) => {
       process.once("SIGINT", resolve);
       process.once("SIGTERM", resolve);
     });
+    process.stderr.write(`${banner(proxy)}\n`);
+    const kms = opts.kms ? await startKmsBeside(proxy, opts, logger) : undefined;
+    await stopRequested;
     watcher.close();
     await kms?.stop();
     await proxy.stop();
