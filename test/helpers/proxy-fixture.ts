@@ -50,6 +50,8 @@ export async function startTestProxy(config = testConfig(), extra: Partial<Start
   const logs = new LogCapture();
   const proxy = await startProxy({ config, logger: createLogger(config.logLevel, logs), certsDir: inject("pkiDir"), ...extra });
   const clients: XksClient[] = [];
+  // Keep the started proxy's own stop: Object.assign below replaces proxy.stop, which would then call itself forever.
+  const stopProxy = proxy.stop.bind(proxy);
   return Object.assign(proxy, {
     logs,
     client(o: { keystore?: string; credential?: XksCredential; region?: string } & XksClientOptions = {}) {
@@ -63,7 +65,7 @@ export async function startTestProxy(config = testConfig(), extra: Partial<Start
     },
     async stop() {
       await Promise.all(clients.map((c) => c.close()));
-      await proxy.stop();
+      await stopProxy();
     },
   });
 }
