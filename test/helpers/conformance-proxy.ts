@@ -1,0 +1,104 @@
+/**
+ * The mock proxy and ConformanceTarget builders for the `xks-harness conformance` tests: a real mock on 127.0.0.1
+ * over TLS (the run's dev PKI), targets aimed at it, fault injection through its admin API, and compact views of a
+ * report for assertions. (proxy-fixture.ts's startTestProxy is not used: its stop() calls itself, see
+ * check-proxy.ts.)
+ */
+import { randomBytes } from "node:crypto";
+import { inject } from "vitest";
+import type { CaseResult, CaseStatus, ConformanceReport, ConformanceTarget } from "../../harness/conformance/types.js";
+import { defaultConfigInput, PUBLIC_TEST_CREDENTIAL, type ProxyConfig, type ProxyConfigInput } from "../../src/proxy/config-schema.js";
+import type { FaultRuleInput } from "../../src/proxy/fault-rule.js";
+import { createLogger } from "../../src/proxy/request-log.js";
+import { startProxy, type StartedProxy } from "../../src/proxy/start-proxy.js";
+import type { XksCredential } from "../../src/xks/sigv4/sign.js";
+import { LogCapture, pem, testConfig } from "./proxy-fixture.js";
+
+const BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+/** A credential KMS accepts (AccessKeyId 24 of A-Z2-7, secret 44 chars of Base64), unique per call. */
+export function conformanceCredential(): XksCredential {
+  return { accessKeyId: [...randomBytes(24)].map((b) => BASE32[b % 32]).join(""), secretAccessKey: randomBytes(32).toString("base64") };
+}
+
+export interface ConformanceProxy extends StartedProxy {
+  logs: LogCapture;
+}
+
+/**
+ * The default mock configuration (the AWS test client's prefix and five keys), with these credentials in the
+ * `default` keystore and anything else overridden.
+ */
+export function conformanceConfig(credentials: XksCredential[] = [{ ...PUBLIC_TEST_CREDENTIAL }], overrides: Partial<ProxyConfigInput> = {}): ProxyConfig {
+  const [keystore] = defaultConfigInput().keystores;
+  return testConfig({ keystores: [{ ...keystore!, credentials }], logLevel: "warn", ...overrides });
+}
+
+export async function startConformanceProxy(config: ProxyConfig = conformanceConfig()): Promise<ConformanceProxy> {
+  const logs = new LogCapture();
+  const proxy = await startProxy({ config, logger: createLogger(config.logLevel, logs), certsDir: inject("pkiDir") });
+  return Object.assign(proxy, { logs });
+}
+
+/** The mock's default key ids (defaultKeys() in config-schema.ts). */
+export const MOCK_KEYS = { keyId: "foo", encryptOnlyKeyId: "encrypt_only_key", decryptOnlyKeyId: "decrypt_only_key", impotentKeyId: "impotent_key", disabledKeyId: "disabled_key" } as const;
+
+export interface TargetOptions {
+  /** Signs with this (default: the keystore's first credential). */
+  credential?: XksCredential;
+  /** Give the encrypt-only, decrypt-only, impotent and disabled keys too. @default true */
+  optionalKeys?: boolean;
+  secondCredential?: XksCredential;
+  clientCert?: { cert: string; key: string };
+  clientCa?: { cert: string; key: string };
+}
+
+/** A target aimed at the first keystore of a test proxy, trusting the run's dev CA. */
+export function conformanceTarget(proxy: StartedProxy, o: TargetOptions = {}): ConformanceTarget {
+  const ks = proxy.config().keystores[0]!;
+  const credential = o.credential ?? ks.credentials[0]!;
+  const optional = o.optionalKeys ?? true;
+  return {
+    settings: { endpoint: proxy.url, path: new URL(proxy.baseUrl(ks.name)).pathname, accessKeyId: credential.accessKeyId, secretAccessKey: credential.secretAccessKey },
+    region: "us-east-1",
+    keyId: MOCK_KEYS.keyId,
+    ...(optional ? { encryptOnlyKeyId: MOCK_KEYS.encryptOnlyKeyId, decryptOnlyKeyId: MOCK_KEYS.decryptOnlyKeyId, impotentKeyId: MOCK_KEYS.impotentKeyId, disabledKeyId: MOCK_KEYS.disabledKeyId } : {}),
+    secondCredential: o.secondCredential,
+    extraCa: [pem("caCert")],
+    clientCert: o.clientCert,
+    clientCa: o.clientCa,
+    // Generous: the machine running the tests may be busy, and no assertion here depends on a timeout.
+    timeoutMs: 10_000,
+  };
+}
+
+export async function addConformanceFault(proxy: StartedProxy, rule: FaultRuleInput, keystore = "default"): Promise<void> {
+  const res = await fetch(`${proxy.adminUrl}/faults/${keystore}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(rule) });
+  if (res.status !== 201) throw new Error(`adding fault ${JSON.stringify(rule)}: HTTP ${res.status} ${await res.text()}`);
+}
+
+export async function clearConformanceFaults(proxy: StartedProxy): Promise<void> {
+  const res = await fetch(`${proxy.adminUrl}/faults`, { method: "DELETE" });
+  if (res.status !== 200) throw new Error(`clearing faults: HTTP ${res.status}`);
+}
+
+/** id → status of every case, so a failed assertion's diff shows the whole run. */
+export function caseStatuses(report: ConformanceReport): Record<string, CaseStatus> {
+  return Object.fromEntries(report.results.map((c) => [c.id, c.status]));
+}
+
+export function idsWithStatus(report: ConformanceReport, status: CaseStatus): string[] {
+  return report.results.filter((c) => c.status === status).map((c) => c.id);
+}
+
+export function caseOf(report: ConformanceReport, id: string): CaseResult {
+  const c = report.results.find((x) => x.id === id);
+  if (!c) throw new Error(`no case ${id} in the report`);
+  return c;
+}
+
+/** Every case that did not pass, with its expected/actual: the message of a failed assertion. */
+export function describeReport(report: ConformanceReport): string {
+  const lines = report.results.filter((c) => c.status !== "pass").map((c) => `${c.status} ${c.id}: expected ${c.expected}; actual ${c.actual}`);
+  return lines.length ? lines.join("\n") : "every case passed";
+}
