@@ -18,6 +18,7 @@ export function toJson(report: CheckReport, o: CheckOptions): string {
     predictedConnectionErrorCode: report.predictedConnectionErrorCode,
     target: { endpoint: o.settings.endpoint, path: o.settings.path, accessKeyId: o.settings.accessKeyId, region: o.region, connectivity: o.connectivity, keyIds: o.keyIds },
     checks: report.checks.map((c) => ({ id: c.id, title: c.title, status: c.status, detail: c.detail, ms: Math.round(c.ms * 10) / 10, fix: c.fix ?? null })),
+    ...(report.verbose ? { verbose: report.verbose } : {}),
     timings: Object.fromEntries(Object.entries(report.timings).map(([k, v]) => [k, v === null ? null : Math.round(v * 10) / 10])),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;

@@ -38,8 +38,9 @@ const STEPS: Step[] = [
   {
     id: "continuity",
     title: "Same key material under the new settings",
-    needs: ["keys"],
-    notApplicable: (o) => (o.current || o.snapshot ? undefined : "no current settings (--current-*) and no --snapshot given"),
+    needs: ["auth"],
+    notApplicable: (o) =>
+      !o.current && !o.snapshot ? "no current settings (--current-*) and no --snapshot given" : o.current && !o.snapshot && o.keyIds.length === 0 ? "no --key-id to probe with the current settings" : undefined,
     run: continuityCheck,
   },
 ];

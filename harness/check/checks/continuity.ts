@@ -4,9 +4,13 @@
  * settings and decrypt under the new, and back, per key; or decrypt a snapshot taken earlier. If the new settings
  * reach other keys, every ciphertext made before the change becomes unrecoverable.
  */
+import type { ProxyFailure } from "../../../src/xks/kms-failures.js";
 import type { CheckContext } from "../context.js";
 import { decryptProbe, encryptProbe } from "../probe.js";
 import type { CheckResult, XksSettings } from "../types.js";
+
+/** Decrypt failures that mean other key material; any other (401, timeout, ...) says nothing about the keys. */
+const KEY_MATERIAL_MISMATCH: ReadonlySet<ProxyFailure> = new Set<ProxyFailure>(["InvalidCiphertextException", "InvalidCiphertextReturned", "KeyNotFoundException"]);
 
 export async function continuityCheck(ctx: CheckContext): Promise<CheckResult> {
   const base = { id: "continuity" as const, title: "Same key material under the new settings" };
@@ -20,6 +24,7 @@ export async function continuityCheck(ctx: CheckContext): Promise<CheckResult> {
     if (!enc.ok) return `${keyId} ${label}: encrypt failed: ${enc.detail}`;
     const dec = await decryptProbe(ctx.clientFor(to), enc.value, timeoutMs);
     if (!dec.ok) {
+      if (!KEY_MATERIAL_MISMATCH.has(dec.failure)) return `${keyId} ${label}: decrypt failed: ${dec.detail}`;
       broken = true;
       return `${keyId} ${label}: NOT decryptable (${dec.detail})`;
     }
@@ -34,12 +39,13 @@ export async function continuityCheck(ctx: CheckContext): Promise<CheckResult> {
   if (snapshot) {
     for (const probe of snapshot.probes) {
       const dec = await decryptProbe(fresh, probe, timeoutMs);
-      if (!dec.ok) broken = true;
-      lines.push(`${probe.keyId} snapshot of ${snapshot.createdAt}: ${dec.ok ? "ok" : `NOT decryptable (${dec.detail})`}`);
+      const mismatch = !dec.ok && KEY_MATERIAL_MISMATCH.has(dec.failure);
+      if (mismatch) broken = true;
+      lines.push(`${probe.keyId} snapshot of ${snapshot.createdAt}: ${dec.ok ? "ok" : mismatch ? `NOT decryptable (${dec.detail})` : `decrypt failed: ${dec.detail}`}`);
     }
   }
   const ms = performance.now() - start;
-  const failedOther = lines.some((l) => l.includes("encrypt failed"));
+  const failedOther = lines.some((l) => l.includes("encrypt failed") || l.includes("decrypt failed"));
   if (broken) {
     return {
       ...base,

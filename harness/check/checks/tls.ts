@@ -126,8 +126,10 @@ export async function tlsCheck(ctx: CheckContext): Promise<CheckResult> {
     const trusted = rootFp ? kmsTrustedCas().get(rootFp) : undefined;
     if (!authError && !trusted) {
       const msg = `root CA "${root?.subject?.CN ?? "unknown"}" is not in KMS's trusted CA list`;
-      if (dev) warnings.push(`${msg} (allowed with --dev)`);
-      else {
+      if (dev) {
+        warnings.push(`${msg} (allowed with --dev)`);
+        fixes.push("fine for local use; real KMS needs a certificate that chains to a CA in the spec's TrustedCertificateAuthorities list");
+      } else {
         problems.push(msg);
         fixes.push("use a certificate that chains to a CA in the spec's TrustedCertificateAuthorities list");
       }

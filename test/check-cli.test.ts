@@ -1,0 +1,216 @@
+/**
+ * End to end through the built CLI (`node dist/harness/cli.js check|snapshot`) against real mocks: exit codes 0/1/2,
+ * the --json document of docs/check-report.md, the --junit file, no network traffic on bad input, and the secret
+ * (given in XKS_SECRET_ACCESS_KEY) never in stdout, stderr, the JSON, the JUnit file or a snapshot, --verbose too.
+ */
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHECK_IDS } from "../harness/check/types.js";
+import { packageRoot } from "../src/package-root.js";
+import type { XksCredential } from "../src/xks/sigv4/sign.js";
+import { proxySettings, randomCredential } from "./helpers/check-options.js";
+import { startCheckProxy, type CheckProxy } from "./helpers/check-proxy.js";
+import { startCountingServer, type CountingServer } from "./helpers/check-servers.js";
+import { pkiPath, testConfig } from "./helpers/proxy-fixture.js";
+
+const ROOT = packageRoot();
+const CLI = join(ROOT, "dist", "harness", "cli.js");
+
+interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI asynchronously: the mocks live in this process and must keep serving while it runs. */
+async function cli(args: string[], secret: string | undefined): Promise<CliRun> {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of Object.keys(env)) if (name.startsWith("XKS_")) delete env[name];
+  if (secret !== undefined) env.XKS_SECRET_ACCESS_KEY = secret;
+  const child = spawn(process.execPath, [CLI, ...args], { env, cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
+  child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
+  const [code] = (await once(child, "close")) as [number | null];
+  return { code, stdout, stderr };
+}
+
+function keystore(credential: XksCredential, keySeed: string) {
+  return testConfig({ keystores: [{ name: "ks", pathPrefix: "/cli/check", credentials: [credential], keySeed, keys: [{ id: "foo" }] }] });
+}
+
+const credA = randomCredential();
+const credB = randomCredential();
+let a: CheckProxy, b: CheckProxy;
+let dir: string;
+let caFile: string;
+/** `xks-harness snapshot` of mock A, taken once for the runs below. */
+let snapshotFile: string;
+let snapshotRun: CliRun;
+
+/** --endpoint/--path/--access-key-id of a mock, plus --dev and the dev CA. */
+function target(proxy: CheckProxy, credential: XksCredential): string[] {
+  const s = proxySettings(proxy, { credential });
+  return ["--endpoint", s.endpoint, "--path", s.path, "--access-key-id", s.accessKeyId, "--ca", caFile, "--dev"];
+}
+
+function expectNoSecret(texts: Record<string, string>, ...secrets: string[]): void {
+  for (const [where, text] of Object.entries(texts)) {
+    for (const secret of secrets) expect(text.includes(secret), `secret found in ${where}`).toBe(false);
+  }
+}
+
+beforeAll(async () => {
+  if (!existsSync(CLI)) {
+    // `npm test` builds first; a bare `vitest run` may not have.
+    const tsc = spawn(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], { cwd: ROOT, stdio: "ignore" });
+    await once(tsc, "close");
+  }
+  caFile = pkiPath("caCert");
+  dir = mkdtempSync(join(tmpdir(), "xks-check-cli-"));
+  // Same keySeed: B holds A's key material (other material is test/check-continuity.test.ts's subject).
+  [a, b] = await Promise.all([startCheckProxy(keystore(credA, "cli seed: same material")), startCheckProxy(keystore(credB, "cli seed: same material"))]);
+  snapshotFile = join(dir, "probes.json");
+  snapshotRun = await cli(["snapshot", ...target(a, credA), "--key-id", "foo", "--out", snapshotFile], credA.secretAccessKey);
+}, 60_000);
+afterAll(async () => {
+  await Promise.all([a, b].filter(Boolean).map((p) => p.stop()));
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+type JsonReport = {
+  verdict: string;
+  predictedException: string | null;
+  predictedConnectionErrorCode: string | null;
+  target: Record<string, unknown>;
+  checks: ({ id: string; status: string; detail: string; fix: string | null } & Record<string, unknown>)[];
+  timings: Record<string, unknown>;
+} & Record<string, unknown>;
+
+// Runs whose verdict must be pass go one at a time: the latency check measures wall time, which parallel CLI
+// start-ups on a small machine would distort.
+describe("passing runs", () => {
+  it("snapshot --out writes probes for the keys and no secret", () => {
+    expect(snapshotRun.code, snapshotRun.stderr).toBe(0);
+    expect(snapshotRun.stdout).toBe(`wrote 1 probe(s) for foo to ${snapshotFile}\n`);
+    const text = readFileSync(snapshotFile, "utf8");
+    expect(JSON.parse(text)).toMatchObject({ schemaVersion: 1, accessKeyId: credA.accessKeyId, probes: [{ keyId: "foo" }] });
+    expectNoSecret({ snapshot: text, stdout: snapshotRun.stdout, stderr: snapshotRun.stderr }, credA.secretAccessKey);
+  });
+
+  it("check --snapshot on a proxy with the same key material: exit 0, the documented --json, one JUnit testcase per check, no secret (--verbose too)", async () => {
+    const junit = join(dir, "healthy.xml");
+    const run = await cli(["check", ...target(b, credB), "--key-id", "foo", "--snapshot", snapshotFile, "--json", "--junit", junit, "--verbose"], credB.secretAccessKey);
+    expect(run.code, run.stdout || run.stderr).toBe(0);
+    expect(run.stderr).toBe("");
+
+    const doc = JSON.parse(run.stdout) as JsonReport;
+    expect(Object.keys(doc).sort()).toEqual(["checks", "predictedConnectionErrorCode", "predictedException", "schemaVersion", "target", "timings", "tool", "verdict"]);
+    expect(doc).toMatchObject({ schemaVersion: 1, tool: "xks-harness check", verdict: "pass", predictedException: null, predictedConnectionErrorCode: null });
+    const s = proxySettings(b);
+    expect(doc.target).toEqual({ endpoint: s.endpoint, path: s.path, accessKeyId: credB.accessKeyId, region: "us-east-1", connectivity: "PUBLIC_ENDPOINT", keyIds: ["foo"] });
+    expect(doc.checks.map((x) => x.id)).toEqual([...CHECK_IDS]);
+    for (const check of doc.checks) {
+      expect(Object.keys(check).sort()).toEqual(["detail", "fix", "id", "ms", "status", "title"]);
+      expect(check).toMatchObject({ title: expect.any(String), detail: expect.any(String), ms: expect.any(Number) });
+      expect(["pass", "warn", "fail", "skip"]).toContain(check.status);
+      if (check.status === "warn" || check.status === "fail") expect(check.fix, check.id).toEqual(expect.any(String));
+      else if (check.status === "pass") expect(check.fix, check.id).toBeNull();
+    }
+    expect(Object.fromEntries(doc.checks.map((x) => [x.id, x.status]))).toMatchObject({ input: "warn", tls: "warn", auth: "pass", "rejects-bad-signature": "pass", keys: "pass", continuity: "pass" });
+    expect(doc.checks.find((x) => x.id === "continuity")?.detail).toMatch(/^foo snapshot of .*: ok$/);
+    expect(Object.keys(doc.timings).sort()).toEqual(["authMs", "dnsMs", "latencyMaxMs", "latencyP50Ms", "tcpMs", "tlsMs", "totalMs"]);
+    for (const v of Object.values(doc.timings)) expect(v).toEqual(expect.any(Number));
+
+    const xml = readFileSync(junit, "utf8");
+    const names = [...xml.matchAll(/<testcase classname="xks-harness\.check" name="([^"]+)"/g)].map((m) => m[1]);
+    expect(names).toEqual([...CHECK_IDS]);
+    expect(xml).toMatch(/<testsuite name="xks-harness check" tests="10" failures="0" errors="0" skipped="0"/);
+
+    expectNoSecret({ stdout: run.stdout, stderr: run.stderr, junit: xml }, credB.secretAccessKey, credA.secretAccessKey);
+  });
+
+  it("--verbose prints the canonical request and the string to sign, never the secret", async () => {
+    const junit = join(dir, "verbose.xml");
+    const run = await cli(["check", ...target(a, credA), "--verbose", "--no-color", "--junit", junit], credA.secretAccessKey);
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.stdout).toMatch(/canonical request:\nPOST\n\/cli\/check\/kms\/xks\/v1\/health\n\nhost:localhost:\d+\nx-amz-date:\d{8}T\d{6}Z\n\nhost;x-amz-date\n[0-9a-f]{64}/);
+    expect(run.stdout).toMatch(/string to sign:\nAWS4-HMAC-SHA256\n\d{8}T\d{6}Z\n\d{8}\/us-east-1\/kms-xks-proxy\/aws4_request\n[0-9a-f]{64}/);
+    expect(run.stdout).toMatch(/verdict: PASS/);
+    expectNoSecret({ stdout: run.stdout, stderr: run.stderr, junit: readFileSync(junit, "utf8") }, credA.secretAccessKey);
+  });
+});
+
+// Runs that fail before or regardless of the latency check: concurrent, so the CLI start-ups overlap.
+describe.concurrent("failing runs", () => {
+  it("wrong secret: exit 1, the predicted exception in the JSON and JUnit, neither secret anywhere", async () => {
+    const wrong = randomCredential().secretAccessKey;
+    const junit = join(dir, "wrong.xml");
+    const run = await cli(["check", ...target(a, credA), "--json", "--verbose", "--junit", junit], wrong);
+    expect(run.code, run.stdout).toBe(1);
+    const doc = JSON.parse(run.stdout) as JsonReport;
+    expect(doc).toMatchObject({ verdict: "fail", predictedException: "XksProxyIncorrectAuthenticationCredentialException", predictedConnectionErrorCode: "INVALID_CREDENTIALS" });
+    expect(doc.checks.find((x) => x.id === "auth")).toMatchObject({ status: "fail", fix: expect.stringMatching(/access key id and secret/) });
+    const xml = readFileSync(junit, "utf8");
+    expect(xml).toMatch(/<testcase classname="xks-harness\.check" name="auth" time="[\d.]+"><failure message="HTTP 401 AuthenticationFailedException Fix: /);
+    expectNoSecret({ stdout: run.stdout, stderr: run.stderr, junit: xml }, wrong, credA.secretAccessKey);
+  });
+
+  it("the human table of a failing run names the exception, the ConnectionErrorCode and the fix", async () => {
+    const run = await cli(["check", ...target(a, credA), "--no-color"], randomCredential().secretAccessKey);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^FAIL {2}auth /m);
+    expect(run.stdout).toMatch(/verdict: FAIL/);
+    expect(run.stdout).toContain("UpdateCustomKeyStore would raise: XksProxyIncorrectAuthenticationCredentialException");
+    expect(run.stdout).toContain("ConnectionErrorCode: INVALID_CREDENTIALS");
+    expect(run.stdout).toMatch(/fix auth: /);
+  });
+
+  it("without --dev a local endpoint breaks KMS's input rules: exit 2, everything else skipped", async () => {
+    const run = await cli(["check", ...target(a, credA).filter((x) => x !== "--dev"), "--json"], credA.secretAccessKey);
+    expect(run.code).toBe(2);
+    const doc = JSON.parse(run.stdout) as JsonReport;
+    expect(doc).toMatchObject({ verdict: "fail", predictedException: "ValidationException" });
+    expect(doc.checks[0]).toMatchObject({ id: "input", status: "fail", detail: expect.stringMatching(/XksProxyUriEndpoint has port/) });
+    expect(doc.checks.slice(1).map((x) => x.status)).toEqual(Array(9).fill("skip"));
+  });
+
+  it("no secret given: exit 2 and a message naming XKS_SECRET_ACCESS_KEY", async () => {
+    const run = await cli(["check", ...target(a, credA)], undefined);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(/^xks-harness: missing .*XKS_SECRET_ACCESS_KEY/);
+  });
+
+});
+
+describe("bad input sends no network traffic", () => {
+  let counter: CountingServer;
+  beforeAll(async () => {
+    counter = await startCountingServer();
+  });
+  afterAll(async () => {
+    await counter?.stop();
+  });
+
+  const args = (accessKeyId: string) => ["check", "--endpoint", `https://127.0.0.1:${counter.port}`, "--path", "/kms/xks/v1", "--access-key-id", accessKeyId, "--ca", caFile, "--dev", "--timeout-ms", "1000", "--json"];
+
+  it("an invalid access key id: exit 2, no connection made", async () => {
+    const before = await counter.settledCount();
+    const run = await cli(args("lowercase-is-not-allowed"), credA.secretAccessKey);
+    expect(run.code).toBe(2);
+    expect(await counter.settledCount()).toBe(before);
+  });
+
+  it("control: the same run with valid input does connect (exit 1: nothing speaks TLS there)", async () => {
+    const before = await counter.settledCount();
+    const run = await cli(args(credA.accessKeyId), credA.secretAccessKey);
+    expect(run.code).toBe(1);
+    expect(await counter.settledCount()).toBeGreaterThan(before);
+  });
+});

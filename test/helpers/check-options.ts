@@ -1,0 +1,65 @@
+/**
+ * Builders for `xks-harness check` tests: random valid credentials, CheckOptions aimed at a test proxy, fault
+ * injection through the mock's admin API, and a compact view of a report for assertions.
+ */
+import { randomBytes } from "node:crypto";
+import { expect } from "vitest";
+import type { CheckId, CheckOptions, CheckReport, CheckResult, XksSettings } from "../../harness/check/types.js";
+import type { FaultRuleInput } from "../../src/proxy/fault-rule.js";
+import type { XksCredential } from "../../src/xks/sigv4/sign.js";
+import type { CheckProxy } from "./check-proxy.js";
+import { pem } from "./proxy-fixture.js";
+
+const BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+/** A credential KMS accepts (AccessKeyId 24 of A-Z2-7, secret 44 chars of Base64), unique per call. */
+export function randomCredential(): XksCredential {
+  const akid = [...randomBytes(24)].map((b) => BASE32[b % 32]).join("");
+  return { accessKeyId: akid, secretAccessKey: randomBytes(32).toString("base64") };
+}
+
+/** Settings for `https://localhost:<port>` + path with a credential. */
+export function settingsFor(port: number, path: string, credential: XksCredential, host = "localhost"): XksSettings {
+  return { endpoint: `https://${host}:${port}`, path, accessKeyId: credential.accessKeyId, secretAccessKey: credential.secretAccessKey };
+}
+
+/** Settings for a keystore of a test proxy (default its first keystore and first credential). */
+export function proxySettings(proxy: CheckProxy, o: { keystore?: string; credential?: XksCredential; host?: string } = {}): XksSettings {
+  const ks = proxy.config().keystores.find((k) => k.name === (o.keystore ?? proxy.config().keystores[0]!.name))!;
+  const path = new URL(proxy.baseUrl(ks.name)).pathname;
+  return settingsFor(proxy.port, path, o.credential ?? ks.credentials[0]!, o.host);
+}
+
+/** Local-use options: --dev, the dev CA as --ca, no keys, no current settings. */
+export function checkOptions(settings: XksSettings, over: Partial<CheckOptions> = {}): CheckOptions {
+  return { settings, region: "us-east-1", connectivity: "PUBLIC_ENDPOINT", keyIds: [], extraCa: [pem("caCert")], dev: true, timeoutMs: 3000, verbose: false, ...over };
+}
+
+export async function addFault(proxy: CheckProxy, keystore: string, rule: FaultRuleInput): Promise<void> {
+  const res = await fetch(`${proxy.adminUrl}/faults/${keystore}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(rule) });
+  if (res.status !== 201) throw new Error(`adding fault ${JSON.stringify(rule)}: HTTP ${res.status} ${await res.text()}`);
+}
+
+export async function clearFaults(proxy: CheckProxy): Promise<void> {
+  const res = await fetch(`${proxy.adminUrl}/faults`, { method: "DELETE" });
+  if (res.status !== 200) throw new Error(`clearing faults: HTTP ${res.status}`);
+}
+
+export function checkOf(report: CheckReport, id: CheckId): CheckResult {
+  const c = report.checks.find((x) => x.id === id);
+  if (!c) throw new Error(`no ${id} check in the report`);
+  return c;
+}
+
+/** id → status, for one-glance assertions whose diff shows every check. */
+export function statuses(report: CheckReport): Record<string, string> {
+  return Object.fromEntries(report.checks.map((c) => [c.id, c.status]));
+}
+
+/** Asserts the verdict and the prediction together, so a failure shows all three (and every check's detail). */
+export function expectPrediction(report: CheckReport, verdict: "pass" | "fail", predictedException: string | null, predictedConnectionErrorCode: string | null): void {
+  expect(
+    { verdict: report.verdict, predictedException: report.predictedException, predictedConnectionErrorCode: report.predictedConnectionErrorCode },
+    report.checks.map((c) => `${c.id} ${c.status}: ${c.detail}`).join("\n"),
+  ).toEqual({ verdict, predictedException, predictedConnectionErrorCode });
+}
