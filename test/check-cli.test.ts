@@ -110,7 +110,8 @@ describe("passing runs", () => {
     expect(run.stderr).toBe("");
 
     const doc = JSON.parse(run.stdout) as JsonReport;
-    expect(Object.keys(doc).sort()).toEqual(["checks", "predictedConnectionErrorCode", "predictedException", "schemaVersion", "target", "timings", "tool", "verdict"]);
+    // --verbose adds the documented "verbose" lines (canonical request, string to sign).
+    expect(Object.keys(doc).sort()).toEqual(["checks", "predictedConnectionErrorCode", "predictedException", "schemaVersion", "target", "timings", "tool", "verbose", "verdict"]);
     expect(doc).toMatchObject({ schemaVersion: 1, tool: "xks-harness check", verdict: "pass", predictedException: null, predictedConnectionErrorCode: null });
     const s = proxySettings(b);
     expect(doc.target).toEqual({ endpoint: s.endpoint, path: s.path, accessKeyId: credB.accessKeyId, region: "us-east-1", connectivity: "PUBLIC_ENDPOINT", keyIds: ["foo"] });
