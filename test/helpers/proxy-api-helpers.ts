@@ -1,0 +1,141 @@
+/**
+ * Shared pieces of the proxy-api tests: the spec's rules for an error answer as one assertion, Base64 and
+ * bit-flip helpers, clients aimed at arbitrary paths of a test proxy, and fault injection through the admin API.
+ */
+import { randomBytes } from "node:crypto";
+import { expect, inject } from "vitest";
+import { XksClient, type XksClientOptions, type XksResponse } from "../../harness/xks-client.js";
+import type { FaultRuleInput } from "../../src/proxy/fault-rule.js";
+import { createLogger } from "../../src/proxy/request-log.js";
+import { startProxy, type StartProxyOptions } from "../../src/proxy/start-proxy.js";
+import { XKS_ERRORS, type XksErrorName } from "../../src/xks/errors.js";
+import { EncryptResponse } from "../../src/xks/schemas.js";
+import type { XksCredential } from "../../src/xks/sigv4/sign.js";
+import { LogCapture, pem, testConfig, type TestProxy } from "./proxy-fixture.js";
+
+/**
+ * startTestProxy's twin. proxy-fixture.ts's own stop() is assigned onto the started proxy and then calls
+ * proxy.stop(), i.e. itself, forever (heap exhaustion); this one keeps a reference to the server's stop().
+ */
+export async function startApiProxy(config = testConfig(), extra: Partial<StartProxyOptions> = {}): Promise<TestProxy> {
+  const logs = new LogCapture();
+  const proxy = await startProxy({ config, logger: createLogger(config.logLevel, logs), certsDir: inject("pkiDir"), ...extra });
+  const stopServers = proxy.stop;
+  const clients: XksClient[] = [];
+  return Object.assign(proxy, {
+    logs,
+    client(o: { keystore?: string; credential?: XksCredential; region?: string } & XksClientOptions = {}) {
+      const ks = proxy.config().keystores.find((k) => k.name === (o.keystore ?? proxy.config().keystores[0]!.name))!;
+      const { keystore: _k, credential, region, ...options } = o;
+      const c = new XksClient({ baseUrl: proxy.baseUrl(ks.name), region: region ?? "us-east-1", credential: credential ?? ks.credentials[0]! }, { ca: pem("caCert"), ...options });
+      clients.push(c);
+      return c;
+    },
+    async stop() {
+      await Promise.all(clients.map((c) => c.close()));
+      await stopServers();
+    },
+  });
+}
+
+const BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+/** A credential KMS accepts (AccessKeyId 24 of A-Z2-7, secret 44 chars of Base64), unique per call. */
+export function apiCredential(): XksCredential {
+  return { accessKeyId: [...randomBytes(24)].map((b) => BASE32[b % 32]).join(""), secretAccessKey: randomBytes(32).toString("base64") };
+}
+
+export const b64 = (data: string | Uint8Array): string => (typeof data === "string" ? Buffer.from(data, "utf8") : Buffer.from(data)).toString("base64");
+export const unb64 = (text: string): Buffer => Buffer.from(text, "base64");
+
+/** The same Base64 value with one bit of byte `index` flipped. */
+export function flipBit(text: string, index = 0): string {
+  const bytes = unb64(text);
+  bytes[index]! ^= 0x01;
+  return bytes.toString("base64");
+}
+
+const describeRes = (res: XksResponse) => `HTTP ${res.status} content-type=${String(res.headers["content-type"])} body=${res.text.slice(0, 300)}`;
+
+export function expectJsonContentType(res: XksResponse): void {
+  expect(String(res.headers["content-type"]), describeRes(res)).toMatch(/^application\/json(\s*;|$)/);
+}
+
+/**
+ * Spec "Error codes": the table's status, exactly this errorName, application/json, one line of compact JSON with
+ * nothing but errorName and an optional errorMessage of fewer than 512 printable ASCII chars.
+ */
+export function expectXksError(res: XksResponse, errorName: XksErrorName): { errorName: string; errorMessage?: string } {
+  const body = res.json as { errorName?: unknown; errorMessage?: unknown } | undefined;
+  expect({ status: res.status, errorName: body?.errorName }, describeRes(res)).toEqual({ status: XKS_ERRORS[errorName].status, errorName });
+  expectJsonContentType(res);
+  expect(res.text, "one line of compact JSON").toBe(JSON.stringify(res.json));
+  expect(res.text).not.toMatch(/[\r\n]/);
+  expect(Object.keys(body!).filter((k) => k !== "errorName" && k !== "errorMessage"), "only errorName and errorMessage").toEqual([]);
+  if (body!.errorMessage !== undefined) {
+    expect(typeof body!.errorMessage).toBe("string");
+    const message = body!.errorMessage as string;
+    expect(message.length, message).toBeLessThan(512);
+    expect(message, "printable ASCII 0x20-0x7E only").toMatch(/^[\x20-\x7e]*$/);
+  }
+  return body as { errorName: string; errorMessage?: string };
+}
+
+/** A 200 with a JSON body; returns the body. */
+export function expectOk<T = Record<string, unknown>>(res: XksResponse): T {
+  expect(res.status, describeRes(res)).toBe(200);
+  expectJsonContentType(res);
+  return res.json as T;
+}
+
+export type Sealed = EncryptResponse;
+
+/** Encrypt that must succeed and answer a schema-valid body. */
+export async function encryptOk(
+  client: XksClient,
+  keyId: string,
+  fields: { plaintext: string; additionalAuthenticatedData?: string; ciphertextDataIntegrityValueAlgorithm?: string },
+): Promise<Sealed> {
+  const body = expectOk(await client.encrypt(keyId, fields));
+  const parsed = EncryptResponse.safeParse(body);
+  expect(parsed.success, JSON.stringify(body)).toBe(true);
+  return parsed.data!;
+}
+
+/** The decrypt input for a sealed value: everything encrypt returned except the CDIV. */
+export function decryptFields(s: Sealed, aad?: string) {
+  return {
+    ciphertext: s.ciphertext,
+    initializationVector: s.initializationVector,
+    authenticationTag: s.authenticationTag,
+    ...(s.ciphertextMetadata !== undefined ? { ciphertextMetadata: s.ciphertextMetadata } : {}),
+    ...(aad !== undefined ? { additionalAuthenticatedData: aad } : {}),
+  };
+}
+
+/** Clients aimed at any path of a test proxy (wrong prefixes, other versions), closed together. */
+export class PathClients {
+  readonly #clients: XksClient[] = [];
+  constructor(readonly proxy: TestProxy) {}
+
+  /** A client whose base URL is the proxy's origin + `basePath` (which need not exist). */
+  at(basePath: string, credential: XksCredential): XksClient {
+    const c = new XksClient({ baseUrl: this.proxy.url + basePath, region: "us-east-1", credential }, { ca: pem("caCert") });
+    this.#clients.push(c);
+    return c;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.#clients.map((c) => c.close()));
+  }
+}
+
+export async function addApiFault(proxy: TestProxy, keystore: string, rule: FaultRuleInput): Promise<void> {
+  const res = await fetch(`${proxy.adminUrl}/faults/${keystore}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(rule) });
+  if (res.status !== 201) throw new Error(`adding fault ${JSON.stringify(rule)}: HTTP ${res.status} ${await res.text()}`);
+}
+
+export async function clearApiFaults(proxy: TestProxy): Promise<void> {
+  const res = await fetch(`${proxy.adminUrl}/faults`, { method: "DELETE" });
+  if (res.status !== 200) throw new Error(`clearing faults: HTTP ${res.status}`);
+}
