@@ -77,7 +77,9 @@ export function readConfigFile(file: string): ProxyConfigInput {
   try {
     return JSON.parse(text) as ProxyConfigInput;
   } catch (err) {
-    throw new ConfigError(`config file ${file} is not valid JSON: ${(err as Error).message}`);
+    // V8 quotes the text around some syntax errors (`Unexpected token 'x', ..."ey": abc"...`): that text may be a secret.
+    const reason = (err as Error).message.replace(/, (\.\.\.)?".*$/s, "");
+    throw new ConfigError(`config file ${file} is not valid JSON: ${reason}`);
   }
 }
 
