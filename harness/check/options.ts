@@ -45,7 +45,8 @@ export interface CheckFlags {
 export const SECRET_ENV = "XKS_SECRET_ACCESS_KEY";
 export const CURRENT_SECRET_ENV = "XKS_CURRENT_SECRET_ACCESS_KEY";
 
-function readText(file: string, what: string): string {
+/** Reads a file named by a flag; a failure is a usage error that names the flag. */
+export function readText(file: string, what: string): string {
   try {
     return readFileSync(file, "utf8");
   } catch (err) {
@@ -54,7 +55,7 @@ function readText(file: string, what: string): string {
 }
 
 /** A secret file holds the secret alone; a trailing newline (echo, editors) is not part of it. */
-function readSecretFile(file: string, flag: string): string {
+export function readSecretFile(file: string, flag: string): string {
   return readText(file, `${flag}`).replace(/\r?\n$/, "");
 }
 

@@ -3,8 +3,8 @@
  * `xks-harness conformance`: flags → target (optionally a container started for the run) → suite → report.
  * Exit 0 when no MUST case failed, 1 otherwise, 2 bad usage.
  */
-import { readFileSync, writeFileSync } from "node:fs";
-import { UsageError, type CheckFlags } from "../check/options.js";
+import { writeFileSync } from "node:fs";
+import { readText, UsageError, type CheckFlags } from "../check/options.js";
 import { parseEndpoint } from "../check/endpoint.js";
 import { colorWanted, painter } from "../report/style.js";
 import { conformanceHuman, conformanceJson, conformanceJunit } from "./report.js";
@@ -36,18 +36,11 @@ export interface ConformanceFlags extends Omit<CheckFlags, "connectivity" | "ver
 
 export const SECOND_SECRET_ENV = "XKS_SECOND_SECRET_ACCESS_KEY";
 
-function read(file: string, flag: string): string {
-  try {
-    return readFileSync(file, "utf8");
-  } catch (err) {
-    throw new UsageError(`cannot read ${flag} ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-  }
-}
 
 function pair(a: string | undefined, b: string | undefined, flags: string): { cert: string; key: string } | undefined {
   if (!a && !b) return undefined;
   if (!a || !b) throw new UsageError(`${flags} go together`);
-  return { cert: read(a, flags), key: read(b, flags) };
+  return { cert: readText(a, flags), key: readText(b, flags) };
 }
 
 export function toTarget(f: ConformanceFlags, env: NodeJS.ProcessEnv, endpointOverride?: string): ConformanceTarget {
@@ -69,7 +62,7 @@ export function toTarget(f: ConformanceFlags, env: NodeJS.ProcessEnv, endpointOv
     impotentKeyId: f.impotentKeyId,
     disabledKeyId: f.disabledKeyId,
     secondCredential,
-    extraCa: f.ca.map((file) => read(file, "--ca")),
+    extraCa: f.ca.map((file) => readText(file, "--ca")),
     clientCert: pair(f.clientCert, f.clientKey, "--client-cert and --client-key"),
     clientCa: pair(f.clientCaCert, f.clientCaKey, "--client-ca-cert and --client-ca-key"),
     timeoutMs: f.timeoutMs,

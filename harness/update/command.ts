@@ -4,8 +4,7 @@
  * (or a clean dry run), 1 refused or failed, 2 bad usage.
  */
 import { createInterface } from "node:readline/promises";
-import { UsageError, SECRET_ENV, CURRENT_SECRET_ENV } from "../check/options.js";
-import { readFileSync } from "node:fs";
+import { CURRENT_SECRET_ENV, readSecretFile, readText, SECRET_ENV, UsageError } from "../check/options.js";
 import { toHuman } from "../check/report.js";
 import { painter, colorWanted } from "../report/style.js";
 import { createKmsClient } from "./kms-client.js";
@@ -38,13 +37,6 @@ export interface UpdateFlags {
   color: boolean;
 }
 
-function read(file: string, what: string): string {
-  try {
-    return readFileSync(file, "utf8");
-  } catch (err) {
-    throw new UsageError(`cannot read ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-  }
-}
 
 function planText(plan: UpdatePlan, before: StoreSnapshot): string {
   const lines = [`plan for ${before.id} (${before.name}, ${before.state}):`, ...plan.changes.map((c) => `  change ${c}`), "  calls:"];
@@ -66,14 +58,14 @@ async function confirmOnTty(plan: UpdatePlan, before: StoreSnapshot): Promise<bo
 
 function proxyConfigValues(file: string | undefined): { path?: string; accessKeyId?: string; secret?: string } {
   if (!file) return {};
-  const raw = JSON.parse(read(file, "--proxy-config")) as { XksProxyUriPath?: string; XksProxyAuthenticationCredential?: { AccessKeyId?: string; RawSecretAccessKey?: string } };
+  const raw = JSON.parse(readText(file, "--proxy-config")) as { XksProxyUriPath?: string; XksProxyAuthenticationCredential?: { AccessKeyId?: string; RawSecretAccessKey?: string } };
   return { path: raw.XksProxyUriPath, accessKeyId: raw.XksProxyAuthenticationCredential?.AccessKeyId, secret: raw.XksProxyAuthenticationCredential?.RawSecretAccessKey };
 }
 
 export async function updateCommand(f: UpdateFlags, env: NodeJS.ProcessEnv): Promise<number> {
   if (!f.customKeyStoreId === !f.customKeyStoreName) throw new UsageError("give exactly one of --custom-key-store-id and --custom-key-store-name");
   const fromFile = proxyConfigValues(f.proxyConfig);
-  const secret = f.secretFile ? read(f.secretFile, "--secret-file").replace(/\r?\n$/, "") : (env[SECRET_ENV] ?? fromFile.secret);
+  const secret = f.secretFile ? readSecretFile(f.secretFile, "--secret-file") : (env[SECRET_ENV] ?? fromFile.secret);
   if (secret === undefined) throw new UsageError(`the proxy secret is needed, also when only the path changes: KMS takes the credential whole (${SECRET_ENV}, --secret-file or --proxy-config)`);
   if (f.connectivity && f.connectivity !== "PUBLIC_ENDPOINT" && f.connectivity !== "VPC_ENDPOINT_SERVICE") throw new UsageError("--connectivity must be PUBLIC_ENDPOINT or VPC_ENDPOINT_SERVICE");
   const interactive = !f.yes && !f.dryRun;
@@ -93,7 +85,7 @@ export async function updateCommand(f: UpdateFlags, env: NodeJS.ProcessEnv): Pro
         vpcEndpointServiceName: f.vpcEndpointServiceName,
         newName: f.newName,
       },
-      check: { region: f.region, keyIds: f.keyId, extraCa: f.ca.map((c) => read(c, "--ca")), dev: f.dev, timeoutMs: f.timeoutMs, verbose: false },
+      check: { region: f.region, keyIds: f.keyId, extraCa: f.ca.map((c) => readText(c, "--ca")), dev: f.dev, timeoutMs: f.timeoutMs, verbose: false },
       currentSecret: env[CURRENT_SECRET_ENV],
       dryRun: f.dryRun,
       allowDisconnect: f.allowDisconnect,
