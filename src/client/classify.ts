@@ -27,7 +27,8 @@ export function classifyNetworkError(err: unknown, timeoutMs: number): Failed {
   // Only string codes: the DOMException an AbortSignal.timeout() rejects with has the numeric code 23 (TIMEOUT_ERR).
   const code = [e.code, e.cause?.code, e.name].find((c): c is string => typeof c === "string") ?? "ERROR";
   if (/TIMEOUT|TimeoutError|AbortError/i.test(code)) return { ok: false, failure: "Timeout", detail: `no response within ${timeoutMs} ms` };
-  if (/CERT|SSL|TLS|ERR_TLS/i.test(code)) return { ok: false, failure: "TlsFailure", detail: `TLS failed: ${code}` };
+  // OpenSSL's verify codes do not all say CERT: UNABLE_TO_VERIFY_LEAF_SIGNATURE is an untrusted issuer.
+  if (/CERT|SSL|TLS|UNABLE_TO_VERIFY|INVALID_CA|PATH_LENGTH_EXCEEDED|INVALID_PURPOSE/i.test(code)) return { ok: false, failure: "TlsFailure", detail: `TLS failed: ${code}` };
   if (code === "UND_ERR_SOCKET" || code === "ECONNRESET" || code === "EPIPE") return { ok: false, failure: "MalformedResponse", detail: `the proxy closed the connection without an answer (${code})` };
   return { ok: false, failure: "TcpFailure", detail: `request failed: ${code}` };
 }

@@ -54,6 +54,24 @@ function isJsonContentType(value: string | undefined): boolean {
   return type === "application/json" || /^application\/[^/]+\+json$/.test(type);
 }
 
+/**
+ * Parses the body of an authenticated request before the faults run, so that every answer to it, an injected
+ * fault included, is logged with its kmsRequestId (spec "Logging"). Errors still come after the faults, from
+ * handleXksApi, in the reference proxy's order.
+ */
+const noteRequestIds: RequestHandler = function noteRequestIds(req, res, next) {
+  const ctx = contextOf(res);
+  try {
+    ctx.json = { value: JSON.parse(Buffer.isBuffer(req.body) ? req.body.toString("utf8") : "") as unknown };
+  } catch {
+    return next();
+  }
+  const metadata = (ctx.json.value as { requestMetadata?: { kmsRequestId?: unknown; kmsOperation?: unknown } } | null)?.requestMetadata;
+  if (typeof metadata?.kmsRequestId === "string") ctx.kmsRequestId = metadata.kmsRequestId.slice(0, 128);
+  if (typeof metadata?.kmsOperation === "string") ctx.kmsOperation = metadata.kmsOperation.slice(0, 64);
+  next();
+};
+
 export function createProxyApp(options: ProxyAppOptions): express.Express {
   const app = express();
   app.disable("x-powered-by");
@@ -85,21 +103,14 @@ export function createProxyApp(options: ProxyAppOptions): express.Express {
   });
   app.use(rawBody(options.runtime));
   app.use(sigv4Auth(options.now ? { now: options.now } : {}));
+  app.use(noteRequestIds);
   app.use(applyFaults(options.faults));
 
   app.use(function handleXksApi(req, res) {
     const ctx = contextOf(res);
     if (!isJsonContentType(req.get("content-type"))) throw new XksError("ValidationException", "Content-Type must be application/json");
-    let body: unknown;
-    try {
-      body = JSON.parse(Buffer.isBuffer(req.body) ? req.body.toString("utf8") : "");
-    } catch {
-      throw new XksError("ValidationException", "request body is not valid JSON");
-    }
-    const metadata = (body as { requestMetadata?: { kmsRequestId?: unknown; kmsOperation?: unknown } } | null)?.requestMetadata;
-    if (typeof metadata?.kmsRequestId === "string") ctx.kmsRequestId = metadata.kmsRequestId.slice(0, 128);
-    if (typeof metadata?.kmsOperation === "string") ctx.kmsOperation = metadata.kmsOperation.slice(0, 64);
-    res.status(200).json(HANDLERS[ctx.route!.operation](body, ctx));
+    if (!ctx.json) throw new XksError("ValidationException", "request body is not valid JSON");
+    res.status(200).json(HANDLERS[ctx.route!.operation](ctx.json.value, ctx));
   });
 
   app.use(xksErrorHandler(options.logger));

@@ -14,6 +14,8 @@ export interface RequestContext {
   kmsRequestId?: string;
   kmsOperation?: string;
   errorName?: string;
+  /** The body parsed as JSON once authenticated; absent when it is not JSON. */
+  json?: { value: unknown };
   /** Spec violations switched on for this request (fault type "mutation"). */
   mutations: ReadonlySet<Mutation>;
   /** Set by a health-status fault. */

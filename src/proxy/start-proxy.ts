@@ -4,7 +4,7 @@
  * keys, faults and the server certificate without a restart and without dropping requests in flight.
  */
 import { once } from "node:events";
-import { createServer as createHttpServer, type Server } from "node:http";
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { TLSSocket } from "node:tls";
@@ -92,7 +92,10 @@ export async function startProxy(options: StartProxyOptions): Promise<StartedPro
     server = createHttpServer(app);
   } else {
     const fallback = needsDevPki(config) ? await tlsFallback() : { certFile: "", keyFile: "", caFile: "" };
-    const https = createHttpsServer(httpsServerOptions(readTlsMaterial(config.tls, fallback), config.tls.mtls), app);
+    // With TLS 1.3 the client's first request can arrive with its Finished message; Node's HTTP parser then
+    // delivers it even though the mTLS check below destroyed the socket. A refused connection is never served.
+    const serveUnlessRefused = (req: IncomingMessage, res: ServerResponse) => void (req.socket.destroyed || app(req, res));
+    const https = createHttpsServer(httpsServerOptions(readTlsMaterial(config.tls, fallback), config.tls.mtls), serveUnlessRefused);
     https.on("secureConnection", (socket: TLSSocket) => {
       if (!config.tls.mtls) return;
       const reason = refuseClientCertificate(socket, config.tls.allowedClientSubjects);
