@@ -35,7 +35,7 @@ export const HealthRequestMetadata = metadataObject(healthMetadataShape);
 export const KeyRequestMetadata = metadataObject(keyMetadataShape);
 export const CryptoRequestMetadata = metadataObject({ ...keyMetadataShape, kmsKeyArn: str("kmsKeyArn") });
 
-const metadataField = <T extends z.ZodType>(schema: T) => z.object({ requestMetadata: schema }, { error: "the request body must be a JSON object" });
+const metadataField = <T extends z.ZodType>(schema: T) => z.object({ requestMetadata: schema }, { error: "the request body must be a JSON object with requestMetadata" });
 
 export const HealthRequest = metadataField(HealthRequestMetadata);
 export const MetadataRequest = metadataField(KeyRequestMetadata);
