@@ -1,7 +1,7 @@
 /**
  * @module harness/update/command
  * `xks-harness update`: flags → the gated update → a report for people or `--json`. Exit 0 updated and verified
- * (or a clean dry run), 1 refused or failed, 2 bad usage.
+ * (or a clean dry run), 1 refused or failed, 2 bad usage or invalid input (as `check`).
  */
 import { createInterface } from "node:readline/promises";
 import { CURRENT_SECRET_ENV, readSecretFile, readText, SECRET_ENV, UsageError } from "../check/options.js";
@@ -95,6 +95,8 @@ export async function updateCommand(f: UpdateFlags, env: NodeJS.ProcessEnv): Pro
       ...(f.json ? {} : { progress: (line: string) => process.stdout.write(`${line}\n`) }),
     });
     process.stdout.write(f.json ? `${JSON.stringify(toJson(report), null, 2)}\n` : humanReport(report, f, paint));
+    // Invalid input is bad usage (2), as for `check`; other refusals and failures are 1.
+    if (report.check?.checks.find((c) => c.id === "input")?.status === "fail") return 2;
     return report.outcome === "updated" || report.outcome === "dry-run" ? 0 : 1;
   } catch (err) {
     const e = err as { name?: string; message?: string };

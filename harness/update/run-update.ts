@@ -81,13 +81,15 @@ export async function runUpdate(o: UpdateOptions): Promise<UpdateReport> {
   const say = o.progress ?? (() => {});
   const before = await describe(o.kms, o.store);
   const rollback = rollbackCommand(before, o.kmsEndpoint, o.check.region, o.check.dev);
+  const connectivity = o.wanted.connectivity ?? before.connectivity;
   const wanted: Wanted = {
     endpoint: o.wanted.endpoint ?? before.endpoint,
     path: o.wanted.path ?? before.path,
     accessKeyId: o.wanted.accessKeyId ?? before.accessKeyId,
     secretAccessKey: o.wanted.secretAccessKey,
-    connectivity: o.wanted.connectivity ?? before.connectivity,
-    vpcEndpointServiceName: o.wanted.vpcEndpointServiceName ?? before.vpcEndpointServiceName,
+    connectivity,
+    // The store's service name belongs to VPC_ENDPOINT_SERVICE only: carried into PUBLIC_ENDPOINT it fails the input check.
+    vpcEndpointServiceName: o.wanted.vpcEndpointServiceName ?? (connectivity === "VPC_ENDPOINT_SERVICE" ? before.vpcEndpointServiceName : undefined),
     newName: o.wanted.newName,
   };
   const plan = planUpdate(before, wanted, o.allowDisconnect);
@@ -113,9 +115,16 @@ export async function runUpdate(o: UpdateOptions): Promise<UpdateReport> {
   const failedAt = async (step: string, err: unknown): Promise<UpdateReport> => {
     const now = await describe(o.kms, { id: before.id }).catch(() => undefined);
     const e = err as { name?: string; message?: string };
+    // The rollback command alone refuses a FAILED store and leaves a DISCONNECTED one disconnected: say the whole way back.
+    const cks = `--custom-key-store-id ${before.id} --region ${o.check.region}${o.kmsEndpoint ? ` --endpoint-url ${o.kmsEndpoint}` : ""}`;
+    const back = [
+      ...(now?.state === "FAILED" ? [`aws kms disconnect-custom-key-store ${cks}`] : []),
+      rollback,
+      ...(before.state === "CONNECTED" && (now?.state === "FAILED" || now?.state === "DISCONNECTED") ? [`aws kms connect-custom-key-store ${cks}`] : []),
+    ];
     return {
       outcome: "failed",
-      message: `${step} failed: ${e.name ?? "Error"}: ${e.message ?? String(err)}. The store is now ${now?.state ?? "unknown"}${now ? ` at ${now.endpoint}${now.path} with access key id ${now.accessKeyId}` : ""}. To go back: ${rollback}`,
+      message: `${step} failed: ${e.name ?? "Error"}: ${e.message ?? String(err)}. The store is now ${now?.state ?? "unknown"}${now ? ` at ${now.endpoint}${now.path} with access key id ${now.accessKeyId}` : ""}. To go back: ${back.join(", then ")}`,
       check,
       ...base,
       ...(now ? { after: now } : {}),
