@@ -6,7 +6,8 @@
  * UpdateCustomKeyStore). Exit 0 pass, 1 failed or refused, 2 bad usage or invalid input.
  */
 import { writeFileSync } from "node:fs";
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, Option } from "commander";
+import { integerOption } from "../src/cli-options.js";
 import { toCheckOptions, UsageError, type CheckFlags } from "./check/options.js";
 import { toCheckJunit, toHuman, toJson } from "./check/report.js";
 import { runCheck } from "./check/run-check.js";
@@ -24,12 +25,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 const EXIT = { pass: 0, fail: 1, usage: 2 } as const;
 
-function integer(min: number, max: number) {
-  return (value: string) => {
-    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new InvalidArgumentError(`must be a whole number from ${min} to ${max}`);
-    return Number(value);
-  };
-}
+
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** Flags shared by check and snapshot: where the proxy is and how to sign. */
@@ -44,7 +40,7 @@ function connectionFlags(cmd: Command): Command {
     .option("--key-id <id>", "external key id (repeatable)", collect, [] as string[])
     .option("--ca <file>", "extra trust anchor, PEM (repeatable)", collect, [] as string[])
     .option("--dev", "local use: port, localhost/IP host and untrusted CA become warnings", false)
-    .option("--timeout-ms <ms>", "bound on each network step", integer(1, 60_000), 3000);
+    .option("--timeout-ms <ms>", "bound on each network step", integerOption(1, 60_000), 3000);
 }
 
 const program = new Command().name("xks-harness").description("Preflight and conformance harness for AWS KMS external key store (XKS) proxies").exitOverride();
@@ -111,7 +107,7 @@ connectionFlags(program.command("conformance").description("strict XKS Proxy API
   .option("--client-ca-cert <file>", "CA that signs client certificates, to mint a wrong-subject one (dev only)")
   .option("--client-ca-key <file>", "its key")
   .option("--image <image>", "start this proxy image with testcontainers and test it")
-  .option("--image-port <port>", "port the proxy listens on inside the container", integer(1, 65535), 443)
+  .option("--image-port <port>", "port the proxy listens on inside the container", integerOption(1, 65535), 443)
   .option("--image-env <K=V>", "environment variable for the container (repeatable)", collect, [] as string[])
   .option("--image-config <file>", "config file copied into the container (see --image-config-path)")
   .option("--image-config-path <path>", "where --image-config goes in the container", "/config/config.json")
@@ -143,11 +139,11 @@ program
   .option("--key-id <id>", "external key to check (repeatable)", collect, [] as string[])
   .option("--ca <file>", "extra trust anchor for the proxy, PEM (repeatable)", collect, [] as string[])
   .option("--dev", "local use: port, localhost and untrusted CA become warnings in the checks", false)
-  .option("--timeout-ms <ms>", "bound on each check step", integer(1, 60_000), 3000)
+  .option("--timeout-ms <ms>", "bound on each check step", integerOption(1, 60_000), 3000)
   .option("--dry-run", "check and print the plan; send nothing", false)
   .option("--yes", "do not ask for confirmation", false)
   .option("--allow-disconnect", "when a field needs DISCONNECTED: Disconnect → Update → Connect", false)
-  .option("--connect-timeout <seconds>", "how long to wait for CONNECTED after Connect", integer(1, 3600), 120)
+  .option("--connect-timeout <seconds>", "how long to wait for CONNECTED after Connect", integerOption(1, 3600), 120)
   .option("--json", "print the report as JSON", false)
   .option("--no-color", "no colour")
   .action(async (flags: UpdateFlags) => {

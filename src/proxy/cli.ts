@@ -4,7 +4,8 @@
  * `xks-mock`: starts the mock XKS proxy. Exit 0 on a clean stop, 2 on bad usage or a bad configuration.
  */
 import { readFileSync } from "node:fs";
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
+import { integerOption } from "../cli-options.js";
 import type { Logger } from "pino";
 import { DEMO_ALIAS, DEMO_STORE_NAME, ensureDemoStore } from "../kms/demo-store.js";
 import { DEFAULT_KMS_PORT, startLocalKms, type StartedLocalKms } from "../kms/start-local-kms.js";
@@ -22,10 +23,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 /** Commander turns a null from a parser into "", so "off" travels as this sentinel. */
 const ADMIN_OFF = -1;
 
-function port(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError("must be a port number 0-65535");
-  return Number(value);
-}
+const port = integerOption(0, 65535, "a port number");
 
 const program = new Command()
   .name("xks-mock")

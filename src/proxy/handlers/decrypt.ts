@@ -1,21 +1,15 @@
 /** @module proxy/handlers/decrypt — Decrypt (spec "Decrypt"). */
 import { gcmDecrypt } from "../../xks/aes-gcm.js";
-import { base64DecodedLength, decodeBase64 } from "../../xks/base64.js";
+import { decodeBase64 } from "../../xks/base64.js";
 import { XksError } from "../../xks/errors.js";
 import { DecryptRequest, type DecryptResponse } from "../../xks/schemas.js";
 import type { RequestContext } from "../request-context.js";
-import { authorize, findKey, requireAtMost, requireEnabled, requireUsage } from "./key-access.js";
+import { keyForCrypto } from "./key-access.js";
 import { parseBody } from "./parse-body.js";
 
 export function decrypt(body: unknown, ctx: RequestContext): DecryptResponse {
   const request = parseBody(DecryptRequest, body);
-  const key = findKey(ctx.route!.keystore, ctx.route!.keyId!);
-  authorize(key, request.requestMetadata);
-  const { limits } = ctx.runtime;
-  requireAtMost("ciphertext", base64DecodedLength(request.ciphertext), limits.maxPlaintextBytes);
-  requireAtMost("additionalAuthenticatedData", base64DecodedLength(request.additionalAuthenticatedData ?? ""), limits.maxAadBytes);
-  requireEnabled(key);
-  requireUsage(key, "DECRYPT");
+  const key = keyForCrypto(ctx, request.requestMetadata, { dataName: "ciphertext", dataB64: request.ciphertext, aadB64: request.additionalAuthenticatedData }, "DECRYPT");
 
   const decode = (b64: string | undefined) => (b64 === undefined ? undefined : decodeBase64(b64)!);
   const plaintext = gcmDecrypt(

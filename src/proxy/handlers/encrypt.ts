@@ -1,12 +1,12 @@
 /** @module proxy/handlers/encrypt — Encrypt (spec "Encrypt", Appendix C for the CDIV). */
 import { randomBytes } from "node:crypto";
 import { gcmDecrypt, gcmEncrypt } from "../../xks/aes-gcm.js";
-import { base64DecodedLength, decodeBase64 } from "../../xks/base64.js";
+import { decodeBase64 } from "../../xks/base64.js";
 import { computeCdiv } from "../../xks/cdiv.js";
 import { XksError } from "../../xks/errors.js";
 import { EncryptRequest, type EncryptResponse } from "../../xks/schemas.js";
 import type { RequestContext } from "../request-context.js";
-import { authorize, findKey, requireAtMost, requireEnabled, requireUsage } from "./key-access.js";
+import { keyForCrypto, requireUsage } from "./key-access.js";
 import { parseBody } from "./parse-body.js";
 
 const IV_BYTES = 12;
@@ -20,13 +20,7 @@ function flipFirstBit(b64: string): string {
 export function encrypt(body: unknown, ctx: RequestContext): EncryptResponse {
   const request = parseBody(EncryptRequest, body);
   const { keystore } = ctx.route!;
-  const key = findKey(keystore, ctx.route!.keyId!);
-  authorize(key, request.requestMetadata);
-  const { limits } = ctx.runtime;
-  requireAtMost("plaintext", base64DecodedLength(request.plaintext), limits.maxPlaintextBytes);
-  requireAtMost("additionalAuthenticatedData", base64DecodedLength(request.additionalAuthenticatedData ?? ""), limits.maxAadBytes);
-  requireEnabled(key);
-  requireUsage(key, "ENCRYPT");
+  const key = keyForCrypto(ctx, request.requestMetadata, { dataName: "plaintext", dataB64: request.plaintext, aadB64: request.additionalAuthenticatedData }, "ENCRYPT");
 
   const plaintext = decodeBase64(request.plaintext)!;
   const aad = request.additionalAuthenticatedData === undefined ? undefined : decodeBase64(request.additionalAuthenticatedData)!;
