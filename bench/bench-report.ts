@@ -1,0 +1,123 @@
+/**
+ * @module bench/bench-report
+ * Turns the runs into the two verdicts the issue asks for and prints them as a table (or JSON with --json).
+ * Verdicts report; they never fail the process.
+ */
+import type { BenchOptions } from "./bench-options.js";
+import type { LoadResult } from "./messages.js";
+
+export type BenchTarget = "mock" | "bare";
+
+export interface RunResult extends LoadResult {
+  target: BenchTarget;
+  /** Server CPU over the measured window, % of one core (Linux /proc), when known. */
+  serverCpuPct?: number | undefined;
+  /**
+   * Server CPU time per answered request, µs: what one request costs the server, whoever else shares the
+   * machine (max req/s of one core is about 1e6 / this).
+   */
+  serverCpuUsPerRequest?: number | undefined;
+  /**
+   * CPU every other process of the machine used over the window, % of one core (Linux /proc/stat). Much of
+   * it means the bench shared its cores with other work, and its numbers are not the mock's.
+   */
+  otherCpuPct?: number | undefined;
+}
+
+export interface Verdict {
+  value: number;
+  target: string;
+  pass: boolean;
+  /** Why it missed besides the number (errors, rate not reached). */
+  note?: string;
+}
+
+export interface BenchReport {
+  options: BenchOptions;
+  pinned: boolean;
+  results: RunResult[];
+  /** mock/bare closed-loop req/s; target >= 0.6. */
+  ratio: Verdict;
+  /** The mock's open-loop p99 at options.rate; target < 5 ms. */
+  p99AtRate: Verdict;
+  notes: string[];
+}
+
+export const RATIO_TARGET = 0.6;
+export const P99_TARGET_MS = 5;
+/** An open-loop run that served less than this share of the asked rate did not run "at" that rate. */
+const RATE_REACHED = 0.97;
+/** At this much CPU the load generator, not the server, may be what limits the closed loop. */
+const GENERATOR_SATURATED_PCT = 90;
+/** Other processes' CPU, % of one core, above which a run is called out as disturbed. */
+const DISTURBED_PCT = 15;
+
+function find(results: RunResult[], target: BenchTarget, mode: LoadResult["mode"]): RunResult | undefined {
+  return results.find((r) => r.target === target && r.mode === mode);
+}
+
+export function judge(options: BenchOptions, pinned: boolean, results: RunResult[]): BenchReport {
+  const mockMax = find(results, "mock", "closed");
+  const bareMax = find(results, "bare", "closed");
+  const mockOpen = find(results, "mock", "open");
+  const ratioValue = mockMax && bareMax && bareMax.rps > 0 ? mockMax.rps / bareMax.rps : Number.NaN;
+  const ratio: Verdict = { value: ratioValue, target: `>= ${RATIO_TARGET}`, pass: ratioValue >= RATIO_TARGET };
+  const p99 = mockOpen?.p99Ms ?? Number.NaN;
+  const p99AtRate: Verdict = { value: p99, target: `< ${P99_TARGET_MS} ms`, pass: p99 < P99_TARGET_MS };
+  if (mockOpen && mockOpen.errors > 0) Object.assign(p99AtRate, { pass: false, note: `${mockOpen.errors} errors` });
+  else if (mockOpen && mockOpen.rps < options.rate * RATE_REACHED) Object.assign(p99AtRate, { pass: false, note: `served only ${Math.round(mockOpen.rps)} req/s` });
+
+  const notes: string[] = [];
+  for (const r of results) {
+    if (r.errors > 0) notes.push(`${r.target} ${r.mode}: ${r.errors} errors, first: ${r.firstError ?? "?"}`);
+  }
+  if (bareMax && bareMax.loadCpuPct >= GENERATOR_SATURATED_PCT) {
+    notes.push(`the load generator used ${Math.round(bareMax.loadCpuPct)}% of its core against bare: bare's req/s may be the generator's limit, so the ratio may be flattering`);
+  }
+  const disturbed = results.filter((r) => (r.otherCpuPct ?? 0) > DISTURBED_PCT);
+  if (disturbed.length) {
+    notes.push(
+      `other processes used ${disturbed.map((r) => `${Math.round(r.otherCpuPct!)}% (${r.target} ${r.mode})`).join(", ")} of a core while the bench ran: these numbers measure a shared machine; re-run when it is idle`,
+    );
+  }
+  if (!pinned) notes.push("not pinned (no taskset, fewer than 2 CPUs, or BENCH_PIN=0): server and load generator share the CPUs");
+  return { options, pinned, results, ratio, p99AtRate, notes };
+}
+
+const fixed = (n: number | undefined, digits: number) => (n === undefined || Number.isNaN(n) ? "-" : n.toFixed(digits));
+const pct = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? "-" : `${Math.round(n)}%`);
+
+export function formatTable(r: BenchReport): string {
+  const o = r.options;
+  const head = ["target", "mode", "req/s", "p50 ms", "p99 ms", "max ms", "errors", "server CPU", "server µs/req", "load CPU", "other CPU"];
+  const rows = r.results.map((x) => [
+    x.target,
+    x.mode === "closed" ? "closed (max)" : `open @${x.targetRate}/s`,
+    fixed(x.rps, 0),
+    fixed(x.p50Ms, 2),
+    fixed(x.p99Ms, 2),
+    fixed(x.maxMs, 2),
+    String(x.errors),
+    pct(x.serverCpuPct),
+    fixed(x.serverCpuUsPerRequest, 0),
+    pct(x.loadCpuPct),
+    pct(x.otherCpuPct),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  const verdict = (v: Verdict) => `${v.pass ? "PASS" : "MISS"}${v.note ? ` (${v.note})` : ""}`;
+  const lag = r.results.find((x) => x.target === "mock" && x.mode === "open");
+  return [
+    `xks-harness bench: signed Encrypt (512 B plaintext, 64 B AAD), ${o.connections} keep-alive connections, ${o.seconds} s per run after ${o.warmupSeconds} s warm-up` +
+      (r.pinned ? "; servers on CPU 0, load generator on CPU 1" : ""),
+    "",
+    line(head),
+    line(widths.map((w) => "-".repeat(w))),
+    ...rows.map(line),
+    "",
+    `ratio (mock/bare max req/s) = ${fixed(r.ratio.value, 2)} (target ${r.ratio.target}): ${verdict(r.ratio)}`,
+    `p99 at ${o.rate} req/s = ${fixed(r.p99AtRate.value, 2)} ms (target ${r.p99AtRate.target}): ${verdict(r.p99AtRate)}`,
+    ...(lag?.sendLagP99Ms !== undefined ? [`(open loop: send lag p99 ${fixed(lag.sendLagP99Ms, 2)} ms, at most ${lag.maxInFlight} in flight; latency runs from the send)`] : []),
+    ...r.notes.map((n) => `note: ${n}`),
+  ].join("\n");
+}

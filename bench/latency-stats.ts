@@ -1,0 +1,23 @@
+/**
+ * @module bench/latency-stats
+ * Percentiles of a run's latencies: every sample kept and sorted (a 5 s run at a few thousand req/s is
+ * tens of thousands of numbers), nearest-rank, so p99 is a latency that some request really had.
+ */
+
+export interface LatencySummary {
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+export function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
+}
+
+export function summarize(samples: readonly number[]): LatencySummary {
+  const sorted = Float64Array.from(samples).sort();
+  return { p50Ms: percentile(sorted, 50), p90Ms: percentile(sorted, 90), p99Ms: percentile(sorted, 99), maxMs: sorted.length ? sorted[sorted.length - 1]! : Number.NaN };
+}
