@@ -6,7 +6,7 @@ import type { RequestHandler } from "express";
 import { setTimeout as sleep } from "node:timers/promises";
 import { XksError, type XksErrorName } from "../xks/errors.js";
 import type { FaultRegistry } from "./fault-registry.js";
-import type { FaultRule } from "./fault-rule.js";
+import type { FaultRule, Mutation } from "./fault-rule.js";
 import { contextOf } from "./request-context.js";
 
 const MALFORMED_BODIES = {
@@ -15,6 +15,7 @@ const MALFORMED_BODIES = {
   empty: { type: "application/json", body: "" },
 } as const;
 
+const NO_MUTATIONS: ReadonlySet<Mutation> = new Set();
 const BEFORE_AUTH = new Set<FaultRule["type"]>(["reject-signatures", "mutation"]);
 const AFTER_AUTH = new Set<FaultRule["type"]>(["latency", "error", "malformed", "close-connection", "health-status"]);
 
@@ -26,7 +27,7 @@ export function faultsBeforeAuth(registry: FaultRegistry): RequestHandler {
   return function rejectSignaturesOrMutate(_req, res, next) {
     const ctx = contextOf(res);
     const rules = registry.take(ctx.route!.keystore.name, ctx.route!.operation, BEFORE_AUTH);
-    ctx.mutations = new Set(rules.flatMap((r) => (r.type === "mutation" ? [r.mutation] : [])));
+    ctx.mutations = rules.length === 0 ? NO_MUTATIONS : new Set(rules.flatMap((r) => (r.type === "mutation" ? [r.mutation] : [])));
     if (ctx.mutations.size) ctx.note = `mutations: ${[...ctx.mutations].join(",")}`;
     if (!rules.some((r) => r.type === "reject-signatures")) return next();
     ctx.note = "fault: reject-signatures";

@@ -15,6 +15,8 @@ export interface ActiveFault {
   remaining?: number;
 }
 
+const NO_RULES: readonly FaultRule[] = Object.freeze([]);
+
 /** At most this many rules at once: every request scans them. */
 const MAX_RULES = 256;
 
@@ -48,10 +50,18 @@ export class FaultRegistry {
   }
 
   /** The rules of these types that apply to this request, each use counted. */
-  take(keystore: string, operation: XksOperation, types: ReadonlySet<FaultRule["type"]>): FaultRule[] {
+  take(keystore: string, operation: XksOperation, types: ReadonlySet<FaultRule["type"]>): readonly FaultRule[] {
+    // The hot path: most requests meet no rule at all, so allocate nothing for them.
+    if (this.#faults.length === 0) return NO_RULES;
     const hits = this.#faults.filter((f) => types.has(f.rule.type) && f.keystore === keystore && (f.rule.operation === "*" || f.rule.operation === operation));
-    for (const f of hits) if (f.remaining !== undefined) f.remaining -= 1;
-    this.#faults = this.#faults.filter((f) => f.remaining === undefined || f.remaining > 0);
+    if (hits.length === 0) return NO_RULES;
+    let spent = false;
+    for (const f of hits) {
+      if (f.remaining === undefined) continue;
+      f.remaining -= 1;
+      spent ||= f.remaining <= 0;
+    }
+    if (spent) this.#faults = this.#faults.filter((f) => f.remaining === undefined || f.remaining > 0);
     return hits.map((f) => f.rule);
   }
 
