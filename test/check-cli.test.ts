@@ -13,6 +13,7 @@ import { CHECK_IDS } from "../harness/check/types.js";
 import { packageRoot } from "../src/package-root.js";
 import type { XksCredential } from "../src/xks/sigv4/sign.js";
 import { proxySettings, randomCredential } from "./helpers/check-options.js";
+import { runCli, type CliRun } from "./helpers/cli-process.js";
 import { startCheckProxy, type CheckProxy } from "./helpers/check-proxy.js";
 import { startCountingServer, type CountingServer } from "./helpers/check-servers.js";
 import { pkiPath, testConfig } from "./helpers/proxy-fixture.js";
@@ -20,25 +21,8 @@ import { pkiPath, testConfig } from "./helpers/proxy-fixture.js";
 const ROOT = packageRoot();
 const CLI = join(ROOT, "dist", "harness", "cli.js");
 
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI asynchronously: the mocks live in this process and must keep serving while it runs. */
-async function cli(args: string[], secret: string | undefined): Promise<CliRun> {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of Object.keys(env)) if (name.startsWith("XKS_")) delete env[name];
-  if (secret !== undefined) env.XKS_SECRET_ACCESS_KEY = secret;
-  const child = spawn(process.execPath, [CLI, ...args], { env, cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
-  child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
-  const [code] = (await once(child, "close")) as [number | null];
-  return { code, stdout, stderr };
-}
+/** Runs the CLI with the secret (when given) in XKS_SECRET_ACCESS_KEY. */
+const cli = (args: string[], secret: string | undefined): Promise<CliRun> => runCli(CLI, args, secret === undefined ? {} : { XKS_SECRET_ACCESS_KEY: secret });
 
 function keystore(credential: XksCredential, keySeed: string) {
   return testConfig({ keystores: [{ name: "ks", pathPrefix: "/cli/check", credentials: [credential], keySeed, keys: [{ id: "foo" }] }] });

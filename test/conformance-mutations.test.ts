@@ -4,39 +4,27 @@
  * and what came back, and keep passing the cases the break does not touch. Other fault types too: an injected error
  * or a dropped connection fail the cases they hit; added latency fails nothing.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { runConformance } from "../harness/conformance/run-conformance.js";
 import { CONFORMANCE_SUITE } from "../harness/conformance/suite.js";
 import type { ConformanceReport } from "../harness/conformance/types.js";
-import { PUBLIC_TEST_CREDENTIAL } from "../src/proxy/config-schema.js";
 import { MUTATIONS, type Mutation } from "../src/proxy/fault-rule.js";
 import {
   addConformanceFault,
   caseOf,
   clearConformanceFaults,
-  conformanceConfig,
-  conformanceCredential,
   conformanceTarget,
   describeReport,
   idsWithStatus,
-  startConformanceProxy,
-  type ConformanceProxy,
+  useConformanceProxy,
 } from "./helpers/conformance-proxy.js";
 
-const second = conformanceCredential();
-let proxy: ConformanceProxy;
-
-beforeAll(async () => {
-  proxy = await startConformanceProxy(conformanceConfig([{ ...PUBLIC_TEST_CREDENTIAL }, second]));
-});
-afterAll(async () => {
-  await proxy?.stop();
-});
+const mock = useConformanceProxy();
 afterEach(async () => {
-  await clearConformanceFaults(proxy);
+  await clearConformanceFaults(mock.proxy);
 });
 
-const run = () => runConformance(conformanceTarget(proxy, { secondCredential: second }));
+const run = () => runConformance(conformanceTarget(mock.proxy, { secondCredential: mock.second }));
 const ids = (prefix: string) => CONFORMANCE_SUITE.map((c) => c.id).filter((id) => id.startsWith(prefix));
 const tc = (...n: number[]) => n.map((i) => `tc-${i}`);
 const sorted = (a: string[]) => [...a].sort();
@@ -137,7 +125,7 @@ describe("each mutation of the mock", () => {
   });
 
   it.each(MUTATION_CASES)("$mutation: the run fails on the cases that catch it, the rest still pass", async (m) => {
-    await addConformanceFault(proxy, { type: "mutation", mutation: m.mutation });
+    await addConformanceFault(mock.proxy, { type: "mutation", mutation: m.mutation });
     const report = await run();
     const why = describeReport(report);
     expect(report.ok, why).toBe(false);
@@ -156,7 +144,7 @@ describe("each mutation of the mock", () => {
 
 describe("other faults", () => {
   it("an injected InternalException on health fails tc-1 (and what reads health), nothing else", async () => {
-    await addConformanceFault(proxy, { type: "error", errorName: "InternalException", operation: "health" });
+    await addConformanceFault(mock.proxy, { type: "error", errorName: "InternalException", operation: "health" });
     const report = await run();
     expect(report.ok).toBe(false);
     expect(caseOf(report, "tc-1")).toMatchObject({
@@ -173,7 +161,7 @@ describe("other faults", () => {
   });
 
   it("a dropped connection on encrypt fails the encrypt cases with no answer; metadata and health still pass", async () => {
-    await addConformanceFault(proxy, { type: "close-connection", operation: "encrypt" });
+    await addConformanceFault(mock.proxy, { type: "close-connection", operation: "encrypt" });
     const report = await run();
     expect(report.ok).toBe(false);
     for (const id of [...tc(15, 16, 20, 21, 26, 30, 34, 36, 42, 46), "parallel-encrypts", "size-plaintext-4300"]) {
@@ -184,7 +172,7 @@ describe("other faults", () => {
   });
 
   it("added latency fails nothing", async () => {
-    await addConformanceFault(proxy, { type: "latency", ms: 20 });
+    await addConformanceFault(mock.proxy, { type: "latency", ms: 20 });
     const report = await run();
     expect({ ok: report.ok, failed: report.failed, warned: report.warned, skipped: report.skipped }, describeReport(report)).toEqual({ ok: true, failed: 0, warned: 0, skipped: 4 });
     // The delay was there: every request to a routed API after SigV4 waited for it.

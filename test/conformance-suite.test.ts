@@ -3,20 +3,17 @@
  * clean, mTLS cases run only with a client certificate, cases whose key is not given are skipped and say which flag
  * they need, and the case table covers the AWS test client's 49 cases exactly once.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runConformance } from "../harness/conformance/run-conformance.js";
 import { CONFORMANCE_SUITE } from "../harness/conformance/suite.js";
-import { PUBLIC_TEST_CREDENTIAL } from "../src/proxy/config-schema.js";
 import {
   caseOf,
   caseStatuses,
-  conformanceConfig,
   conformanceCredential,
   conformanceTarget,
   describeReport,
   idsWithStatus,
-  startConformanceProxy,
-  type ConformanceProxy,
+  useConformanceProxy,
 } from "./helpers/conformance-proxy.js";
 import { pem } from "./helpers/proxy-fixture.js";
 
@@ -50,18 +47,10 @@ describe("the case table", () => {
 });
 
 describe("against the mock over TLS", () => {
-  const second = conformanceCredential();
-  let proxy: ConformanceProxy;
-
-  beforeAll(async () => {
-    proxy = await startConformanceProxy(conformanceConfig([{ ...PUBLIC_TEST_CREDENTIAL }, second]));
-  });
-  afterAll(async () => {
-    await proxy?.stop();
-  });
+  const mock = useConformanceProxy();
 
   it("passes every case with all five keys and the second credential; only the mTLS cases are skipped", async () => {
-    const report = await runConformance(conformanceTarget(proxy, { secondCredential: second }));
+    const report = await runConformance(conformanceTarget(mock.proxy, { secondCredential: mock.second }));
     expect(report.results).toHaveLength(CONFORMANCE_SUITE.length);
     expect(report.results.map((r) => r.id)).toEqual(CONFORMANCE_SUITE.map((c) => c.id));
     expect({ failed: report.failed, warned: report.warned, ok: report.ok }, describeReport(report)).toEqual({ failed: 0, warned: 0, ok: true });
@@ -76,7 +65,7 @@ describe("against the mock over TLS", () => {
   });
 
   it("skips the cases of keys not given, listed with the flag each needs, and still passes", async () => {
-    const report = await runConformance(conformanceTarget(proxy, { optionalKeys: false }));
+    const report = await runConformance(conformanceTarget(mock.proxy, { optionalKeys: false }));
     expect({ failed: report.failed, ok: report.ok }, describeReport(report)).toEqual({ failed: 0, ok: true });
     const skipped = Object.fromEntries(report.results.filter((r) => r.status === "skip").map((r) => [r.id, r.actual]));
     const needs = (flag: string) => `skipped: needs ${flag}`;
@@ -108,28 +97,20 @@ describe("against the mock over TLS", () => {
   });
 
   it("fails (not errors) when the second credential given is not the proxy's: a SHOULD case only warns", async () => {
-    const report = await runConformance(conformanceTarget(proxy, { secondCredential: conformanceCredential() }));
+    const report = await runConformance(conformanceTarget(mock.proxy, { secondCredential: conformanceCredential() }));
     expect(caseOf(report, "sigv4-second-credential")).toMatchObject({ status: "warn", actual: expect.stringContaining("401") });
     expect({ failed: report.failed, warned: report.warned, ok: report.ok }, describeReport(report)).toEqual({ failed: 0, warned: 1, ok: true });
   });
 });
 
 describe("against a mock that requires mTLS", () => {
-  const second = conformanceCredential();
-  let proxy: ConformanceProxy;
-
-  beforeAll(async () => {
-    // clientCaFile defaults to the dev CA of certsDir, which signed the dev client certificate (CN cks.kms.us-east-1.amazonaws.com).
-    proxy = await startConformanceProxy(conformanceConfig([{ ...PUBLIC_TEST_CREDENTIAL }, second], { tls: { mtls: true } }));
-  });
-  afterAll(async () => {
-    await proxy?.stop();
-  });
+  // clientCaFile defaults to the dev CA of certsDir, which signed the dev client certificate (CN cks.kms.us-east-1.amazonaws.com).
+  const mock = useConformanceProxy({ tls: { mtls: true } });
 
   it("passes every case, the four mTLS cases included: nothing skipped", async () => {
     const report = await runConformance(
-      conformanceTarget(proxy, {
-        secondCredential: second,
+      conformanceTarget(mock.proxy, {
+        secondCredential: mock.second,
         clientCert: { cert: pem("clientCert"), key: pem("clientKey") },
         clientCa: { cert: pem("caCert"), key: pem("caKey") },
       }),
@@ -142,7 +123,7 @@ describe("against a mock that requires mTLS", () => {
   });
 
   it("with no client certificate given, every case that reaches the proxy fails with no answer", async () => {
-    const report = await runConformance(conformanceTarget(proxy));
+    const report = await runConformance(conformanceTarget(mock.proxy));
     expect(report.ok).toBe(false);
     expect(caseOf(report, "tc-1")).toMatchObject({ status: "fail", expected: "an answer", actual: expect.stringMatching(/^no answer: /) });
     expect(sorted(idsWithStatus(report, "skip"))).toEqual(sorted([...MTLS_IDS, "sigv4-second-credential"]));

@@ -10,8 +10,8 @@ import { DEFAULT_KEY_SEED, DEFAULT_PATH_PREFIX, PUBLIC_TEST_CREDENTIAL, defaultK
 import { deriveKeyMaterial } from "../src/proxy/key-material.js";
 import { gcmDecrypt, gcmEncrypt } from "../src/xks/aes-gcm.js";
 import { computeCdiv } from "../src/xks/cdiv.js";
-import { apiCredential, b64, decryptFields, encryptOk, expectOk, expectXksError, startApiProxy, unb64 } from "./helpers/proxy-api-helpers.js";
-import { testConfig, type TestProxy } from "./helpers/proxy-fixture.js";
+import { apiCredential, b64, decryptFields, encryptOk, expectOk, expectXksError, unb64 } from "./helpers/proxy-api-helpers.js";
+import { startTestProxy, testConfig, type TestProxy } from "./helpers/proxy-fixture.js";
 
 const CM_TEXT = "key_version=1";
 const CM_SEED = "seed of the metadata key store";
@@ -23,7 +23,7 @@ let c: XksClient;
 let cm: XksClient;
 
 beforeAll(async () => {
-  proxy = await startApiProxy(
+  proxy = await startTestProxy(
     testConfig({
       keystores: [
         { name: "default", pathPrefix: DEFAULT_PATH_PREFIX, credentials: [{ ...PUBLIC_TEST_CREDENTIAL }], keys: [...defaultKeys(), { id: "byo", material: MATERIAL.toString("base64") }] },
@@ -110,7 +110,7 @@ describe("key material", () => {
   const replicaConfig = (keySeed: string) => testConfig({ keystores: [{ name: "r", pathPrefix: "/replica", credentials: [cred], keySeed, keys: [{ id: "k1" }] }] });
 
   it("two proxies started separately with the same keySeed agree; another seed cannot decrypt", async () => {
-    const [one, two, other] = await Promise.all([startApiProxy(replicaConfig(seed)), startApiProxy(replicaConfig(seed)), startApiProxy(replicaConfig(`${seed}, but not`))]);
+    const [one, two, other] = await Promise.all([startTestProxy(replicaConfig(seed)), startTestProxy(replicaConfig(seed)), startTestProxy(replicaConfig(`${seed}, but not`))]);
     try {
       expect(one.port).not.toBe(two.port);
       const aad = b64("ctx");

@@ -2,25 +2,12 @@
  * Every row of the spec's error table (src/xks/errors.ts), produced for real through signed HTTPS requests to the
  * mock, and the check order the AWS test client depends on (digest A2, A23).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { XksClient, XksResponse } from "../harness/xks-client.js";
 import { DEFAULT_PATH_PREFIX, PUBLIC_TEST_CREDENTIAL, defaultKeys } from "../src/proxy/config-schema.js";
 import { XKS_ERROR_NAMES, type XksErrorName } from "../src/xks/errors.js";
-import {
-  PathClients,
-  startApiProxy,
-  addApiFault,
-  apiCredential,
-  b64,
-  clearApiFaults,
-  decryptFields,
-  encryptOk,
-  expectOk,
-  expectXksError,
-  flipBit,
-  type Sealed,
-} from "./helpers/proxy-api-helpers.js";
-import { testConfig, type TestProxy } from "./helpers/proxy-fixture.js";
+import { addApiFault, apiCredential, b64, decryptFields, encryptOk, expectOk, expectXksError, flipBit, useApiProxy, type Sealed } from "./helpers/proxy-api-helpers.js";
+import { testConfig } from "./helpers/proxy-fixture.js";
 
 const KS = "api";
 const CM_KS = "with-metadata";
@@ -29,10 +16,8 @@ const CM = b64("key_version=1");
 const PT = b64("attack at dawn");
 const AAD = b64("project=nile,department=marketing");
 
-let proxy: TestProxy;
 let c: XksClient;
 let cm: XksClient;
-let paths: PathClients;
 let sealed: Sealed;
 let sealedWithAad: Sealed;
 let sealedCm: Sealed;
@@ -45,34 +30,26 @@ function expectError(res: XksResponse, name: XksErrorName) {
   return body;
 }
 
+const api = useApiProxy(
+  testConfig({
+    keystores: [
+      {
+        name: KS,
+        pathPrefix: DEFAULT_PATH_PREFIX,
+        credentials: [{ ...PUBLIC_TEST_CREDENTIAL }],
+        keys: [...defaultKeys(), { id: "restricted", allowedPrincipals: [ALLOWED_PRINCIPAL], allowedOperations: ["Encrypt", "Decrypt", "CreateKey"] }],
+      },
+      { name: CM_KS, pathPrefix: "/with-metadata", credentials: [apiCredential()], ciphertextMetadata: CM, keys: [{ id: "foo" }] },
+    ],
+  }),
+);
 beforeAll(async () => {
-  proxy = await startApiProxy(
-    testConfig({
-      keystores: [
-        {
-          name: KS,
-          pathPrefix: DEFAULT_PATH_PREFIX,
-          credentials: [{ ...PUBLIC_TEST_CREDENTIAL }],
-          keys: [...defaultKeys(), { id: "restricted", allowedPrincipals: [ALLOWED_PRINCIPAL], allowedOperations: ["Encrypt", "Decrypt", "CreateKey"] }],
-        },
-        { name: CM_KS, pathPrefix: "/with-metadata", credentials: [apiCredential()], ciphertextMetadata: CM, keys: [{ id: "foo" }] },
-      ],
-    }),
-  );
-  c = proxy.client({ keystore: KS });
-  cm = proxy.client({ keystore: CM_KS });
-  paths = new PathClients(proxy);
+  c = api.proxy.client({ keystore: KS });
+  cm = api.proxy.client({ keystore: CM_KS });
   sealed = await encryptOk(c, "foo", { plaintext: PT });
   sealedWithAad = await encryptOk(c, "foo", { plaintext: PT, additionalAuthenticatedData: AAD });
   sealedCm = await encryptOk(cm, "foo", { plaintext: PT, additionalAuthenticatedData: AAD });
   sealedCmNoAad = await encryptOk(cm, "foo", { plaintext: PT });
-});
-afterAll(async () => {
-  await paths?.close();
-  await proxy?.stop();
-});
-afterEach(async () => {
-  await clearApiFaults(proxy);
 });
 
 const encPath = () => c.pathOf("encrypt", "foo");
@@ -233,7 +210,7 @@ describe("404 InvalidUriPathException, answered before authentication (digest A2
     ["trailing segment", `${DEFAULT_PATH_PREFIX}/kms/xks/v1`, "/health/now"],
   ];
   it.each(bad)("%s: signed, badly signed and unsigned all get 404", async (_label, base, path) => {
-    const client = paths.at(base, { ...PUBLIC_TEST_CREDENTIAL });
+    const client = api.paths.at(base, { ...PUBLIC_TEST_CREDENTIAL });
     const body = { requestMetadata: client.metadataFor("encrypt"), plaintext: PT, encryptionAlgorithm: "AES_GCM" };
     expectError(await client.send(path, body), "InvalidUriPathException");
     expectError(await client.send(path, body, { credential: apiCredential() }), "InvalidUriPathException");
@@ -243,12 +220,12 @@ describe("404 InvalidUriPathException, answered before authentication (digest A2
 
 describe("429/500/503 through an injected error fault", () => {
   it.each(["ThrottlingException", "InternalException", "DependencyTimeoutException"] as const)("%s, then back to normal", async (errorName) => {
-    await addApiFault(proxy, KS, { type: "error", errorName, operation: "encrypt", times: 1 });
+    await addApiFault(api.proxy, KS, { type: "error", errorName, operation: "encrypt", times: 1 });
     expectError(await c.encrypt("foo", { plaintext: PT }), errorName);
     expectOk(await c.encrypt("foo", { plaintext: PT }));
   });
   it("an error fault on health", async () => {
-    await addApiFault(proxy, KS, { type: "error", errorName: "ThrottlingException", operation: "health" });
+    await addApiFault(api.proxy, KS, { type: "error", errorName: "ThrottlingException", operation: "health" });
     expectError(await c.health(), "ThrottlingException");
     expectOk(await c.metadata("foo"));
   });
@@ -256,7 +233,7 @@ describe("429/500/503 through an injected error fault", () => {
 
 describe("501 UnsupportedOperationException", () => {
   it("plaintext one byte above limits.maxPlaintextBytes", async () => {
-    const max = proxy.config().limits.maxPlaintextBytes;
+    const max = api.proxy.config().limits.maxPlaintextBytes;
     expectOk(await c.encrypt("foo", { plaintext: bytes(max) }));
     expectError(await c.encrypt("foo", { plaintext: bytes(max + 1) }), "UnsupportedOperationException");
   });
@@ -268,7 +245,7 @@ describe("501 UnsupportedOperationException", () => {
     expectOk(await c.encrypt("foo", { plaintext: PT, additionalAuthenticatedData: AAD }));
   });
   it("a body above limits.maxBodyBytes, and the proxy keeps answering", async () => {
-    const max = proxy.config().limits.maxBodyBytes;
+    const max = api.proxy.config().limits.maxBodyBytes;
     expectError(await c.encrypt("foo", { plaintext: PT, additionalAuthenticatedData: bytes(max) }), "UnsupportedOperationException");
     expectOk(await c.health());
   });
@@ -276,7 +253,7 @@ describe("501 UnsupportedOperationException", () => {
 
 describe("check order (digest A23)", () => {
   it("unknown path with a bad signature → 404, not 401", async () => {
-    const client = paths.at("/nowhere/kms/xks/v1", apiCredential());
+    const client = api.paths.at("/nowhere/kms/xks/v1", apiCredential());
     expectError(await client.health(), "InvalidUriPathException");
   });
   it("bad signature and an invalid body → 401", async () => {
@@ -289,7 +266,7 @@ describe("check order (digest A23)", () => {
     expectError(await c.encrypt("non_existing_key", { plaintext: PT }), "KeyNotFoundException");
   });
   it("secondary authorization (403) before size caps (501) before key usage and state (400)", async () => {
-    const over = bytes(proxy.config().limits.maxPlaintextBytes + 1);
+    const over = bytes(api.proxy.config().limits.maxPlaintextBytes + 1);
     expectError(await c.encrypt("restricted", { plaintext: over }), "AccessDeniedException");
     expectError(await c.encrypt("impotent_key", { plaintext: over }), "UnsupportedOperationException");
     expectError(await c.encrypt("disabled_key", { plaintext: over }), "UnsupportedOperationException");

@@ -2,13 +2,12 @@
  * The mock's XKS protocol surface over real HTTPS: methods (405), /ping, what requestMetadata may carry, long ARNs
  * and key ids, several logical key stores side by side, and GetHealthStatus with its per-keystore details and faults.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { XksClient } from "../harness/xks-client.js";
 import { DEFAULT_PATH_PREFIX, PUBLIC_TEST_CREDENTIAL, defaultKeys } from "../src/proxy/config-schema.js";
 import { XKS_OPERATIONS } from "../src/xks/constants.js";
 import { HealthResponse, MetadataResponse } from "../src/xks/schemas.js";
 import {
-  PathClients,
   addApiFault,
   apiCredential,
   b64,
@@ -18,9 +17,9 @@ import {
   expectJsonContentType,
   expectOk,
   expectXksError,
-  startApiProxy,
+  useApiProxy,
 } from "./helpers/proxy-api-helpers.js";
-import { testConfig, type TestProxy } from "./helpers/proxy-fixture.js";
+import { testConfig } from "./helpers/proxy-fixture.js";
 
 const LONG_KEY_ID = `ext-key_v1.${"0123456789abcdefABCDEF-_.".repeat(6)}`.slice(0, 120).padEnd(128, "z");
 const A = { name: "tenant-a", pathPrefix: "/tenants/a", credentials: [apiCredential(), apiCredential()] };
@@ -39,35 +38,25 @@ const A_HEALTH = {
 const B_HEALTH = { xksProxyFleetSize: 1, xksProxyVendor: "Root Vendor", xksProxyModel: "root-model 2", ekmVendor: "Root EKM", ekmFleetDetails: [{ id: "only", model: "soft", healthStatus: "ACTIVE" as const }] };
 const PT = b64("hello world");
 
-let proxy: TestProxy;
 let c: XksClient;
 let a: XksClient;
 let a2: XksClient;
 let b: XksClient;
-let paths: PathClients;
 
-beforeAll(async () => {
-  proxy = await startApiProxy(
-    testConfig({
-      keystores: [
-        { name: "default", pathPrefix: DEFAULT_PATH_PREFIX, credentials: [{ ...PUBLIC_TEST_CREDENTIAL }], keys: [...defaultKeys(), { id: LONG_KEY_ID }] },
-        { ...A, keySeed: "tenant A seed, 32 chars or so....", health: A_HEALTH, keys: [{ id: "a-key" }, { id: "shared" }] },
-        { ...B, keySeed: "root keystore seed, different!!!", health: B_HEALTH, keys: [{ id: "b-key" }, { id: "shared" }] },
-      ],
-    }),
-  );
-  c = proxy.client({ keystore: "default" });
-  a = proxy.client({ keystore: A.name });
-  a2 = proxy.client({ keystore: A.name, credential: A.credentials[1]! });
-  b = proxy.client({ keystore: B.name });
-  paths = new PathClients(proxy);
-});
-afterAll(async () => {
-  await paths?.close();
-  await proxy?.stop();
-});
-afterEach(async () => {
-  await clearApiFaults(proxy);
+const api = useApiProxy(
+  testConfig({
+    keystores: [
+      { name: "default", pathPrefix: DEFAULT_PATH_PREFIX, credentials: [{ ...PUBLIC_TEST_CREDENTIAL }], keys: [...defaultKeys(), { id: LONG_KEY_ID }] },
+      { ...A, keySeed: "tenant A seed, 32 chars or so....", health: A_HEALTH, keys: [{ id: "a-key" }, { id: "shared" }] },
+      { ...B, keySeed: "root keystore seed, different!!!", health: B_HEALTH, keys: [{ id: "b-key" }, { id: "shared" }] },
+    ],
+  }),
+);
+beforeAll(() => {
+  c = api.proxy.client({ keystore: "default" });
+  a = api.proxy.client({ keystore: A.name });
+  a2 = api.proxy.client({ keystore: A.name, credential: A.credentials[1]! });
+  b = api.proxy.client({ keystore: B.name });
 });
 
 describe("HTTP methods", () => {
@@ -78,7 +67,7 @@ describe("HTTP methods", () => {
     expect(res.headers.allow).toBe("POST");
   });
   it("GET /ping → 200 without authentication", async () => {
-    const origin = paths.at("", { ...PUBLIC_TEST_CREDENTIAL });
+    const origin = api.paths.at("", { ...PUBLIC_TEST_CREDENTIAL });
     const res = await origin.send("/ping", "", { method: "GET", unsigned: true });
     expectOk(res);
   });
@@ -123,8 +112,8 @@ describe("requestMetadata", () => {
 
 describe("several logical key stores", () => {
   it("the empty prefix serves /kms/xks/v1", () => {
-    expect(new URL(proxy.baseUrl(B.name)).pathname).toBe("/kms/xks/v1");
-    expect(new URL(proxy.baseUrl(A.name)).pathname).toBe("/tenants/a/kms/xks/v1");
+    expect(new URL(api.proxy.baseUrl(B.name)).pathname).toBe("/kms/xks/v1");
+    expect(new URL(api.proxy.baseUrl(A.name)).pathname).toBe("/tenants/a/kms/xks/v1");
   });
   it("each key store answers its own credentials, both of A's among them", async () => {
     expectOk(await a.health());
@@ -149,7 +138,7 @@ describe("several logical key stores", () => {
     expectXksError(await b.decrypt("shared", decryptFields(s)), "InvalidCiphertextException");
   });
   it("a prefix no key store has is InvalidUriPath, even signed with a valid credential of another store", async () => {
-    const stray = paths.at("/tenants/b/kms/xks/v1", A.credentials[0]!);
+    const stray = api.paths.at("/tenants/b/kms/xks/v1", A.credentials[0]!);
     expectXksError(await stray.health(), "InvalidUriPathException");
   });
 });
@@ -166,7 +155,7 @@ describe("GetHealthStatus", () => {
     expect(HealthResponse.safeParse(hd).success, JSON.stringify(hd)).toBe(true);
   });
   it("a health-status UNAVAILABLE fault makes every ekmFleetDetails entry UNAVAILABLE, on that key store only", async () => {
-    await addApiFault(proxy, A.name, { type: "health-status", status: "UNAVAILABLE", operation: "health" });
+    await addApiFault(api.proxy, A.name, { type: "health-status", status: "UNAVAILABLE", operation: "health" });
     const res = await a.health();
     expectJsonContentType(res);
     const h = expectOk<typeof A_HEALTH>(res);
@@ -174,11 +163,11 @@ describe("GetHealthStatus", () => {
     expect(h.ekmFleetDetails).toEqual(A_HEALTH.ekmFleetDetails.map((d) => ({ ...d, healthStatus: "UNAVAILABLE" })));
     expect({ ...h, ekmFleetDetails: [] }).toEqual({ ...A_HEALTH, ekmFleetDetails: [] });
     expect(expectOk(await b.health())).toEqual(B_HEALTH);
-    await clearApiFaults(proxy);
+    await clearApiFaults(api.proxy);
     expect(expectOk(await a.health())).toEqual(A_HEALTH);
   });
   it("a health-status DEGRADED fault", async () => {
-    await addApiFault(proxy, B.name, { type: "health-status", status: "DEGRADED" });
+    await addApiFault(api.proxy, B.name, { type: "health-status", status: "DEGRADED" });
     const h = expectOk<typeof B_HEALTH>(await b.health());
     expect(h.ekmFleetDetails.map((d) => d.healthStatus)).toEqual(["DEGRADED"]);
   });

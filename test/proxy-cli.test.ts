@@ -13,6 +13,7 @@ import { DEFAULT_PATH_PREFIX, PUBLIC_TEST_CREDENTIAL, type ProxyConfigInput } fr
 import { packageRoot } from "../src/package-root.js";
 import type { XksCredential } from "../src/xks/sigv4/sign.js";
 import { XksClient } from "../harness/xks-client.js";
+import { hasCommand, scrubbedEnv } from "./helpers/cli-process.js";
 import { pkiPath } from "./helpers/proxy-fixture.js";
 
 const ROOT = packageRoot();
@@ -53,8 +54,7 @@ interface Cli {
 
 /** Starts the CLI; the process (and the clients made for it) are killed and closed when the current test ends. */
 function startCli(t: TestContext, args: string[], env: Record<string, string> = {}): Cli {
-  const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("XKS_MOCK_")));
-  const child = spawn(process.execPath, [CLI, "--no-kms", ...args], { cwd: ROOT, env: { ...cleanEnv, NO_COLOR: "1", ...env } });
+  const child = spawn(process.execPath, [CLI, "--no-kms", ...args], { cwd: ROOT, env: scrubbedEnv({ NO_COLOR: "1", ...env }) });
   const text = { stdout: "", stderr: "" };
   child.stdout.setEncoding("utf8").on("data", (s: string) => (text.stdout += s));
   child.stderr.setEncoding("utf8").on("data", (s: string) => (text.stderr += s));
@@ -145,6 +145,26 @@ function clientOf(b: Banner, credential: XksCredential): XksClient {
   return c;
 }
 
+/** Clients signing with OLD and NEW, checked while the config has only OLD: OLD gets 200, NEW 401. */
+async function oldAcceptedNewRefused(b: Banner): Promise<{ withOld: XksClient; withNew: XksClient }> {
+  const withOld = clientOf(b, OLD);
+  const withNew = clientOf(b, NEW);
+  expect((await withOld.health()).status).toBe(200);
+  expect((await withNew.health()).status).toBe(401);
+  return { withOld, withNew };
+}
+
+/** After a reload to a config with only NEW: NEW gets 200, OLD 401, and the CLI still runs. */
+async function expectReloadedToNew(cli: Cli, withOld: XksClient, withNew: XksClient) {
+  await cli.waitFor("stdout", /configuration reloaded/);
+  // The log line comes after the swap; still, allow a few attempts rather than assume the ordering.
+  let status = 0;
+  for (let attempt = 0; attempt < 5 && status !== 200; attempt++) status = (await withNew.health()).status;
+  expect(status).toBe(200);
+  expect((await withOld.health()).status).toBe(401);
+  expect(cli.child.exitCode).toBeNull();
+}
+
 const baseArgs = () => ["--port", "0", "--admin-port", "0", "--certs-dir", inject("pkiDir")];
 
 beforeAll(() => {
@@ -173,7 +193,7 @@ describe.concurrent("banner", () => {
     await expectExit(cli, 0);
   });
 
-  it.skipIf(!hasCurl())("the printed curl example runs as printed and gets the health document (needs curl on PATH)", { timeout: TEST_MS }, async (t) => {
+  it.skipIf(!hasCommand("curl"))("the printed curl example runs as printed and gets the health document (needs curl on PATH)", { timeout: TEST_MS }, async (t) => {
     const cli = startCli(t, baseArgs());
     const b = await banner(cli);
     const command = b.text.match(/^ {4}(curl [\s\S]*?\/health)$/m)![1]!;
@@ -213,19 +233,10 @@ describe.concurrent("reload without a restart", () => {
     const file = writeConfig(configOf([OLD]));
     const cli = startCli(t, [...baseArgs(), "--config", file]);
     const b = await banner(cli);
-    const withOld = clientOf(b, OLD);
-    const withNew = clientOf(b, NEW);
-    expect((await withOld.health()).status).toBe(200);
-    expect((await withNew.health()).status).toBe(401);
+    const { withOld, withNew } = await oldAcceptedNewRefused(b);
 
     writeConfig(configOf([NEW]), file);
-    await cli.waitFor("stdout", /configuration reloaded/);
-    // The log line comes after the swap; still, allow a few attempts rather than assume the ordering.
-    let status = 0;
-    for (let attempt = 0; attempt < 5 && status !== 200; attempt++) status = (await withNew.health()).status;
-    expect(status).toBe(200);
-    expect((await withOld.health()).status).toBe(401);
-    expect(cli.child.exitCode).toBeNull();
+    await expectReloadedToNew(cli, withOld, withNew);
   });
 
   it("SIGHUP re-reads the config (the file itself untouched, so only the signal can cause it)", { timeout: TEST_MS }, async (t) => {
@@ -236,21 +247,13 @@ describe.concurrent("reload without a restart", () => {
     symlinkSync(v1, link);
     const cli = startCli(t, [...baseArgs(), "--config", link]);
     const b = await banner(cli);
-    const withOld = clientOf(b, OLD);
-    const withNew = clientOf(b, NEW);
-    expect((await withOld.health()).status).toBe(200);
-    expect((await withNew.health()).status).toBe(401);
+    const { withOld, withNew } = await oldAcceptedNewRefused(b);
 
     symlinkSync(v2, `${link}.next`);
     renameSync(`${link}.next`, link);
     expect((await withNew.health()).status).toBe(401);
     cli.child.kill("SIGHUP");
-    await cli.waitFor("stdout", /configuration reloaded/);
-    let status = 0;
-    for (let attempt = 0; attempt < 5 && status !== 200; attempt++) status = (await withNew.health()).status;
-    expect(status).toBe(200);
-    expect((await withOld.health()).status).toBe(401);
-    expect(cli.child.exitCode).toBeNull();
+    await expectReloadedToNew(cli, withOld, withNew);
   });
 });
 
@@ -309,12 +312,3 @@ describe.concurrent("environment overrides", () => {
     expect((await clientOf(b, OLD).health()).status).toBe(401);
   });
 });
-
-function hasCurl(): boolean {
-  try {
-    execFileSync("curl", ["--version"], { stdio: "ignore", timeout: 5000 });
-    return true;
-  } catch {
-    return false;
-  }
-}

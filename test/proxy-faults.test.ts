@@ -14,6 +14,7 @@ import { deriveKeyMaterial } from "../src/proxy/key-material.js";
 import { XKS_ERRORS, type XksErrorName } from "../src/xks/errors.js";
 import { HealthResponse } from "../src/xks/schemas.js";
 import { startTestProxy, testConfig, type TestProxy } from "./helpers/proxy-fixture.js";
+import { parseJsonOrUndefined } from "./helpers/raw-xks-request.js";
 
 const SECOND_CREDENTIALS = [
   { accessKeyId: "SECONDKEYSTOREKEYID23456", secretAccessKey: randomBytes(33).toString("base64") },
@@ -66,13 +67,7 @@ async function admin(p: TestProxy, method: "GET" | "POST" | "DELETE", path: stri
     ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body), headers: { "content-type": "application/json" } }),
   });
   const text = await res.body.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.statusCode, text, json };
+  return { status: res.statusCode, text, json: parseJsonOrUndefined(text) };
 }
 
 async function addFault(keystore: string, rule: FaultRuleInput): Promise<ActiveFault> {

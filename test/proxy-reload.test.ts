@@ -12,8 +12,7 @@ import type { ProxyConfigInput } from "../src/proxy/config-schema.js";
 import { loadConfig } from "../src/proxy/load-config.js";
 import type { ActiveFault } from "../src/proxy/fault-registry.js";
 import type { XksCredential } from "../src/xks/sigv4/sign.js";
-import { startAuthTestProxy, type AuthTestProxy } from "./helpers/auth-reload-proxy.js";
-import { testConfig } from "./helpers/proxy-fixture.js";
+import { startTestProxy, testConfig, type TestProxy } from "./helpers/proxy-fixture.js";
 
 const OLD: XksCredential = { accessKeyId: "OLDROTATIONKEYID2345672", secretAccessKey: "OldSecretOldSecretOldSecretOldSecretOldSecret01" };
 const NEW: XksCredential = { accessKeyId: "NEWROTATIONKEYID2345672", secretAccessKey: "NewSecretNewSecretNewSecretNewSecretNewSecret0123456789" };
@@ -21,7 +20,7 @@ const BAD_SECRET = "NeverShownSecretNeverShownSecretNeverShown0123";
 
 const keystore = (credentials: XksCredential[], keys = [{ id: "k1" }]) => ({ name: "ks", pathPrefix: "/rotating/prefix", credentials, keys });
 
-let proxy: AuthTestProxy | undefined;
+let proxy: TestProxy | undefined;
 afterEach(async () => {
   await proxy?.stop();
   proxy = undefined;
@@ -46,7 +45,7 @@ async function faultTaken(id: string, maxPolls = 2000): Promise<void> {
 
 describe("rotation by reload with a request in flight", () => {
   it("the request in flight finishes 200 on the old credential; new requests see only the new one", async () => {
-    proxy = await startAuthTestProxy(testConfig({ keystores: [keystore([OLD])] }));
+    proxy = await startTestProxy(testConfig({ keystores: [keystore([OLD])] }));
     const added = await admin("POST", "/faults/ks", { type: "latency", ms: 1500, times: 1, operation: "health" });
     expect(added.status).toBe(201);
 
@@ -79,7 +78,7 @@ describe("rotation by reload with a request in flight", () => {
   });
 
   it("the spec's procedure: add the new credential (both work), then remove the old one", async () => {
-    proxy = await startAuthTestProxy(testConfig({ keystores: [keystore([OLD])] }));
+    proxy = await startTestProxy(testConfig({ keystores: [keystore([OLD])] }));
     const withOld = proxy.client({ credential: OLD });
     const withNew = proxy.client({ credential: NEW });
     expect((await withOld.health()).status).toBe(200);
@@ -109,7 +108,7 @@ describe("POST /reload re-reads the config file", () => {
   it("applies new credentials and keys; a bad file answers 400 naming the field and the old configuration stays", async () => {
     write(fileConfig([OLD]));
     const load = () => loadConfig({ file });
-    proxy = await startAuthTestProxy(load(), { reloadSource: load });
+    proxy = await startTestProxy(load(), { reloadSource: load });
     const withOld = proxy.client({ credential: OLD });
     const withNew = proxy.client({ credential: NEW });
     expect((await withOld.health()).status).toBe(200);
@@ -147,7 +146,7 @@ describe("POST /reload re-reads the config file", () => {
   it("the admin API lists the access key ids after a reload, never a secret", async () => {
     write(fileConfig([OLD, NEW]));
     const load = () => loadConfig({ file });
-    proxy = await startAuthTestProxy(load(), { reloadSource: load });
+    proxy = await startTestProxy(load(), { reloadSource: load });
     write(fileConfig([NEW]));
     expect((await admin("POST", "/reload")).status).toBe(200);
     const listed = await admin("GET", "/keystores");

@@ -2,7 +2,7 @@
  * SigV4 at the mock proxy, through real HTTPS requests: credentials and rotation, secret lengths, clock skew,
  * what must be signed, scope checks, and the real `curl --aws-sigv4` the AWS test client uses.
  */
-import { execFile, execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { promisify } from "node:util";
 import { Agent, request } from "undici";
@@ -12,8 +12,8 @@ import { formatAmzDate } from "../src/xks/sigv4/amz-date.js";
 import { canonicalRequest, credentialScope, signatureHex, signingKey, stringToSign } from "../src/xks/sigv4/canonical-request.js";
 import { signXksRequest, type XksCredential } from "../src/xks/sigv4/sign.js";
 import type { XksResponse } from "../harness/xks-client.js";
-import { startAuthTestProxy as startTestProxy, type AuthTestProxy as TestProxy } from "./helpers/auth-reload-proxy.js";
-import { pem, pkiPath, testConfig } from "./helpers/proxy-fixture.js";
+import { hasCommand } from "./helpers/cli-process.js";
+import { pem, pkiPath, startTestProxy, testConfig, type TestProxy } from "./helpers/proxy-fixture.js";
 
 const secretOf = (length: 43 | 64) => randomBytes(48).toString("base64").replace(/[^A-Za-z0-9]/g, "A").slice(0, length);
 const CRED_43: XksCredential = { accessKeyId: "ROTATIONOLDKEYID234567", secretAccessKey: secretOf(43) };
@@ -194,16 +194,7 @@ describe("clock skew (proxy clock fixed)", () => {
   });
 });
 
-function hasCurl(): boolean {
-  try {
-    execFileSync("curl", ["--version"], { stdio: "ignore", timeout: 5000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const CURL = hasCurl();
+const CURL = hasCommand("curl");
 const run = promisify(execFile);
 
 describe.skipIf(!CURL)("real curl --aws-sigv4, as the AWS test client signs (skipped only when curl is not on PATH)", () => {

@@ -5,8 +5,6 @@
  * --allow-disconnect, done with it), a wrong new secret and a proxy on other key material (refused, and the local
  * KMS's request log proves no UpdateCustomKeyStore was sent), and a proxy that went down.
  */
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { join } from "node:path";
 import {
   ConnectCustomKeyStoreCommand,
@@ -21,6 +19,7 @@ import { runUpdate, type UpdateOptions, type UpdateReport } from "../harness/upd
 import type { StartedLocalKms } from "../src/kms/index.js";
 import { packageRoot } from "../src/package-root.js";
 import type { XksCredential } from "../src/xks/sigv4/sign.js";
+import { runCli } from "./helpers/cli-process.js";
 import {
   addFault as addFaultTo,
   connectStore,
@@ -372,22 +371,7 @@ describe("the CLI: node dist/harness/cli.js update --kms-endpoint …", () => {
   let p: TestProxy;
   let key: Awaited<ReturnType<typeof connectedKey>>;
 
-  interface Run {
-    code: number | null;
-    stdout: string;
-    stderr: string;
-  }
-  async function cli(args: string[], env: Record<string, string>): Promise<Run> {
-    const base: NodeJS.ProcessEnv = { ...process.env };
-    for (const name of Object.keys(base)) if (name.startsWith("XKS_") || name.startsWith("AWS_")) delete base[name];
-    const child = spawn(process.execPath, [CLI, "update", ...args], { env: { ...base, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
-    const [code] = (await once(child, "close")) as [number | null];
-    return { code, stdout, stderr };
-  }
+  const cli = (args: string[], env: Record<string, string>) => runCli(CLI, ["update", ...args], env);
   const common = () => ["--custom-key-store-id", key.storeId, "--kms-endpoint", kms.url, "--dev", "--ca", pkiPath("caCert"), "--key-id", "foo", "--no-color"];
 
   beforeAll(async () => {

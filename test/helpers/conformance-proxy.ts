@@ -1,18 +1,16 @@
 /**
  * The mock proxy and ConformanceTarget builders for the `xks-harness conformance` tests: a real mock on 127.0.0.1
  * over TLS (the run's dev PKI), targets aimed at it, fault injection through its admin API, and compact views of a
- * report for assertions. (proxy-fixture.ts's startTestProxy is not used: its stop() calls itself, see
- * check-proxy.ts.)
+ * report for assertions.
  */
 import { randomBytes } from "node:crypto";
-import { inject } from "vitest";
+import { afterAll, beforeAll } from "vitest";
 import type { CaseResult, CaseStatus, ConformanceReport, ConformanceTarget } from "../../harness/conformance/types.js";
 import { defaultConfigInput, PUBLIC_TEST_CREDENTIAL, type ProxyConfig, type ProxyConfigInput } from "../../src/proxy/config-schema.js";
 import type { FaultRuleInput } from "../../src/proxy/fault-rule.js";
-import { createLogger } from "../../src/proxy/request-log.js";
-import { startProxy, type StartedProxy } from "../../src/proxy/start-proxy.js";
+import type { StartedProxy } from "../../src/proxy/start-proxy.js";
 import type { XksCredential } from "../../src/xks/sigv4/sign.js";
-import { LogCapture, pem, testConfig } from "./proxy-fixture.js";
+import { pem, startTestProxy, testConfig, type LogCapture } from "./proxy-fixture.js";
 
 const BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
@@ -34,10 +32,37 @@ export function conformanceConfig(credentials: XksCredential[] = [{ ...PUBLIC_TE
   return testConfig({ keystores: [{ ...keystore!, credentials }], logLevel: "warn", ...overrides });
 }
 
-export async function startConformanceProxy(config: ProxyConfig = conformanceConfig()): Promise<ConformanceProxy> {
-  const logs = new LogCapture();
-  const proxy = await startProxy({ config, logger: createLogger(config.logLevel, logs), certsDir: inject("pkiDir") });
-  return Object.assign(proxy, { logs });
+export function startConformanceProxy(config: ProxyConfig = conformanceConfig()): Promise<ConformanceProxy> {
+  return startTestProxy(config);
+}
+
+export interface ConformanceMock {
+  /** The started mock (read it in hooks and tests, not while the file is collected). */
+  readonly proxy: ConformanceProxy;
+  /** The `default` keystore's second credential, after the public test one. */
+  readonly second: XksCredential;
+}
+
+/**
+ * Registers hooks on the enclosing describe block (or the file): before its tests a mock whose `default` keystore
+ * has the public test credential and a second one (conformanceConfig with `overrides`) starts; after them it stops.
+ */
+export function useConformanceProxy(overrides: Partial<ProxyConfigInput> = {}): ConformanceMock {
+  const second = conformanceCredential();
+  let proxy: ConformanceProxy | undefined;
+  beforeAll(async () => {
+    proxy = await startConformanceProxy(conformanceConfig([{ ...PUBLIC_TEST_CREDENTIAL }, second], overrides));
+  });
+  afterAll(async () => {
+    await proxy?.stop();
+  });
+  return {
+    second,
+    get proxy() {
+      if (!proxy) throw new Error("the conformance mock is not running (useConformanceProxy starts it in beforeAll)");
+      return proxy;
+    },
+  };
 }
 
 /** The mock's default key ids (defaultKeys() in config-schema.ts). */

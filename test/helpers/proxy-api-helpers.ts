@@ -1,42 +1,17 @@
 /**
  * Shared pieces of the proxy-api tests: the spec's rules for an error answer as one assertion, Base64 and
- * bit-flip helpers, clients aimed at arbitrary paths of a test proxy, and fault injection through the admin API.
+ * bit-flip helpers, clients aimed at arbitrary paths of a test proxy, fault injection through the admin API, and
+ * the per-file setup of a mock with all of these.
  */
 import { randomBytes } from "node:crypto";
-import { expect, inject } from "vitest";
-import { XksClient, type XksClientOptions, type XksResponse } from "../../harness/xks-client.js";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
+import { XksClient, type XksResponse } from "../../harness/xks-client.js";
+import type { ProxyConfig } from "../../src/proxy/config-schema.js";
 import type { FaultRuleInput } from "../../src/proxy/fault-rule.js";
-import { createLogger } from "../../src/proxy/request-log.js";
-import { startProxy, type StartProxyOptions } from "../../src/proxy/start-proxy.js";
 import { XKS_ERRORS, type XksErrorName } from "../../src/xks/errors.js";
 import { EncryptResponse } from "../../src/xks/schemas.js";
 import type { XksCredential } from "../../src/xks/sigv4/sign.js";
-import { LogCapture, pem, testConfig, type TestProxy } from "./proxy-fixture.js";
-
-/**
- * startTestProxy's twin. proxy-fixture.ts's own stop() is assigned onto the started proxy and then calls
- * proxy.stop(), i.e. itself, forever (heap exhaustion); this one keeps a reference to the server's stop().
- */
-export async function startApiProxy(config = testConfig(), extra: Partial<StartProxyOptions> = {}): Promise<TestProxy> {
-  const logs = new LogCapture();
-  const proxy = await startProxy({ config, logger: createLogger(config.logLevel, logs), certsDir: inject("pkiDir"), ...extra });
-  const stopServers = proxy.stop;
-  const clients: XksClient[] = [];
-  return Object.assign(proxy, {
-    logs,
-    client(o: { keystore?: string; credential?: XksCredential; region?: string } & XksClientOptions = {}) {
-      const ks = proxy.config().keystores.find((k) => k.name === (o.keystore ?? proxy.config().keystores[0]!.name))!;
-      const { keystore: _k, credential, region, ...options } = o;
-      const c = new XksClient({ baseUrl: proxy.baseUrl(ks.name), region: region ?? "us-east-1", credential: credential ?? ks.credentials[0]! }, { ca: pem("caCert"), ...options });
-      clients.push(c);
-      return c;
-    },
-    async stop() {
-      await Promise.all(clients.map((c) => c.close()));
-      await stopServers();
-    },
-  });
-}
+import { pem, startTestProxy, type TestProxy } from "./proxy-fixture.js";
 
 const BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
@@ -138,4 +113,42 @@ export async function addApiFault(proxy: TestProxy, keystore: string, rule: Faul
 export async function clearApiFaults(proxy: TestProxy): Promise<void> {
   const res = await fetch(`${proxy.adminUrl}/faults`, { method: "DELETE" });
   if (res.status !== 200) throw new Error(`clearing faults: HTTP ${res.status}`);
+}
+
+export interface ApiProxy {
+  /** The started mock (read it in hooks and tests, not while the file is collected). */
+  readonly proxy: TestProxy;
+  /** Clients at arbitrary paths of that mock, closed with it. */
+  readonly paths: PathClients;
+}
+
+/**
+ * Registers the hooks of a proxy-api test file: before its tests a mock on `config` starts; after each test the
+ * faults added through the admin API are cleared; after all of them the path clients close and the mock stops
+ * (with the clients it made). Clients of the mock are made in a beforeAll registered after this call.
+ */
+export function useApiProxy(config: ProxyConfig): ApiProxy {
+  let proxy: TestProxy | undefined;
+  let paths: PathClients | undefined;
+  beforeAll(async () => {
+    proxy = await startTestProxy(config);
+    paths = new PathClients(proxy);
+  });
+  afterAll(async () => {
+    await paths?.close();
+    await proxy?.stop();
+  });
+  afterEach(async () => {
+    await clearApiFaults(proxy!);
+  });
+  return {
+    get proxy() {
+      if (!proxy) throw new Error("the proxy-api mock is not running (useApiProxy starts it in beforeAll)");
+      return proxy;
+    },
+    get paths() {
+      if (!paths) throw new Error("the proxy-api mock is not running (useApiProxy starts it in beforeAll)");
+      return paths;
+    },
+  };
 }

@@ -1,5 +1,7 @@
 /**
  * Starts real mock proxies on 127.0.0.1 with ephemeral ports and real TLS, and clients that trust the test CA.
+ * startTestProxy is the one way the tests start a mock in-process (the check, conformance, proxy-api, SigV4 and
+ * reload tests included).
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -36,10 +38,13 @@ export class LogCapture extends Writable {
   }
 }
 
+/** Which keystore a test proxy's client aims at and how it signs, plus the client's own options. */
+export type ClientChoice = { keystore?: string; credential?: XksCredential; region?: string } & XksClientOptions;
+
 export interface TestProxy extends StartedProxy {
   logs: LogCapture;
-  /** A client of keystore `name` (default the first) signing with its first credential, unless given. */
-  client(options?: { keystore?: string; credential?: XksCredential; region?: string } & XksClientOptions): XksClient;
+  /** A client of keystore `keystore` (default the first) signing with its first credential, unless given one. */
+  client(options?: ClientChoice): XksClient;
 }
 
 export function testConfig(overrides: Partial<ProxyConfigInput> = {}) {
@@ -54,8 +59,10 @@ export async function startTestProxy(config = testConfig(), extra: Partial<Start
   const stopProxy = proxy.stop.bind(proxy);
   return Object.assign(proxy, {
     logs,
-    client(o: { keystore?: string; credential?: XksCredential; region?: string } & XksClientOptions = {}) {
-      const ks = proxy.config().keystores.find((k) => k.name === (o.keystore ?? proxy.config().keystores[0]!.name))!;
+    client(o: ClientChoice = {}) {
+      const name = o.keystore ?? proxy.config().keystores[0]!.name;
+      const ks = proxy.config().keystores.find((k) => k.name === name);
+      if (!ks) throw new Error(`no keystore named ${name}`);
       const c = new XksClient(
         { baseUrl: proxy.baseUrl(ks.name), region: o.region ?? "us-east-1", credential: o.credential ?? ks.credentials[0]! },
         { ca: pem("caCert"), ...o },
@@ -64,7 +71,7 @@ export async function startTestProxy(config = testConfig(), extra: Partial<Start
       return c;
     },
     async stop() {
-      await Promise.all(clients.map((c) => c.close()));
+      await Promise.all(clients.splice(0).map((c) => c.close()));
       await stopProxy();
     },
   });

@@ -83,11 +83,14 @@ export async function sendRaw(
     body: method === "GET" || method === "HEAD" ? null : (r.body ?? null),
   });
   const text = await res.body.text();
-  let json: unknown;
+  return { status: res.statusCode, headers: res.headers as IncomingHttpHeaders, text, json: parseJsonOrUndefined(text) };
+}
+
+/** The JSON value of `text`, or undefined when it is not JSON. */
+export function parseJsonOrUndefined(text: string): unknown {
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
-    json = undefined;
+    return undefined;
   }
-  return { status: res.statusCode, headers: res.headers as IncomingHttpHeaders, text, json };
 }
