@@ -17,6 +17,16 @@ function base64(what: string, sizeOk?: (n: number) => boolean, sizeRule?: string
   });
 }
 
+/** Like base64(), but yields the decoded bytes: a request's Base64 is decoded once, where it is checked. */
+function base64Bytes(what: string, sizeOk?: (n: number) => boolean, sizeRule?: string) {
+  return z.string({ error: `${what} must be a Base64 string` }).transform((text, ctx) => {
+    const bytes = decodeBase64(text);
+    if (!bytes) ctx.addIssue({ code: "custom", message: `${what} is not canonical standard Base64 (RFC 4648 §4, with padding)` });
+    else if (sizeOk && !sizeOk(bytes.length)) ctx.addIssue({ code: "custom", message: `${what} decodes to ${bytes.length} bytes; it must be ${sizeRule}` });
+    return bytes ?? Buffer.alloc(0);
+  });
+}
+
 const str = (what: string) => z.string({ error: `${what} must be a string` });
 
 // requestMetadata: unknown fields are ignored (spec Appendix B), nothing is validated beyond presence and type.
@@ -40,16 +50,17 @@ const metadataField = <T extends z.ZodType>(schema: T) => z.object({ requestMeta
 export const HealthRequest = metadataField(HealthRequestMetadata);
 export const MetadataRequest = metadataField(KeyRequestMetadata);
 
-const ivSchema = base64("initializationVector", (n) => XKS_LIMITS.ivBytes.includes(n), "12 or 16 bytes");
-const tagSchema = base64("authenticationTag", (n) => n === XKS_LIMITS.tagBytes, "16 bytes");
-const cmSchema = base64("ciphertextMetadata", (n) => n <= XKS_LIMITS.maxCiphertextMetadataBytes, "at most 20 bytes");
+const ivRule = (n: number) => XKS_LIMITS.ivBytes.includes(n);
+const tagRule = (n: number) => n === XKS_LIMITS.tagBytes;
+const cmRule = (n: number) => n <= XKS_LIMITS.maxCiphertextMetadataBytes;
 const algorithm = z.literal(ENCRYPTION_ALGORITHM, { error: `encryptionAlgorithm must be "${ENCRYPTION_ALGORITHM}"` });
 
+/** Requests parse to bytes (the proxy works on them); responses below stay strings (clients compare them). */
 export const EncryptRequest = z.object({
   requestMetadata: CryptoRequestMetadata,
-  plaintext: base64("plaintext"),
+  plaintext: base64Bytes("plaintext"),
   encryptionAlgorithm: algorithm,
-  additionalAuthenticatedData: base64("additionalAuthenticatedData").optional(),
+  additionalAuthenticatedData: base64Bytes("additionalAuthenticatedData").optional(),
   ciphertextDataIntegrityValueAlgorithm: z
     .literal(CDIV_ALGORITHM, { error: `ciphertextDataIntegrityValueAlgorithm must be "${CDIV_ALGORITHM}"` })
     .optional(),
@@ -57,12 +68,12 @@ export const EncryptRequest = z.object({
 
 export const DecryptRequest = z.object({
   requestMetadata: CryptoRequestMetadata,
-  ciphertext: base64("ciphertext"),
-  ciphertextMetadata: cmSchema.optional(),
+  ciphertext: base64Bytes("ciphertext"),
+  ciphertextMetadata: base64Bytes("ciphertextMetadata", cmRule, "at most 20 bytes").optional(),
   encryptionAlgorithm: algorithm,
-  additionalAuthenticatedData: base64("additionalAuthenticatedData").optional(),
-  initializationVector: ivSchema,
-  authenticationTag: tagSchema,
+  additionalAuthenticatedData: base64Bytes("additionalAuthenticatedData").optional(),
+  initializationVector: base64Bytes("initializationVector", ivRule, "12 or 16 bytes"),
+  authenticationTag: base64Bytes("authenticationTag", tagRule, "16 bytes"),
 });
 
 export const KEY_STATUSES = ["ENABLED", "DISABLED"] as const;
@@ -96,9 +107,9 @@ export const UsableKeyMetadata = MetadataResponse.extend({
 
 export const EncryptResponse = z.object({
   ciphertext: base64("ciphertext"),
-  initializationVector: ivSchema,
-  authenticationTag: tagSchema,
-  ciphertextMetadata: cmSchema.optional(),
+  initializationVector: base64("initializationVector", ivRule, "12 or 16 bytes"),
+  authenticationTag: base64("authenticationTag", tagRule, "16 bytes"),
+  ciphertextMetadata: base64("ciphertextMetadata", cmRule, "at most 20 bytes").optional(),
   ciphertextDataIntegrityValue: base64("ciphertextDataIntegrityValue", (n) => n === XKS_LIMITS.cdivBytes, "32 bytes").optional(),
 });
 

@@ -1,6 +1,5 @@
 /** @module proxy/handlers/decrypt — Decrypt (spec "Decrypt"). */
 import { gcmDecrypt } from "../../xks/aes-gcm.js";
-import { decodeBase64 } from "../../xks/base64.js";
 import { XksError } from "../../xks/errors.js";
 import { DecryptRequest, type DecryptResponse } from "../../xks/schemas.js";
 import type { RequestContext } from "../request-context.js";
@@ -9,14 +8,12 @@ import { parseBody } from "./parse-body.js";
 
 export function decrypt(body: unknown, ctx: RequestContext): DecryptResponse {
   const request = parseBody(DecryptRequest, body);
-  const key = keyForCrypto(ctx, request.requestMetadata, { dataName: "ciphertext", dataB64: request.ciphertext, aadB64: request.additionalAuthenticatedData }, "DECRYPT");
-
-  const decode = (b64: string | undefined) => (b64 === undefined ? undefined : decodeBase64(b64)!);
+  const key = keyForCrypto(ctx, request.requestMetadata, { dataName: "ciphertext", data: request.ciphertext, aad: request.additionalAuthenticatedData }, "DECRYPT");
   const plaintext = gcmDecrypt(
     key.material,
-    decode(request.initializationVector)!,
-    { ciphertext: decode(request.ciphertext)!, tag: decode(request.authenticationTag)! },
-    { aad: ctx.mutations.has("ignore-aad") ? undefined : decode(request.additionalAuthenticatedData), ciphertextMetadata: decode(request.ciphertextMetadata) },
+    request.initializationVector,
+    { ciphertext: request.ciphertext, tag: request.authenticationTag },
+    { aad: ctx.mutations.has("ignore-aad") ? undefined : request.additionalAuthenticatedData, ciphertextMetadata: request.ciphertextMetadata },
   );
   // Any tampering with ciphertext, IV, tag, AAD or ciphertextMetadata lands here: the framing binds them all.
   if (!plaintext) throw new XksError("InvalidCiphertextException", "ciphertext, IV, tag, AAD or ciphertextMetadata does not authenticate");

@@ -1,7 +1,6 @@
 /** @module proxy/handlers/encrypt — Encrypt (spec "Encrypt", Appendix C for the CDIV). */
 import { randomBytes } from "node:crypto";
 import { gcmDecrypt, gcmEncrypt } from "../../xks/aes-gcm.js";
-import { decodeBase64 } from "../../xks/base64.js";
 import { computeCdiv } from "../../xks/cdiv.js";
 import { XksError } from "../../xks/errors.js";
 import { EncryptRequest, type EncryptResponse } from "../../xks/schemas.js";
@@ -20,10 +19,9 @@ function flipFirstBit(b64: string): string {
 export function encrypt(body: unknown, ctx: RequestContext): EncryptResponse {
   const request = parseBody(EncryptRequest, body);
   const { keystore } = ctx.route!;
-  const key = keyForCrypto(ctx, request.requestMetadata, { dataName: "plaintext", dataB64: request.plaintext, aadB64: request.additionalAuthenticatedData }, "ENCRYPT");
+  const { plaintext, additionalAuthenticatedData: aad } = request;
+  const key = keyForCrypto(ctx, request.requestMetadata, { dataName: "plaintext", data: plaintext, aad }, "ENCRYPT");
 
-  const plaintext = decodeBase64(request.plaintext)!;
-  const aad = request.additionalAuthenticatedData === undefined ? undefined : decodeBase64(request.additionalAuthenticatedData)!;
   const context = { aad: ctx.mutations.has("ignore-aad") ? undefined : aad, ciphertextMetadata: keystore.ciphertextMetadata };
   const iv = randomBytes(IV_BYTES);
   const sealed = gcmEncrypt(key.material, iv, plaintext, context);

@@ -3,7 +3,6 @@
  * The steps every per-key API shares, in the reference proxy's order (digest A23): key lookup (404), secondary
  * authorization (403), then key state (400).
  */
-import { base64DecodedLength } from "../../xks/base64.js";
 import { XksError } from "../../xks/errors.js";
 import type { RequestContext } from "../request-context.js";
 import type { RuntimeKey, RuntimeKeystore } from "../runtime.js";
@@ -46,12 +45,12 @@ export function requireAtMost(what: string, bytes: number, max: number): void {
  * The shared preamble of encrypt and decrypt, in the reference proxy's order: key (404), secondary authorization
  * (403), size limits (501), key state (400), key usage (400).
  */
-export function keyForCrypto(ctx: RequestContext, caller: CallerMetadata, sizes: { dataName: string; dataB64: string; aadB64: string | undefined }, usage: "ENCRYPT" | "DECRYPT"): RuntimeKey {
+export function keyForCrypto(ctx: RequestContext, caller: CallerMetadata, sizes: { dataName: string; data: Uint8Array; aad: Uint8Array | undefined }, usage: "ENCRYPT" | "DECRYPT"): RuntimeKey {
   const key = findKey(ctx.route!.keystore, ctx.route!.keyId!);
   authorize(key, caller);
   const { limits } = ctx.runtime;
-  requireAtMost(sizes.dataName, base64DecodedLength(sizes.dataB64), limits.maxPlaintextBytes);
-  requireAtMost("additionalAuthenticatedData", base64DecodedLength(sizes.aadB64 ?? ""), limits.maxAadBytes);
+  requireAtMost(sizes.dataName, sizes.data.length, limits.maxPlaintextBytes);
+  requireAtMost("additionalAuthenticatedData", sizes.aad?.length ?? 0, limits.maxAadBytes);
   requireEnabled(key);
   requireUsage(key, usage);
   return key;
