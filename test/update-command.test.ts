@@ -218,16 +218,28 @@ describe("endpoint move to a second proxy (needs DISCONNECTED)", () => {
 });
 
 describe("a failure after the Disconnect: the report says the state and the whole way back", () => {
-  it("UpdateCustomKeyStore refused by KMS (endpoint + path in use) leaves the store DISCONNECTED; rollback then connect restores it", async () => {
+  it("an endpoint + path another store uses is refused before anything is disconnected", async () => {
     const cred = kmsCredential();
     const [here, there] = await Promise.all([proxy(["here"], [cred]), proxy(["here"], [cred])]);
     const key = await connectedKey(client, kms, here);
-    await connectedKey(client, kms, there);
-    const before = await encrypt(key.keyId, "before the failed move");
+    const other = await connectedKey(client, kms, there);
     const from = (await kmsRequests(kms)).length;
     const report = await update(key.storeId, { endpoint: endpointOf(there), secretAccessKey: cred.secretAccessKey }, { allowDisconnect: true });
+    expectOutcome(report, "refused");
+    expect(report.message).toMatch(new RegExp(`^refused: store ${other.storeId} \\(.+\\) already uses ${endpointOf(there).replace(/[.]/g, "\\.")}/here/kms/xks/v1: KMS would raise XksProxyUriInUseException\\. Nothing was changed; the store is CONNECTED$`));
+    expect((await operationsSince(kms, from)).filter((op) => MUTATING.has(op))).toEqual([]);
+  });
+
+  it("UpdateCustomKeyStore refused by KMS after the Disconnect (a clash that appeared meanwhile) leaves the store DISCONNECTED; rollback then connect restores it", async () => {
+    const cred = kmsCredential();
+    const [here, there] = await Promise.all([proxy(["here"], [cred]), proxy(["here"], [cred])]);
+    const key = await connectedKey(client, kms, here);
+    const before = await encrypt(key.keyId, "before the failed move");
+    const from = (await kmsRequests(kms)).length;
+    // Another store takes the same endpoint and path between the checks and the calls.
+    const report = await update(key.storeId, { endpoint: endpointOf(there), secretAccessKey: cred.secretAccessKey }, { allowDisconnect: true, confirm: async () => (await connectedKey(client, kms, there), true) });
     expectOutcome(report, "failed");
-    expect((await operationsSince(kms, from)).filter((op) => MUTATING.has(op))).toEqual(["DisconnectCustomKeyStore", "UpdateCustomKeyStore"]);
+    expect((await operationsSince(kms, from)).filter((op) => MUTATING.has(op))).toEqual(["ConnectCustomKeyStore", "DisconnectCustomKeyStore", "UpdateCustomKeyStore"]);
     expect(report.after).toMatchObject({ state: "DISCONNECTED", endpoint: endpointOf(here) });
     const cks = `--custom-key-store-id ${key.storeId} --region us-east-1 --endpoint-url ${kms.url}`;
     expect(report.message).toBe(

@@ -59,6 +59,28 @@ async function describe(kms: KMSClient, store: { id?: string | undefined; name?:
   return snapshotOf(entry);
 }
 
+/** Every store of the region (bounded: 100 pages of 100), to catch a clash before anything is disconnected. */
+async function allStores(kms: KMSClient): Promise<StoreSnapshot[]> {
+  const stores: StoreSnapshot[] = [];
+  let marker: string | undefined;
+  for (let page = 0; page < 100; page += 1) {
+    const out = await kms.send(new DescribeCustomKeyStoresCommand({ Limit: 100, ...(marker ? { Marker: marker } : {}) }));
+    stores.push(...(out.CustomKeyStores ?? []).map(snapshotOf));
+    if (!out.Truncated || !out.NextMarker) break;
+    marker = out.NextMarker;
+  }
+  return stores;
+}
+
+/** What KMS would refuse for uniqueness (KMS API model): reported before a Disconnect, not after it. */
+function uniquenessClash(others: StoreSnapshot[], wanted: Wanted): string | undefined {
+  const pair = others.find((s) => s.endpoint === wanted.endpoint && s.path === wanted.path);
+  if (pair) return `store ${pair.id} (${pair.name}) already uses ${wanted.endpoint}${wanted.path}: KMS would raise XksProxyUriInUseException`;
+  const name = wanted.newName && others.find((s) => s.name === wanted.newName);
+  if (name) return `store ${name.id} is already named ${wanted.newName}: KMS would raise CustomKeyStoreNameInUseException`;
+  return undefined;
+}
+
 async function waitConnected(kms: KMSClient, id: string, timeoutMs: number): Promise<StoreSnapshot> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -109,6 +131,8 @@ export async function runUpdate(o: UpdateOptions): Promise<UpdateReport> {
     const failed = check.checks.filter((c) => c.status === "fail").map((c) => c.id).join(", ");
     return { outcome: "refused", message: `refused: the check of the new values failed (${failed})${check.predictedException ? `; UpdateCustomKeyStore would raise ${check.predictedException}` : ""}. No UpdateCustomKeyStore was sent; the store is ${before.state} with its old values`, check, ...base };
   }
+  const clash = uniquenessClash((await allStores(o.kms)).filter((s) => s.id !== before.id), wanted);
+  if (clash) return { outcome: "refused", message: `refused: ${clash}. Nothing was changed; the store is ${before.state}`, check, ...base };
   if (o.dryRun) return { outcome: "dry-run", message: "dry run: the checks passed; nothing was sent", check, ...base };
   if (o.confirm && !(await o.confirm(plan, before))) return { outcome: "refused", message: `not confirmed: nothing was changed; the store is ${before.state}`, check, ...base };
 
