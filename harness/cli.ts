@@ -15,8 +15,8 @@ import { readSnapshot, takeSnapshot, writeSnapshot } from "./check/snapshot.js";
 import { inputProblems } from "./check/input.js";
 import { baseUrl } from "./check/endpoint.js";
 import { XksClient } from "./xks-client.js";
+import { trustAnchors } from "../src/client/tls-pool.js";
 import { colorWanted, painter } from "./report/style.js";
-import { rootCertificates } from "node:tls";
 import { conformanceCommand, type ConformanceFlags } from "./conformance/command.js";
 import { updateCommand, type UpdateFlags } from "./update/command.js";
 
@@ -79,7 +79,7 @@ connectionFlags(program.command("snapshot").description("encrypt probe ciphertex
     const s = options.settings;
     const client = new XksClient(
       { baseUrl: baseUrl(s), region: options.region, credential: { accessKeyId: s.accessKeyId, secretAccessKey: s.secretAccessKey } },
-      { ca: [...rootCertificates, ...options.extraCa], timeoutMs: options.timeoutMs },
+      { ca: trustAnchors(options.extraCa), timeoutMs: options.timeoutMs },
     );
     try {
       const { snapshot, errors: probeErrors } = await takeSnapshot(client, { endpoint: s.endpoint, path: s.path, accessKeyId: s.accessKeyId, region: options.region }, options.keyIds, options.timeoutMs);

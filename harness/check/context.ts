@@ -2,11 +2,10 @@
  * @module harness/check/context
  * What the checks of one run share: the options, the parsed endpoint, the trust store, what earlier steps found.
  */
-import { createSecureContext, rootCertificates } from "node:tls";
-import { Agent } from "undici";
+import { tlsPool, trustAnchors } from "../../src/client/tls-pool.js";
 import { XksClient } from "../xks-client.js";
 import { baseUrl, parseEndpoint, type ParsedEndpoint } from "./endpoint.js";
-import type { CheckOptions, XksSettings } from "./types.js";
+import { emptyTimings, type CheckOptions, type CheckTimings, type XksSettings } from "./types.js";
 
 export interface CheckContext {
   options: CheckOptions;
@@ -15,7 +14,7 @@ export interface CheckContext {
   trust: string[];
   /** IPv4 addresses found by the dns check. */
   addresses: string[];
-  timings: Record<string, number | null>;
+  timings: CheckTimings;
   verbose: string[];
   /** A client for some settings; closed at the end of the run. */
   clientFor(settings: XksSettings, options?: { keepAlive?: boolean }): XksClient;
@@ -25,16 +24,16 @@ export interface CheckContext {
 export function createContext(options: CheckOptions): CheckContext {
   const endpoint = parseEndpoint(options.settings.endpoint);
   if (!endpoint) throw new Error("endpoint must be validated before a context is made");
-  const trust = [...rootCertificates, ...options.extraCa];
+  const trust = trustAnchors(options.extraCa);
   const clients: XksClient[] = [];
   // One pool for the run: its TLS context (all roots + --ca) is built once, not per client.
-  const shared = new Agent({ connect: { secureContext: createSecureContext({ ca: trust }), timeout: options.timeoutMs }, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs });
+  const shared = tlsPool({ ca: trust, timeoutMs: options.timeoutMs });
   return {
     options,
     endpoint,
     trust,
     addresses: [],
-    timings: { dnsMs: null, tcpMs: null, tlsMs: null, authMs: null, latencyP50Ms: null, latencyMaxMs: null },
+    timings: emptyTimings(),
     verbose: [],
     clientFor(settings, o = {}) {
       const client = new XksClient(

@@ -7,7 +7,7 @@ import { XKS_API_SUFFIX } from "../../src/xks/constants.js";
 import { checkKmsField, formatViolation, type RuleViolation } from "../../src/xks/kms-rules.js";
 import { XKS_LIMITS } from "../../src/xks/limits.js";
 import { parseEndpoint } from "./endpoint.js";
-import type { CheckOptions, CheckResult, XksSettings } from "./types.js";
+import { CHECK_TITLES, type CheckOptions, type CheckResult, type XksSettings } from "./types.js";
 
 export interface InputProblem {
   severity: "error" | "warn";
@@ -71,7 +71,7 @@ export function inputCheck(o: CheckOptions): CheckResult {
   const status = errors.length ? "fail" : warns.length ? "warn" : "pass";
   return {
     id: "input",
-    title: "UpdateCustomKeyStore input rules",
+    title: CHECK_TITLES["input"],
     status,
     detail: problems.length ? problems.map((p) => `${p.severity === "error" ? "" : "(warning) "}${p.message}`).join("\n") : "endpoint, path, credential, connectivity and key ids follow the KMS API rules",
     ms: performance.now() - start,

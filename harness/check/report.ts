@@ -5,7 +5,7 @@
  */
 import { toJunit } from "../report/junit.js";
 import type { Paint } from "../report/style.js";
-import type { CheckOptions, CheckReport, CheckStatus } from "./types.js";
+import type { CheckOptions, CheckReport, CheckStatus, XksSettings } from "./types.js";
 
 export const CHECK_REPORT_SCHEMA_VERSION = 1;
 
@@ -38,7 +38,13 @@ const MARK: Record<CheckStatus, [string, Parameters<Paint>[0]]> = {
   skip: ["SKIP", "gray"],
 };
 
-export function toHuman(report: CheckReport, o: CheckOptions, paint: Paint): string {
+/** What the table's header names: never the secret. */
+export interface CheckTarget {
+  settings: Pick<XksSettings, "endpoint" | "path" | "accessKeyId">;
+  region: string;
+}
+
+export function toHuman(report: CheckReport, o: CheckTarget, paint: Paint): string {
   const out: string[] = [];
   out.push(paint("bold", `xks-harness check  ${o.settings.endpoint}${o.settings.path}  (access key id ${o.settings.accessKeyId}, region ${o.region})`));
   const width = Math.max(...report.checks.map((c) => c.id.length));

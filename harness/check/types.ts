@@ -6,6 +6,20 @@ import type { ProxyFailure } from "../../src/xks/kms-failures.js";
 
 export const CHECK_IDS = ["input", "dns", "tcp", "tls", "auth", "rejects-bad-signature", "path", "latency", "keys", "continuity"] as const;
 export type CheckId = (typeof CHECK_IDS)[number];
+/** What each check proves, in one line: the title every report shows. */
+export const CHECK_TITLES: Record<CheckId, string> = {
+  input: "UpdateCustomKeyStore input rules",
+  dns: "DNS resolution (IPv4)",
+  tcp: "TCP connect",
+  tls: "TLS handshake and certificate",
+  auth: "GetHealthStatus with the new credential",
+  "rejects-bad-signature": "Refuses a wrong secret and a stale signature",
+  path: "Wrong path prefix gets InvalidUriPathException",
+  latency: "Latency against KMS's 250 ms budget",
+  keys: "External keys: metadata and round trip",
+  continuity: "Same key material under the new settings",
+};
+
 export type CheckStatus = "pass" | "warn" | "fail" | "skip";
 
 export interface CheckResult {
@@ -53,11 +67,18 @@ export interface CheckOptions {
   verbose: boolean;
 }
 
+/** Phase times a report carries, in ms; null where the phase did not run. */
+export type CheckTimings = Record<"dnsMs" | "tcpMs" | "tlsMs" | "authMs" | "latencyP50Ms" | "latencyMaxMs" | "totalMs", number | null>;
+
+export function emptyTimings(): CheckTimings {
+  return { dnsMs: null, tcpMs: null, tlsMs: null, authMs: null, latencyP50Ms: null, latencyMaxMs: null, totalMs: null };
+}
+
 export interface CheckReport {
   verdict: "pass" | "fail";
   predictedException: string | null;
   predictedConnectionErrorCode: string | null;
   checks: CheckResult[];
-  timings: Record<string, number | null>;
+  timings: CheckTimings;
   verbose?: string[];
 }

@@ -3,8 +3,7 @@
  * One loop over the case table. A case whose optional input is missing is skipped and says which; a case that
  * throws (no answer at all) fails with the reason. MUST and PARITY failures fail the run; SHOULD failures warn.
  */
-import { createSecureContext, rootCertificates } from "node:tls";
-import { Agent } from "undici";
+import { tlsPool, trustAnchors } from "../../src/client/tls-pool.js";
 import { baseUrl } from "../check/endpoint.js";
 import type { XksSettings } from "../check/types.js";
 import { XksClient, type XksClientOptions } from "../xks-client.js";
@@ -41,14 +40,11 @@ function has(target: ConformanceTarget, need: CaseNeed): boolean {
 }
 
 function createContext(target: ConformanceTarget): ConformanceContext & { close(): Promise<void> } {
-  const ca = [...rootCertificates, ...target.extraCa];
+  const ca = trustAnchors(target.extraCa);
   const clients: XksClient[] = [];
   const baseTls: XksClientOptions = { ca, timeoutMs: target.timeoutMs, ...(target.clientCert ? { cert: target.clientCert.cert, key: target.clientCert.key } : {}) };
-  // The main client's pool is shared, so a case does not pay for a TLS context per request. The context itself is
-  // built once too: from `ca` alone, tls.connect would parse Node's ~140 root PEMs again for every new connection
-  // (tens of ms each), and the 50 connections of parallel-encrypts would then run into the per-request timeout.
-  const secureContext = createSecureContext({ ca, ...(target.clientCert ?? {}) });
-  const shared = new Agent({ connect: { secureContext, timeout: target.timeoutMs }, headersTimeout: target.timeoutMs, bodyTimeout: target.timeoutMs, connections: 64 });
+  // The main client's pool is shared by the cases (parallel-encrypts opens 50 connections at once).
+  const shared = tlsPool({ ca, clientCert: target.clientCert, timeoutMs: target.timeoutMs, connections: 64 });
   const make = (settings: XksSettings, tls: XksClientOptions) => {
     const c = new XksClient({ baseUrl: baseUrl(settings), region: target.region, credential: { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey } }, tls);
     clients.push(c);

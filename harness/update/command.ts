@@ -110,8 +110,8 @@ export async function updateCommand(f: UpdateFlags, env: NodeJS.ProcessEnv): Pro
 function humanReport(r: UpdateReport, f: UpdateFlags, paint: ReturnType<typeof painter>): string {
   const out: string[] = [];
   if (r.check && r.plan && r.before) {
-    const checkOptions = { settings: { endpoint: f.endpoint ?? r.before.endpoint, path: f.path ?? r.before.path, accessKeyId: f.accessKeyId ?? r.before.accessKeyId, secretAccessKey: "" }, region: f.region } as Parameters<typeof toHuman>[1];
-    out.push(toHuman(r.check, checkOptions, paint).trimEnd());
+    const target = { settings: { endpoint: f.endpoint ?? r.before.endpoint, path: f.path ?? r.before.path, accessKeyId: f.accessKeyId ?? r.before.accessKeyId }, region: f.region };
+    out.push(toHuman(r.check, target, paint).trimEnd());
   }
   if (r.plan && r.before && (f.yes || f.dryRun)) out.push(planText({ ...r.plan, updateInput: {} }, r.before));
   const color = r.outcome === "updated" || r.outcome === "dry-run" ? "green" : "red";

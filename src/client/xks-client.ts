@@ -5,7 +5,8 @@
  * changed after signing, method) is an option, so the harness and the tests share one way to talk to a proxy.
  */
 import { randomUUID } from "node:crypto";
-import { Agent, request, type Dispatcher } from "undici";
+import { request, type Agent, type Dispatcher } from "undici";
+import { tlsPool, trustAnchors } from "./tls-pool.js";
 import type { XksOperation } from "../xks/constants.js";
 import { signXksRequest, type XksCredential } from "../xks/sigv4/sign.js";
 
@@ -81,7 +82,7 @@ export class XksClient {
   readonly #target: XksTarget;
   readonly #timeoutMs: number;
   readonly #now: () => Date;
-  readonly #agentOptions: Agent.Options;
+  readonly #pool: () => Agent;
   #agent: Agent | undefined;
   readonly #keepAlive: boolean;
   readonly #shared: Dispatcher | undefined;
@@ -92,16 +93,9 @@ export class XksClient {
     this.#now = options.now ?? (() => new Date());
     this.#keepAlive = options.keepAlive ?? true;
     this.#shared = options.dispatcher;
-    this.#agentOptions = {
-      connect: {
-        ...(options.ca ? { ca: options.ca } : {}),
-        ...(options.cert ? { cert: options.cert, key: options.key } : {}),
-        timeout: this.#timeoutMs,
-      },
-      headersTimeout: this.#timeoutMs,
-      bodyTimeout: this.#timeoutMs,
-      ...(this.#keepAlive ? {} : { pipelining: 0 }),
-    };
+    const ca = options.ca === undefined ? trustAnchors() : options.ca;
+    const clientCert = options.cert && options.key ? { cert: options.cert, key: options.key } : undefined;
+    this.#pool = () => tlsPool({ ca, clientCert, timeoutMs: this.#timeoutMs });
   }
 
   get target(): XksTarget {
@@ -110,8 +104,9 @@ export class XksClient {
 
   #dispatcher(): Dispatcher {
     if (this.#shared) return this.#shared;
-    if (!this.#keepAlive) return new Agent({ ...this.#agentOptions, connections: 1 });
-    return (this.#agent ??= new Agent(this.#agentOptions));
+    // Without keep-alive every call gets a pool of its own, closed after it: a fresh connection each time.
+    if (!this.#keepAlive) return this.#pool();
+    return (this.#agent ??= this.#pool());
   }
 
   metadataFor(operation: XksOperation, input: RequestMetadataInput = {}): Record<string, unknown> {

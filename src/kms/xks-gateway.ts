@@ -5,9 +5,9 @@
  * spec's table maps to an exception.
  */
 import { randomUUID } from "node:crypto";
-import { rootCertificates } from "node:tls";
-import { Agent } from "undici";
+import type { Agent } from "undici";
 import { attempt, classifyError, type Failed } from "../client/classify.js";
+import { tlsPool, trustAnchors } from "../client/tls-pool.js";
 import { XksClient, type XksResponse } from "../client/xks-client.js";
 import { decodeBase64 } from "../xks/base64.js";
 import { computeCdiv } from "../xks/cdiv.js";
@@ -36,7 +36,7 @@ export class XksGateway {
 
   constructor(o: GatewayOptions = {}) {
     this.timeoutMs = o.timeoutMs ?? KMS_PROXY_TIMEOUT_MS;
-    this.#agent = new Agent({ connect: { ca: [...rootCertificates, ...(o.extraCa ?? [])], timeout: this.timeoutMs }, headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs });
+    this.#agent = tlsPool({ ca: trustAnchors(o.extraCa), timeoutMs: this.timeoutMs });
   }
 
   #client(s: XksProxySettings, region: string): XksClient {

@@ -80,22 +80,26 @@ export async function startProxy(options: StartProxyOptions): Promise<StartedPro
   const app = createProxyApp({ runtime: () => runtime, faults, logger, ...(options.now ? { now: options.now } : {}) });
 
   let caFile: string | undefined;
-  const tlsFallback = async () => {
-    const pki = await ensureDevPki(options.certsDir ?? defaultCertsDir());
-    caFile = pki.paths.caCert;
-    return { certFile: pki.paths.serverCert, keyFile: pki.paths.serverKey, caFile: pki.paths.caCert };
+  /** The server's TLS options for a configuration; files it does not name come from the dev PKI (made if missing). */
+  const tlsOptionsFor = async (c: ProxyConfig, mtls: boolean) => {
+    const needsDevPki = !c.tls.certFile || !c.tls.keyFile || (mtls && !c.tls.clientCaFile);
+    let fallback = { certFile: "", keyFile: "", caFile: "" };
+    if (needsDevPki) {
+      const pki = await ensureDevPki(options.certsDir ?? defaultCertsDir());
+      caFile = pki.paths.caCert;
+      fallback = { certFile: pki.paths.serverCert, keyFile: pki.paths.serverKey, caFile: pki.paths.caCert };
+    }
+    return httpsServerOptions(readTlsMaterial(c.tls, fallback), mtls);
   };
-  const needsDevPki = (c: ProxyConfig) => !c.http && (!c.tls.certFile || !c.tls.keyFile || (c.tls.mtls && !c.tls.clientCaFile));
 
   let server: Server;
   if (config.http) {
     server = createHttpServer(app);
   } else {
-    const fallback = needsDevPki(config) ? await tlsFallback() : { certFile: "", keyFile: "", caFile: "" };
     // With TLS 1.3 the client's first request can arrive with its Finished message; Node's HTTP parser then
     // delivers it even though the mTLS check below destroyed the socket. A refused connection is never served.
     const serveUnlessRefused = (req: IncomingMessage, res: ServerResponse) => void (req.socket.destroyed || app(req, res));
-    const https = createHttpsServer(httpsServerOptions(readTlsMaterial(config.tls, fallback), config.tls.mtls), serveUnlessRefused);
+    const https = createHttpsServer(await tlsOptionsFor(config, config.tls.mtls), serveUnlessRefused);
     https.on("secureConnection", (socket: TLSSocket) => {
       if (!config.tls.mtls) return;
       const reason = refuseClientCertificate(socket, config.tls.allowedClientSubjects);
@@ -117,8 +121,8 @@ export async function startProxy(options: StartProxyOptions): Promise<StartedPro
   const reload = async (next?: ProxyConfig) => {
     const fresh = next ?? (options.reloadSource ? options.reloadSource() : config);
     if (!fresh.http && !config.http && "setSecureContext" in server) {
-      const fallback = needsDevPki(fresh) ? await tlsFallback() : { certFile: "", keyFile: "", caFile: "" };
-      (server as ReturnType<typeof createHttpsServer>).setSecureContext(httpsServerOptions(readTlsMaterial(fresh.tls, fallback), config.tls.mtls));
+      // mTLS on or off needs a restart: the new context keeps the running server's setting.
+      (server as ReturnType<typeof createHttpsServer>).setSecureContext(await tlsOptionsFor(fresh, config.tls.mtls));
     }
     runtime = buildRuntime(fresh);
     faults.setConfigFaults(faultsByKeystore(fresh));

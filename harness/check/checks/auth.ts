@@ -12,7 +12,7 @@ import { canonicalRequest, credentialScope, stringToSign } from "../../../src/xk
 import { FIXES, attempt, classifyError } from "../classify.js";
 import type { CheckContext } from "../context.js";
 import { baseUrl } from "../endpoint.js";
-import type { CheckResult } from "../types.js";
+import { CHECK_TITLES, type CheckResult } from "../types.js";
 
 function explainSigning(ctx: CheckContext, body: string, date: Date): string[] {
   const url = new URL(`${baseUrl(ctx.options.settings)}/health`);
@@ -23,7 +23,7 @@ function explainSigning(ctx: CheckContext, body: string, date: Date): string[] {
 }
 
 export async function authCheck(ctx: CheckContext): Promise<CheckResult> {
-  const base = { id: "auth" as const, title: "GetHealthStatus with the new credential" };
+  const base = { id: "auth" as const, title: CHECK_TITLES["auth"] };
   const client = ctx.clientFor(ctx.options.settings);
   const kmsRequestId = randomUUID();
   const date = new Date();

@@ -7,13 +7,13 @@
 import type { ProxyFailure } from "../../../src/xks/kms-failures.js";
 import type { CheckContext } from "../context.js";
 import { decryptProbe, encryptProbe } from "../probe.js";
-import type { CheckResult, XksSettings } from "../types.js";
+import { CHECK_TITLES, type CheckResult, type XksSettings } from "../types.js";
 
 /** Decrypt failures that mean other key material; any other (401, timeout, ...) says nothing about the keys. */
 const KEY_MATERIAL_MISMATCH: ReadonlySet<ProxyFailure> = new Set<ProxyFailure>(["InvalidCiphertextException", "InvalidCiphertextReturned", "KeyNotFoundException"]);
 
 export async function continuityCheck(ctx: CheckContext): Promise<CheckResult> {
-  const base = { id: "continuity" as const, title: "Same key material under the new settings" };
+  const base = { id: "continuity" as const, title: CHECK_TITLES["continuity"] };
   const { current, snapshot, settings, keyIds, timeoutMs } = ctx.options;
   const start = performance.now();
   const fresh = ctx.clientFor(settings);

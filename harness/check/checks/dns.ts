@@ -5,7 +5,7 @@
  */
 import { lookup } from "node:dns/promises";
 import { withTimeout, type CheckContext } from "../context.js";
-import type { CheckResult } from "../types.js";
+import { CHECK_TITLES, type CheckResult } from "../types.js";
 
 export async function dnsCheck(ctx: CheckContext): Promise<CheckResult> {
   const start = performance.now();
@@ -13,7 +13,7 @@ export async function dnsCheck(ctx: CheckContext): Promise<CheckResult> {
   const done = (r: Omit<CheckResult, "id" | "title" | "ms">): CheckResult => {
     const ms = performance.now() - start;
     ctx.timings.dnsMs = ms;
-    return { id: "dns", title: "DNS resolution (IPv4)", ms, ...r };
+    return { id: "dns", title: CHECK_TITLES["dns"], ms, ...r };
   };
   if (isIp) {
     const v4 = !host.includes(":");

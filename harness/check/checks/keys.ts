@@ -8,7 +8,7 @@ import { UsableKeyMetadata, describeIssues } from "../../../src/xks/schemas.js";
 import { FIXES, attempt, classifyError } from "../classify.js";
 import type { CheckContext } from "../context.js";
 import { decryptProbe, encryptProbe } from "../probe.js";
-import type { CheckResult } from "../types.js";
+import { CHECK_TITLES, type CheckResult } from "../types.js";
 
 const KEY_FIXES: Record<string, string> = {
   KeyNotFoundException: "the proxy has no key with this id under this path: check the key id and the path prefix",
@@ -17,7 +17,7 @@ const KEY_FIXES: Record<string, string> = {
 };
 
 export async function keysCheck(ctx: CheckContext): Promise<CheckResult> {
-  const base = { id: "keys" as const, title: "External keys: metadata and round trip" };
+  const base = { id: "keys" as const, title: CHECK_TITLES["keys"] };
   const client = ctx.clientFor(ctx.options.settings);
   const start = performance.now();
   const lines: string[] = [];

@@ -5,12 +5,13 @@
  * node:https is used here rather than undici because its socket events expose each phase of a fresh connection.
  */
 import { Agent, request } from "node:https";
-import { createSecureContext, type SecureContext, type TLSSocket } from "node:tls";
-import { KMS_PROXY_TIMEOUT_MS, RECOMMENDED_RTT_MS, XKS_TLS_CIPHERS, XKS_TLS_MIN_VERSION } from "../../../src/xks/constants.js";
+import type { TLSSocket } from "node:tls";
+import { xksClientTlsContext } from "../../../src/client/tls-pool.js";
+import { KMS_PROXY_TIMEOUT_MS, RECOMMENDED_RTT_MS } from "../../../src/xks/constants.js";
 import { signXksRequest } from "../../../src/xks/sigv4/sign.js";
 import type { CheckContext } from "../context.js";
 import { baseUrl } from "../endpoint.js";
-import type { CheckResult } from "../types.js";
+import { CHECK_TITLES, type CheckResult } from "../types.js";
 
 const FRESH_CALLS = 3;
 const REUSED_CALLS = 5;
@@ -70,11 +71,11 @@ function percentile(sorted: number[], p: number): number {
 }
 
 export async function latencyCheck(ctx: CheckContext): Promise<CheckResult> {
-  const base = { id: "latency" as const, title: "Latency against KMS's 250 ms budget" };
+  const base = { id: "latency" as const, title: CHECK_TITLES["latency"] };
   const start = performance.now();
   // One secure context for all calls: building it from ~140 root certificates takes longer than a local call,
   // and would otherwise be counted in every fresh connection.
-  const secureContext: SecureContext = createSecureContext({ minVersion: XKS_TLS_MIN_VERSION, ciphers: XKS_TLS_CIPHERS.join(":"), ca: ctx.trust });
+  const secureContext = xksClientTlsContext(ctx.trust);
   const tls = { secureContext };
   const calls: CallTiming[] = [];
   try {

@@ -7,10 +7,10 @@ import { randomBytes } from "node:crypto";
 import { XKS_API_SUFFIX } from "../../../src/xks/constants.js";
 import { attempt } from "../classify.js";
 import type { CheckContext } from "../context.js";
-import type { CheckResult } from "../types.js";
+import { CHECK_TITLES, type CheckResult } from "../types.js";
 
 export async function pathCheck(ctx: CheckContext): Promise<CheckResult> {
-  const base = { id: "path" as const, title: "Wrong path prefix gets InvalidUriPathException" };
+  const base = { id: "path" as const, title: CHECK_TITLES["path"] };
   const wrongPath = `/xks-harness-no-such-prefix-${randomBytes(4).toString("hex")}${XKS_API_SUFFIX}`;
   const client = ctx.clientFor({ ...ctx.options.settings, path: wrongPath });
   const start = performance.now();

@@ -7,12 +7,12 @@
 import { randomBytes } from "node:crypto";
 import { attempt } from "../classify.js";
 import type { CheckContext } from "../context.js";
-import type { CheckResult } from "../types.js";
+import { CHECK_TITLES, type CheckResult } from "../types.js";
 
 const STALE_MS = 6 * 60 * 1000;
 
 export async function rejectsBadSignatureCheck(ctx: CheckContext): Promise<CheckResult> {
-  const base = { id: "rejects-bad-signature" as const, title: "Refuses a wrong secret and a stale signature" };
+  const base = { id: "rejects-bad-signature" as const, title: CHECK_TITLES["rejects-bad-signature"] };
   const client = ctx.clientFor(ctx.options.settings);
   const start = performance.now();
   // A secret of valid shape that is certainly not the proxy's.

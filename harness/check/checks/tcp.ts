@@ -4,7 +4,7 @@
  */
 import { connect, type Socket } from "node:net";
 import type { CheckContext } from "../context.js";
-import type { CheckResult } from "../types.js";
+import { CHECK_TITLES, type CheckResult } from "../types.js";
 
 export function connectTcp(host: string, port: number, timeoutMs: number): Promise<{ ms: number; socket: Socket }> {
   return new Promise((resolve, reject) => {
@@ -30,13 +30,13 @@ export async function tcpCheck(ctx: CheckContext): Promise<CheckResult> {
     const { ms, socket } = await connectTcp(address, port, ctx.options.timeoutMs);
     socket.destroy();
     ctx.timings.tcpMs = ms;
-    return { id: "tcp", title: "TCP connect", status: "pass", detail: `connected to ${address}:${port} in ${ms.toFixed(1)} ms`, ms };
+    return { id: "tcp", title: CHECK_TITLES["tcp"], status: "pass", detail: `connected to ${address}:${port} in ${ms.toFixed(1)} ms`, ms };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? "ERROR";
     const timedOut = code === "ETIMEDOUT";
     return {
       id: "tcp",
-      title: "TCP connect",
+      title: CHECK_TITLES["tcp"],
       status: "fail",
       detail: `${address}:${port}: ${timedOut ? `no answer within ${ctx.options.timeoutMs} ms` : code}`,
       ms: performance.now() - start,

@@ -3,10 +3,10 @@
  * Check 4: the TLS handshake KMS would make (spec "HTTP and TLS"): TLS 1.2 or later with one of the spec's four
  * suites, a certificate for the endpoint's host that is in date and chains to a root KMS trusts, and HTTP/1.1.
  */
-import { checkServerIdentity, connect, createSecureContext, type DetailedPeerCertificate, type TLSSocket } from "node:tls";
-import { XKS_TLS_CIPHERS, XKS_TLS_MIN_VERSION } from "../../../src/xks/constants.js";
+import { checkServerIdentity, connect, type DetailedPeerCertificate, type TLSSocket } from "node:tls";
+import { xksClientTlsContext } from "../../../src/client/tls-pool.js";
 import type { CheckContext } from "../context.js";
-import type { CheckResult } from "../types.js";
+import { CHECK_TITLES, type CheckResult } from "../types.js";
 import { kmsTrustedCas, normalizeFingerprint } from "../trusted-cas.js";
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -21,7 +21,7 @@ interface Handshake {
 function handshake(ctx: CheckContext): Promise<Handshake> {
   const { host, port, isIp } = ctx.endpoint;
   // Built before the clock starts: parsing ~140 roots is not part of the handshake KMS makes.
-  const secureContext = createSecureContext({ ca: ctx.trust, minVersion: XKS_TLS_MIN_VERSION, ciphers: XKS_TLS_CIPHERS.join(":") });
+  const secureContext = xksClientTlsContext(ctx.trust);
   return new Promise((resolve, reject) => {
     const start = performance.now();
     // Verification is judged below, item by item, so the report can say which rule failed; no request is ever
@@ -67,7 +67,7 @@ const HANDSHAKE_FIXES: Record<string, string> = {
 
 export async function tlsCheck(ctx: CheckContext): Promise<CheckResult> {
   const start = performance.now();
-  const base = { id: "tls" as const, title: "TLS handshake and certificate" };
+  const base = { id: "tls" as const, title: CHECK_TITLES["tls"] };
   let hs: Handshake;
   try {
     hs = await handshake(ctx);

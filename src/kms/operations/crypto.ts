@@ -10,7 +10,7 @@ import { decodeBase64 } from "../../xks/base64.js";
 import { decodeBlob, encodeBlob } from "../ciphertext-blob.js";
 import type { KmsContext } from "../context.js";
 import { EncryptionContext, contextAad } from "../encryption-context.js";
-import { KmsError, kmsError } from "../errors.js";
+import { KmsError, kmsError, proxyFailureError } from "../errors.js";
 import { keyArn, type KeyRecord } from "../state.js";
 import { parseInput } from "../validate.js";
 import { findStore } from "./custom-key-stores.js";
@@ -29,9 +29,7 @@ const Blob = (min: number, max: number) =>
 const KeyId = z.string({ error: "Member must not be null" }).min(1).max(2048);
 const Algorithm = z.literal("SYMMETRIC_DEFAULT", { error: "Member must be SYMMETRIC_DEFAULT for a KMS key in an external key store" }).optional();
 
-function proxyFailure(failure: ProxyFailure, detail: string): KmsError {
-  return kmsError.keyState(`${KMS_FAILURE_MESSAGES[failure]} (${detail})`);
-}
+const proxyFailure = (failure: ProxyFailure, detail: string) => proxyFailureError(failure, detail, "crypto", "KMSInvalidStateException");
 
 /** A key usable for cryptography: Enabled, and its store CONNECTED. */
 function usableKey(ctx: KmsContext, keyId: string): { key: KeyRecord; arn: string } {

@@ -7,9 +7,9 @@
 import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
-import { KMS_FAILURE_MESSAGES, KMS_FAILURE_OUTCOMES } from "../../xks/kms-failures.js";
+import { KMS_FAILURE_OUTCOMES, type ProxyFailure } from "../../xks/kms-failures.js";
 import type { KmsContext } from "../context.js";
-import { KmsError, kmsError } from "../errors.js";
+import { KmsError, kmsError, proxyFailureError } from "../errors.js";
 import type { CustomKeyStoreRecord, KmsState, XksProxySettings } from "../state.js";
 import { checkEndpoint, kmsField, page, paging, parseInput } from "../validate.js";
 
@@ -42,9 +42,8 @@ const IdInput = z.object({ CustomKeyStoreId: z.string({ error: "Member must not 
 const DescribeInput = z.object({ CustomKeyStoreId: z.string().min(1).max(64).optional(), CustomKeyStoreName: z.string().min(1).max(256).optional(), ...paging });
 
 /** An UpdateCustomKeyStore/CreateCustomKeyStore proxy failure, as the spec's table names it. */
-function proxyException(failure: keyof typeof KMS_FAILURE_OUTCOMES, detail: string): KmsError {
-  const type = KMS_FAILURE_OUTCOMES[failure].createUpdate ?? "XksProxyInvalidResponseException";
-  return new KmsError(type, `${KMS_FAILURE_MESSAGES[failure]} (${detail})`);
+function proxyException(failure: ProxyFailure, detail: string): KmsError {
+  return proxyFailureError(failure, detail, "createUpdate", "XksProxyInvalidResponseException");
 }
 
 export function findStore(state: KmsState, region: string, id: string): CustomKeyStoreRecord {

@@ -5,10 +5,9 @@
  */
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { KMS_FAILURE_MESSAGES, KMS_FAILURE_OUTCOMES } from "../../xks/kms-failures.js";
 import { UsableKeyMetadata, describeIssues } from "../../xks/schemas.js";
 import type { KmsContext } from "../context.js";
-import { KmsError, kmsError } from "../errors.js";
+import { KmsError, kmsError, proxyFailureError } from "../errors.js";
 import { LOCAL_ACCOUNT_ID, keyArn, type KeyRecord, type KmsState } from "../state.js";
 import { kmsField, page, paging, parseInput } from "../validate.js";
 import { findStore } from "./custom-key-stores.js";
@@ -81,7 +80,7 @@ export async function createKey(ctx: KmsContext, input: unknown) {
   }
   const keyId = randomUUID();
   const r = await ctx.gateway.metadata(store.xks, ctx.region, i.XksKeyId, { kmsOperation: "CreateKey", awsPrincipalArn: ctx.principalArn, kmsKeyArn: keyArn(ctx.region, keyId) });
-  if (!r.ok) throw new KmsError(KMS_FAILURE_OUTCOMES[r.failure].createKey ?? "CustomKeyStoreInvalidStateException", `${KMS_FAILURE_MESSAGES[r.failure]} (${r.detail})`);
+  if (!r.ok) throw proxyFailureError(r.failure, r.detail, "createKey", "CustomKeyStoreInvalidStateException");
   const usable = UsableKeyMetadata.safeParse(r.value);
   if (!usable.success) {
     throw new KmsError("XksKeyInvalidConfigurationException", `The external key ${i.XksKeyId} cannot back a KMS key: it must be AES_256 with ENCRYPT and DECRYPT, and ENABLED (${describeIssues(usable.error)})`);
