@@ -1,13 +1,13 @@
 /**
  * @module proxy/request-context
- * What one request carries from middleware to middleware (in res.locals), and what its log line reports.
+ * What one request carries from stage to stage of the data plane (app.ts), and what its log line reports.
  */
-import type { Response } from "express";
-import type { ProxyRuntime } from "./runtime.js";
-import type { XksRoute } from "./route.js";
 import type { Mutation } from "./fault-rule.js";
+import type { XksRoute } from "./route.js";
+import type { ProxyRuntime } from "./runtime.js";
 
 export interface RequestContext {
+  /** The snapshot this request is served from, taken when it arrived: a reload never changes it mid-request. */
   runtime: ProxyRuntime;
   route?: XksRoute;
   accessKeyId?: string;
@@ -25,6 +25,8 @@ export interface RequestContext {
   note?: string;
 }
 
-export function contextOf(res: Response): RequestContext {
-  return res.locals as RequestContext;
+const NO_MUTATIONS: ReadonlySet<Mutation> = new Set();
+
+export function newRequestContext(runtime: ProxyRuntime): RequestContext {
+  return { runtime, mutations: NO_MUTATIONS };
 }

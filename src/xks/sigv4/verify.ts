@@ -10,6 +10,7 @@ import { KMS_SIGNED_HEADERS, MAX_CLOCK_SKEW_MS, SIGV4_TERMINATOR, XKS_SIGV4_SERV
 import { parseAmzDate } from "./amz-date.js";
 import { parseAuthorization } from "./authorization-header.js";
 import { type HeaderValue, canonicalRequest, credentialScope, signatureHex, signingKey, stringToSign } from "./canonical-request.js";
+import type { SigningKeyCache } from "./signing-key-cache.js";
 
 export interface IncomingSignedRequest {
   method: string;
@@ -28,6 +29,8 @@ export interface VerifyOptions {
   allowedRegions?: readonly string[] | undefined;
   /** @default 300000 (5 minutes) */
   maxSkewMs?: number;
+  /** Remembers signing keys across requests; without it each request derives its key (four HMACs). */
+  signingKeys?: SigningKeyCache | undefined;
 }
 
 export type VerifyResult =
@@ -66,7 +69,8 @@ export function verifySigV4(req: IncomingSignedRequest, o: VerifyOptions): Verif
 
   const canonical = canonicalRequest({ method: req.method, path: req.path, headers: req.headers, signedHeaders: a.signedHeaders, body: req.body });
   const scope = credentialScope(a.scopeDate, a.region, a.service);
-  const expected = signatureHex(signingKey(secret, a.scopeDate, a.region, a.service), stringToSign(date, scope, canonical));
+  const key = o.signingKeys ? o.signingKeys.get(secret, a.scopeDate, a.region, a.service) : signingKey(secret, a.scopeDate, a.region, a.service);
+  const expected = signatureHex(key, stringToSign(date, scope, canonical));
   // Both are 64 lowercase hex digits (checked by the parser), so lengths match and the compare is constant-time.
   if (!timingSafeEqual(Buffer.from(expected, "ascii"), Buffer.from(a.signature, "ascii"))) return fail("signature does not match");
   return { ok: true, accessKeyId: a.accessKeyId, region: a.region, signedHeaders: a.signedHeaders };
