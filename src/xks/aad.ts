@@ -9,7 +9,8 @@ import { XKS_LIMITS } from "./limits.js";
 export function frameAad(aad: Uint8Array = new Uint8Array(), metadata: Uint8Array = new Uint8Array()): Buffer {
   if (aad.length > XKS_LIMITS.maxFramedAadBytes) throw new RangeError(`AAD is ${aad.length} bytes; the framing holds at most 65535`);
   if (metadata.length > 0xff) throw new RangeError(`ciphertextMetadata is ${metadata.length} bytes; the framing holds at most 255`);
-  const framed = Buffer.alloc(2 + aad.length + 1 + metadata.length);
+  // Every byte is written below, so no zero-fill.
+  const framed = Buffer.allocUnsafe(2 + aad.length + 1 + metadata.length);
   framed.writeUInt16BE(aad.length, 0);
   framed.set(aad, 2);
   framed.writeUInt8(metadata.length, 2 + aad.length);

@@ -20,8 +20,9 @@ export interface GcmContext {
 export function gcmEncrypt(key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array, ctx: GcmContext = {}): GcmSealed {
   const cipher = createCipheriv("aes-256-gcm", key, iv, { authTagLength: XKS_LIMITS.tagBytes });
   cipher.setAAD(frameAad(ctx.aad, ctx.ciphertextMetadata));
-  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-  return { ciphertext, tag: cipher.getAuthTag() };
+  const head = cipher.update(plaintext);
+  const tail = cipher.final(); // empty for GCM, a stream mode; concatenated only if a future OpenSSL differs
+  return { ciphertext: tail.length === 0 ? head : Buffer.concat([head, tail]), tag: cipher.getAuthTag() };
 }
 
 /** Returns the plaintext, or undefined when the tag does not verify (tampered or wrong inputs). */
@@ -32,7 +33,9 @@ export function gcmDecrypt(key: Uint8Array, iv: Uint8Array, sealed: GcmSealed, c
   decipher.setAAD(frameAad(ctx.aad, ctx.ciphertextMetadata));
   decipher.setAuthTag(sealed.tag);
   try {
-    return Buffer.concat([decipher.update(sealed.ciphertext), decipher.final()]);
+    const head = decipher.update(sealed.ciphertext);
+    const tail = decipher.final();
+    return tail.length === 0 ? head : Buffer.concat([head, tail]);
   } catch {
     return undefined;
   }

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { base64DecodedLength, decodeBase64, encodeBase64, isBase64 } from "./base64.js";
 
@@ -71,5 +72,33 @@ describe("base64DecodedLength", () => {
     const text = encodeBase64(new Uint8Array(size));
     expect(text).toHaveLength(chars);
     expect(base64DecodedLength(text)).toBe(size);
+  });
+});
+
+describe("decodeBase64 against the RFC 4648 grammar (property)", () => {
+  // The grammar as a regex, here only: the decoder itself decides by round trip, so the two must agree.
+  const GRAMMAR = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+  const canonical = (text: string) => GRAMMAR.test(text) && Buffer.from(text, "base64").toString("base64") === text;
+  const alphabet = fc.constantFrom(..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_ \n.".split(""));
+
+  it("any bytes round trip", () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
+        expect(decodeBase64(Buffer.from(bytes).toString("base64"))?.equals(Buffer.from(bytes))).toBe(true);
+      }));
+  });
+
+  it("text near the alphabet is accepted exactly when it is canonical Base64", () => {
+    fc.assert(
+      fc.property(fc.array(alphabet, { maxLength: 40 }).map((cs) => cs.join("")), (text) => {
+        expect(decodeBase64(text) !== undefined).toBe(canonical(text));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it("any string is accepted exactly when it is canonical Base64", () => {
+    fc.assert(fc.property(fc.string({ maxLength: 40 }), (text) => {
+        expect(decodeBase64(text) !== undefined).toBe(canonical(text));
+      }), { numRuns: 2000 });
   });
 });

@@ -2,13 +2,14 @@
  * @module xks/base64
  * Standard Base64 with padding (RFC 4648 §4; the spec mistypes it as RFC 4687). Not URL-safe.
  */
-const CANONICAL = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
-/** Decodes strict, canonical Base64, or returns undefined (Node's decoder would silently skip junk). */
+/**
+ * Decodes strict, canonical Base64, or returns undefined. Node's decoder is lenient (it skips junk and
+ * whitespace, takes the URL-safe alphabet, missing padding and non-zero padding bits), but whatever it
+ * forgave re-encodes differently: only canonical text survives the round trip. One pass each way, no regex:
+ * this runs on every field of every request.
+ */
 export function decodeBase64(text: string): Buffer | undefined {
-  if (!CANONICAL.test(text)) return undefined;
   const bytes = Buffer.from(text, "base64");
-  // Non-zero padding bits decode, but re-encode differently: not canonical.
   return bytes.toString("base64") === text ? bytes : undefined;
 }
 

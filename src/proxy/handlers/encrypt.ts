@@ -1,9 +1,9 @@
 /** @module proxy/handlers/encrypt — Encrypt (spec "Encrypt", Appendix C for the CDIV). */
-import { randomBytes } from "node:crypto";
 import { gcmDecrypt, gcmEncrypt } from "../../xks/aes-gcm.js";
 import { computeCdiv } from "../../xks/cdiv.js";
 import { XksError } from "../../xks/errors.js";
 import { EncryptRequest, type EncryptResponse } from "../../xks/schemas.js";
+import { randomIv } from "../random-iv.js";
 import type { RequestContext } from "../request-context.js";
 import { keyForCrypto, requireUsage } from "./key-access.js";
 import { parseBody } from "./parse-body.js";
@@ -23,7 +23,7 @@ export function encrypt(body: unknown, ctx: RequestContext): EncryptResponse {
   const key = keyForCrypto(ctx, request.requestMetadata, { dataName: "plaintext", data: plaintext, aad }, "ENCRYPT");
 
   const context = { aad: ctx.mutations.has("ignore-aad") ? undefined : aad, ciphertextMetadata: keystore.ciphertextMetadata };
-  const iv = randomBytes(IV_BYTES);
+  const iv = randomIv(IV_BYTES);
   const sealed = gcmEncrypt(key.material, iv, plaintext, context);
 
   const response: EncryptResponse = {

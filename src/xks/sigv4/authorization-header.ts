@@ -31,8 +31,8 @@ export function parseAuthorization(header: string | undefined): ParseResult {
   if (!/^\d{8}$/.test(scopeDate)) return { ok: false, reason: "credential scope date is not YYYYMMDD" };
   if (!/^[0-9a-f]{64}$/.test(signature)) return { ok: false, reason: "Signature is not 64 lowercase hex digits" };
   const signedHeaders = signedHeaderList.split(";");
-  const sorted = [...signedHeaders].sort();
-  if (signedHeaders.some((h, i) => h === "" || h !== h.toLowerCase() || h !== sorted[i] || signedHeaders.indexOf(h) !== i)) {
+  // Strictly ascending (in UTF-16 order, as Array#sort) means sorted and distinct at once.
+  if (signedHeaders.some((h, i) => h === "" || h !== h.toLowerCase() || (i > 0 && !(signedHeaders[i - 1]! < h)))) {
     return { ok: false, reason: "SignedHeaders must be distinct lowercase names in sorted order" };
   }
   return { ok: true, value: { accessKeyId, scopeDate, region, service, terminator, signedHeaders, signature } };

@@ -3,7 +3,7 @@
  * The SigV4 canonical request, string to sign and signing key (spec Appendix A). XKS URIs carry no query
  * string and only RFC 3986 unreserved characters, so the canonical URI is the path as sent.
  */
-import { createHash, createHmac } from "node:crypto";
+import { createHmac, hash } from "node:crypto";
 import { SIGV4_ALGORITHM, SIGV4_TERMINATOR } from "../constants.js";
 
 export type HeaderValue = string | readonly string[] | undefined;
@@ -18,25 +18,30 @@ export interface CanonicalInput {
 }
 
 export function sha256Hex(data: Uint8Array | string): string {
-  return createHash("sha256").update(data).digest("hex");
+  // One-shot: no Hash object per call (every request hashes its body and its canonical request).
+  return hash("sha256", data, "hex");
 }
 
-/** `name:value` with the value trimmed and inner runs of spaces folded; repeated headers joined by commas. */
+/** Whitespace other than single spaces: only then is there anything to fold. */
+const NEEDS_FOLDING = /\s\s|[^\S ]/;
+
+/** The value trimmed and inner runs of whitespace folded to one space. */
+function foldSpaces(value: string): string {
+  const trimmed = value.trim();
+  return NEEDS_FOLDING.test(trimmed) ? trimmed.replace(/\s+/g, " ") : trimmed;
+}
+
+/** `name:value` with the value folded; repeated headers joined by commas. */
 function canonicalHeaderValue(value: HeaderValue): string {
-  const values = typeof value === "string" ? [value] : (value ?? []);
-  return values.map((v) => v.trim().replace(/\s+/g, " ")).join(",");
+  if (typeof value === "string") return foldSpaces(value);
+  if (value === undefined) return "";
+  return value.length === 1 ? foldSpaces(value[0]!) : value.map(foldSpaces).join(",");
 }
 
 export function canonicalRequest(input: CanonicalInput): string {
-  return [
-    input.method.toUpperCase(),
-    input.path,
-    "",
-    ...input.signedHeaders.map((h) => `${h}:${canonicalHeaderValue(input.headers[h])}`),
-    "",
-    input.signedHeaders.join(";"),
-    sha256Hex(input.body),
-  ].join("\n");
+  let headerLines = "";
+  for (const h of input.signedHeaders) headerLines += `${h}:${canonicalHeaderValue(input.headers[h])}\n`;
+  return `${input.method.toUpperCase()}\n${input.path}\n\n${headerLines}\n${input.signedHeaders.join(";")}\n${sha256Hex(input.body)}`;
 }
 
 export function credentialScope(scopeDate: string, region: string, service: string): string {
@@ -44,7 +49,7 @@ export function credentialScope(scopeDate: string, region: string, service: stri
 }
 
 export function stringToSign(amzDate: string, scope: string, canonical: string): string {
-  return [SIGV4_ALGORITHM, amzDate, scope, sha256Hex(canonical)].join("\n");
+  return `${SIGV4_ALGORITHM}\n${amzDate}\n${scope}\n${sha256Hex(canonical)}`;
 }
 
 export function signingKey(secret: string, scopeDate: string, region: string, service: string): Buffer {
@@ -53,5 +58,10 @@ export function signingKey(secret: string, scopeDate: string, region: string, se
 }
 
 export function signatureHex(key: Uint8Array, toSign: string): string {
-  return createHmac("sha256", key).update(toSign, "utf8").digest("hex");
+  return signature(key, toSign).toString("hex");
+}
+
+/** The signature as bytes, for a constant-time compare without hex strings. */
+export function signature(key: Uint8Array, toSign: string): Buffer {
+  return createHmac("sha256", key).update(toSign, "utf8").digest();
 }

@@ -9,7 +9,7 @@ import { timingSafeEqual } from "node:crypto";
 import { KMS_SIGNED_HEADERS, MAX_CLOCK_SKEW_MS, SIGV4_TERMINATOR, XKS_SIGV4_SERVICE } from "../constants.js";
 import { parseAmzDate } from "./amz-date.js";
 import { parseAuthorization } from "./authorization-header.js";
-import { type HeaderValue, canonicalRequest, credentialScope, signatureHex, signingKey, stringToSign } from "./canonical-request.js";
+import { type HeaderValue, canonicalRequest, credentialScope, signature, signingKey, stringToSign } from "./canonical-request.js";
 import type { SigningKeyCache } from "./signing-key-cache.js";
 
 export interface IncomingSignedRequest {
@@ -70,8 +70,8 @@ export function verifySigV4(req: IncomingSignedRequest, o: VerifyOptions): Verif
   const canonical = canonicalRequest({ method: req.method, path: req.path, headers: req.headers, signedHeaders: a.signedHeaders, body: req.body });
   const scope = credentialScope(a.scopeDate, a.region, a.service);
   const key = o.signingKeys ? o.signingKeys.get(secret, a.scopeDate, a.region, a.service) : signingKey(secret, a.scopeDate, a.region, a.service);
-  const expected = signatureHex(key, stringToSign(date, scope, canonical));
-  // Both are 64 lowercase hex digits (checked by the parser), so lengths match and the compare is constant-time.
-  if (!timingSafeEqual(Buffer.from(expected, "ascii"), Buffer.from(a.signature, "ascii"))) return fail("signature does not match");
+  const expected = signature(key, stringToSign(date, scope, canonical));
+  // The parser checked for 64 hex digits, so both are 32 bytes and the compare is constant-time.
+  if (!timingSafeEqual(expected, Buffer.from(a.signature, "hex"))) return fail("signature does not match");
   return { ok: true, accessKeyId: a.accessKeyId, region: a.region, signedHeaders: a.signedHeaders };
 }
