@@ -14,6 +14,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { defaultCertsDir, ensureDevPki } from "../src/pki/dev-pki-files.js";
+import { PROXY_NODE_FLAGS } from "../src/proxy/node-flags.js";
 import { benchOptionsFromEnv, type BenchOptions } from "./bench-options.js";
 import { canPin, clockTicksPerSecond, cpuTimeMs, forkChild, systemBusyMs, type StartedChild } from "./bench-child.js";
 import { formatTable, judge, type BenchTarget, type RunResult } from "./bench-report.js";
@@ -95,7 +96,7 @@ async function loadRun(
   const serverCpuUsPerRequest = first?.server !== undefined && last?.server !== undefined && result.ok > 0 ? ((last.server - first.server) * 1000) / result.ok : undefined;
   const ours = share((s) => (s.server === undefined || s.load === undefined ? undefined : s.server + s.load + s.self));
   const all = share((s) => s.system);
-  // The other server idles meanwhile; what is left is someone else's work.
+  // The other server is not running; what is left is someone else's work.
   const otherCpuPct = ours !== undefined && all !== undefined ? Math.max(0, all - ours) : undefined;
   return { target, ...result, serverCpuPct, serverCpuUsPerRequest, otherCpuPct };
 }
@@ -111,23 +112,27 @@ async function main(): Promise<number> {
     if (!flags.json) process.stderr.write(`${text}\n`);
   };
 
-  // Made once here, so the two servers do not race to create it on a first run.
+  // Made once here, before either server starts.
   await ensureDevPki(defaultCertsDir());
   const start = async (target: BenchTarget) => {
-    const child = track(forkChild(`${target} server`, join(here, `serve-${target}.js`), { execArgv: profile(target), cpu: pin ? SERVER_CPU : undefined }));
+    // Both servers run with the flags the mock always runs with (src/proxy/node-flags.ts): same Node, same heap.
+    const execArgv = [...PROXY_NODE_FLAGS, ...profile(target)];
+    const child = track(forkChild(`${target} server`, join(here, `serve-${target}.js`), { execArgv, cpu: pin ? SERVER_CPU : undefined }));
     return { child, ready: await child.waitFor(isReady, READY_TIMEOUT_MS) };
   };
-  const servers = { mock: await start("mock"), bare: await start("bare") };
-  const pinned = pin && servers.mock.child.pinned && servers.bare.child.pinned;
-
   const results: RunResult[] = [];
+  let pinned = pin;
+  // One server at a time: an idle Node process still runs timers and GC work (V8's memory reducer) that would
+  // take the shared CPU from the other one in the middle of its measurement.
   for (const target of ["mock", "bare"] as const) {
+    const server = await start(target);
+    pinned &&= server.child.pinned;
     for (const mode of ["closed", "open"] as const) {
       log(`running ${target} ${mode}-loop (${options.warmupSeconds} s warm-up + ${options.seconds} s)...`);
-      results.push(await loadRun(options, target, servers[target], mode, pin, ticks));
+      results.push(await loadRun(options, target, server, mode, pin, ticks));
     }
+    await server.child.stop();
   }
-  await stopAll();
 
   const report = judge(options, pinned, results);
   if (flags.json) process.stdout.write(`${JSON.stringify({ ...report, ...(profileDir ? { profileDir } : {}) }, null, 2)}\n`);
