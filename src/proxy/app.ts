@@ -103,9 +103,15 @@ export function createProxyApp(options: ProxyAppOptions): RequestListener {
 
   const fail = (res: ServerResponse, ctx: RequestContext, err: unknown) => {
     if (err instanceof ClientGoneError) return;
-    // A body cut off at the limit was not drained: close the connection after the answer.
-    if (err instanceof XksError && err.errorName === "UnsupportedOperationException" && !res.req.complete) res.setHeader("connection", "close");
-    answerError(res, ctx, err, options.logger);
+    try {
+      // A body cut off at the limit was not drained: close the connection after the answer.
+      if (err instanceof XksError && err.errorName === "UnsupportedOperationException" && !res.req.complete) res.setHeader("connection", "close");
+      answerError(res, ctx, err, options.logger);
+    } catch (answerFailed) {
+      // Never an unhandled rejection (Node would exit): drop this one connection instead.
+      options.logger.error({ err: { message: String((answerFailed as Error)?.message ?? answerFailed) } }, "could not answer");
+      res.destroy();
+    }
   };
 
   return function serveXksApi(req, res) {
