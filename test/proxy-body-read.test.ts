@@ -105,6 +105,18 @@ describe("body limits", () => {
     expect(closed).toBe(true);
     await healthStillAnswers();
   });
+
+  it("limits come from the configuration the request arrives under: a reload raises maxBodyBytes without a restart", async () => {
+    const small = await startTestProxy(testConfig({ limits: { maxPlaintextBytes: 4300, maxAadBytes: 8192, maxBodyBytes: 32 * 1024 } }));
+    try {
+      const padded = { requestMetadata: { kmsRequestId: "big", kmsOperation: "KmsHealthCheck", padding: "p".repeat(40 * 1024) } };
+      expect((await small.client().send("/health", padded)).status).toBe(501);
+      await small.reload(testConfig({ limits: { maxPlaintextBytes: 4300, maxAadBytes: 8192, maxBodyBytes: 64 * 1024 } }));
+      expect((await small.client().send("/health", padded)).status).toBe(200);
+    } finally {
+      await small.stop();
+    }
+  });
 });
 
 describe("bodies on the wire", () => {

@@ -304,6 +304,19 @@ describe("ConfigError names the field, the rule and the fix", () => {
     if (secret) expect(message).not.toContain(secret);
   });
 
+  it("several problems: counted, one per line, then one Fix line that names where to correct them", () => {
+    const input = baseInput();
+    ks(input).credentials[0].accessKeyId = "bad";
+    ks(input).pathPrefix = "no-slash";
+    (input as { port?: number }).port = 70000;
+    const lines = configError(() => parseProxyConfig(input, "config file x.json")).message.split("\n");
+    expect(lines[0]).toBe("invalid config file x.json (3 problems):");
+    expect(lines.slice(1, 4).every((l) => l.startsWith("  - "))).toBe(true);
+    expect(lines.slice(1, 4).map((l) => l.slice(4).split(":")[0]).sort()).toEqual(["keystores.0.credentials.0.accessKeyId", "keystores.0.pathPrefix", "port"]);
+    expect(lines[4]).toMatch(/^Fix: correct these fields in the config file x\.json; README "Configuration file"/);
+    expect(lines).toHaveLength(5);
+  });
+
   it("a bad file is named in the message along with the field", () => {
     const input = baseInput();
     ks(input).credentials[0].accessKeyId = "bad";

@@ -5,7 +5,7 @@
  * names the field, the rule and the fix.
  */
 import { readFileSync } from "node:fs";
-import { describeIssues } from "../xks/schemas.js";
+import { issueLines } from "../xks/schemas.js";
 import { ProxyConfigSchema, defaultConfigInput, type ProxyConfig, type ProxyConfigInput } from "./config-schema.js";
 
 export class ConfigError extends Error {
@@ -103,7 +103,12 @@ function applyOverrides(input: ProxyConfigInput, o: ConfigOverrides): ProxyConfi
 /** Validates a complete configuration input. */
 export function parseProxyConfig(input: unknown, source = "config"): ProxyConfig {
   const result = ProxyConfigSchema.safeParse(input);
-  if (!result.success) throw new ConfigError(`invalid ${source}: ${describeIssues(result.error)}`);
+  if (!result.success) {
+    const problems = issueLines(result.error);
+    const list = problems.map((p) => `  - ${p}`).join("\n");
+    const fix = `Fix: correct ${problems.length === 1 ? "this field" : "these fields"} in the ${source}; README "Configuration file" lists every field with its rule and default.`;
+    throw new ConfigError(`invalid ${source} (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${list}\n${fix}`);
+  }
   return result.data;
 }
 

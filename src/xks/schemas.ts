@@ -126,12 +126,15 @@ export type MetadataResponse = z.infer<typeof MetadataResponse>;
 export type EncryptResponse = z.infer<typeof EncryptResponse>;
 export type DecryptResponse = z.infer<typeof DecryptResponse>;
 
+/** Each bad field with what it must be, one entry per problem. */
+export function issueLines(error: z.ZodError): string[] {
+  return error.issues.map((i) => {
+    const path = i.path.join(".");
+    return path && !i.message.startsWith(path) ? `${path}: ${i.message}` : i.message;
+  });
+}
+
 /** One line naming each bad field and what it must be: for errorMessage and CLI output. */
 export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((i) => {
-      const path = i.path.join(".");
-      return path && !i.message.startsWith(path) ? `${path}: ${i.message}` : i.message;
-    })
-    .join("; ");
+  return issueLines(error).join("; ");
 }
