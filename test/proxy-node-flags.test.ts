@@ -1,6 +1,6 @@
 /**
- * The mock's Node flags (src/proxy/node-flags.ts) are applied by every way it starts that cannot import them: the
- * bin's shebang, `npm start` and the image's ENTRYPOINT; and the shebang line, flags included, starts the CLI.
+ * The mock's Node flags (src/proxy/node-flags.ts) are applied where it starts without importing them: `npm start`
+ * and the image's ENTRYPOINT; and node accepts them. The bin's shebang stays portable.
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -14,9 +14,9 @@ const read = (file: string) => readFileSync(join(ROOT, file), "utf8");
 const FLAGS = PROXY_NODE_FLAGS.join(" ");
 
 describe("the mock's Node flags", () => {
-  it("the xks-mock bin's shebang passes them to node", () => {
-    expect(read("src/proxy/cli.ts").split("\n")[0]).toBe(`#!/usr/bin/env -S node ${FLAGS}`);
-    expect(read("dist/src/proxy/cli.js").split("\n")[0]).toBe(`#!/usr/bin/env -S node ${FLAGS}`);
+  it("the xks-mock bin's shebang is plain `env node` (BusyBox's env has no -S, so flags there would break the bin)", () => {
+    expect(read("src/proxy/cli.ts").split("\n")[0]).toBe("#!/usr/bin/env node");
+    expect(read("dist/src/proxy/cli.js").split("\n")[0]).toBe("#!/usr/bin/env node");
   });
 
   it("npm start passes them", () => {
@@ -29,10 +29,8 @@ describe("the mock's Node flags", () => {
     expect(JSON.parse(entrypoint ?? "[]")).toEqual(["node", ...PROXY_NODE_FLAGS, "dist/src/proxy/cli.js"]);
   });
 
-  it("the shebang line, run as the kernel would run it, starts the CLI", () => {
-    const cli = join(ROOT, "dist/src/proxy/cli.js");
-    const [interpreter, ...args] = read("dist/src/proxy/cli.js").split("\n")[0]!.slice(2).split(" ");
-    const out = execFileSync(interpreter!, [...args, cli, "--help"], { encoding: "utf8" });
+  it("node accepts them: the CLI starts with them (an unknown or malformed flag would stop node)", () => {
+    const out = execFileSync(process.execPath, [...PROXY_NODE_FLAGS, join(ROOT, "dist/src/proxy/cli.js"), "--help"], { encoding: "utf8" });
     expect(out).toContain("xks-mock");
   });
 });

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=64
+#!/usr/bin/env node
 /**
  * @module proxy/cli
  * `xks-mock`: starts the mock XKS proxy. Exit 0 on a clean stop, 2 on bad usage or a bad configuration.

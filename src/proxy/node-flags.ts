@@ -1,7 +1,9 @@
 /**
  * @module proxy/node-flags
- * The Node flags the mock runs with, wherever it starts: the `xks-mock` bin's shebang, `npm start`, the image's
- * ENTRYPOINT and the benchmark (test/proxy-node-flags.test.ts holds those copies to this list).
+ * The Node flags the mock runs with: `npm start`, the image's ENTRYPOINT and the benchmark (test/proxy-node-flags.test.ts
+ * holds those copies to this list). The `xks-mock` bin keeps a plain `#!/usr/bin/env node`: `env -S`, the only way to
+ * put flags in a shebang, is missing from BusyBox (Alpine), where the bin would not start at all; run it with
+ * NODE_OPTIONS=--max-semi-space-size=64 for the same effect.
  *
  * Why: every request allocates ~20 KB that dies with it. With V8's default young generation (16 MB semi-spaces)
  * the heap scavenges several times a second at KMS's 1800 requests/s, promotes what happens to be in flight, and
