@@ -1,11 +1,12 @@
 /**
  * @module bench/run
- * `npm run bench`: the mock against a bare Node https server, each alone in a child process, loaded by a
- * third process over keep-alive HTTPS with signed Encrypt requests; prints req/s, p50/p99 and the two
- * verdicts of the issue (mock/bare max req/s >= 0.6; p99 < 5 ms at KMS's default 1800 req/s).
+ * `npm run bench`: the mock against a bare Node https server (and, for information, one doing only the spec's
+ * per-request work: serve-bare-xks.ts), each alone in a child process, loaded by another process over keep-alive
+ * HTTPS with signed Encrypt requests; prints req/s, p50/p99 and the two verdicts of the issue (mock/bare max
+ * req/s >= 0.6; p99 < 5 ms at KMS's default 1800 req/s).
  * This process only spawns, samples server CPU and collects results. Knobs: BENCH_SECONDS,
  * BENCH_CONNECTIONS, BENCH_RATE, BENCH_PIN (bench-options.ts). Flags: --json (print the results as JSON
- * instead of the table), --cpu-prof (profile both servers; slows them, so the numbers are not comparable).
+ * instead of the table), --cpu-prof (profile the servers; slows them, so the numbers are not comparable).
  * Exits 0 whatever the verdicts; 1 only when a process failed.
  */
 import { mkdtempSync } from "node:fs";
@@ -124,10 +125,16 @@ async function main(): Promise<number> {
   let pinned = pin;
   // One server at a time: an idle Node process still runs timers and GC work (V8's memory reducer) that would
   // take the shared CPU from the other one in the middle of its measurement.
-  for (const target of ["mock", "bare"] as const) {
+  const plan: [BenchTarget, ("closed" | "open")[]][] = [
+    ["mock", ["closed", "open"]],
+    ["bare", ["closed", "open"]],
+    // Information only (no target), so only its maximum.
+    ["bare-xks", ["closed"]],
+  ];
+  for (const [target, modes] of plan) {
     const server = await start(target);
     pinned &&= server.child.pinned;
-    for (const mode of ["closed", "open"] as const) {
+    for (const mode of modes) {
       log(`running ${target} ${mode}-loop (${options.warmupSeconds} s warm-up + ${options.seconds} s)...`);
       results.push(await loadRun(options, target, server, mode, pin, ticks));
     }
