@@ -5,6 +5,7 @@
  */
 import type { BenchOptions } from "./bench-options.js";
 import type { LoadResult } from "./messages.js";
+import { AAD_BYTES, PLAINTEXT_BYTES } from "./signed-requests.js";
 
 /** bare: the issue's yardstick (a constant answer); bare-xks: the spec's own per-request work, without the mock. */
 export type BenchTarget = "mock" | "bare" | "bare-xks";
@@ -113,7 +114,7 @@ export function formatTable(r: BenchReport): string {
   const verdict = (v: Verdict) => `${v.pass ? "PASS" : "MISS"}${v.note ? ` (${v.note})` : ""}`;
   const lag = r.results.find((x) => x.target === "mock" && x.mode === "open");
   return [
-    `xks-harness bench: signed Encrypt (512 B plaintext, 64 B AAD), ${o.connections} keep-alive connections, ${o.seconds} s per run after ${o.warmupSeconds} s warm-up` +
+    `xks-harness bench: signed Encrypt (${PLAINTEXT_BYTES} B plaintext, ${AAD_BYTES} B AAD), ${o.connections} keep-alive connections, ${o.seconds} s per run after ${o.warmupSeconds} s warm-up` +
       (r.pinned ? "; servers on CPU 0, load generator on CPU 1" : ""),
     "",
     line(head),

@@ -1,8 +1,10 @@
 /**
  * @module bench/latency-stats
  * Percentiles of a run's latencies: every sample kept and sorted (a 5 s run at a few thousand req/s is
- * tens of thousands of numbers), nearest-rank, so p99 is a latency that some request really had.
+ * tens of thousands of numbers), nearest-rank (harness/report/percentile.ts), so p99 is a latency that some
+ * request really had.
  */
+import { percentile } from "../harness/report/percentile.js";
 
 export interface LatencySummary {
   p50Ms: number;
@@ -11,11 +13,6 @@ export interface LatencySummary {
   maxMs: number;
 }
 
-export function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
-}
 
 export function summarize(samples: readonly number[]): LatencySummary {
   const sorted = Float64Array.from(samples).sort();

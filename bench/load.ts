@@ -16,6 +16,7 @@ import { Pool } from "undici";
 import { summarize } from "./latency-stats.js";
 import { report, type LoadResult } from "./messages.js";
 import { signEncryptRequests, type SignedRequest } from "./signed-requests.js";
+import { DEFAULT_XKS_TPS } from "../src/xks/constants.js";
 
 export interface LoadOptions {
   url: URL;
@@ -227,7 +228,7 @@ function optionsFromArgv(argv: string[]): LoadOptions {
       seconds: { type: "string", default: "5" },
       "warmup-seconds": { type: "string", default: "1" },
       connections: { type: "string", default: "8" },
-      rate: { type: "string", default: "1800" },
+      rate: { type: "string", default: String(DEFAULT_XKS_TPS) },
     },
     strict: true,
   });

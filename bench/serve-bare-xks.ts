@@ -13,8 +13,9 @@ import { EncryptRequest } from "../src/xks/schemas.js";
 import { SigningKeyCache } from "../src/xks/sigv4/signing-key-cache.js";
 import { verifySigV4 } from "../src/xks/sigv4/verify.js";
 import { serveYardstick } from "./yardstick-server.js";
+import { XKS_LIMITS } from "../src/xks/limits.js";
 
-const KEY = randomBytes(32);
+const KEY = randomBytes(XKS_LIMITS.keyBytes);
 const signingKeys = new SigningKeyCache();
 const error = (status: number, errorName: string) => ({ status, body: JSON.stringify({ errorName }) });
 
@@ -29,7 +30,7 @@ await serveYardstick((req, body) => {
   }
   const request = EncryptRequest.safeParse(json);
   if (!request.success) return error(400, "ValidationException");
-  const iv = randomBytes(12);
+  const iv = randomBytes(XKS_LIMITS.ivBytes[0]!);
   const sealed = gcmEncrypt(KEY, iv, request.data.plaintext, { aad: request.data.additionalAuthenticatedData });
   return {
     status: 200,

@@ -8,13 +8,14 @@
 import { randomBytes } from "node:crypto";
 import { PLAINTEXT_BYTES } from "./signed-requests.js";
 import { serveYardstick } from "./yardstick-server.js";
+import { XKS_LIMITS } from "../src/xks/limits.js";
 
 /** Same shape and lengths as the mock's Encrypt answer (AES-GCM: ciphertext as long as the plaintext, 12-byte IV, 16-byte tag). */
 const RESPONSE = Buffer.from(
   JSON.stringify({
     ciphertext: randomBytes(PLAINTEXT_BYTES).toString("base64"),
-    initializationVector: randomBytes(12).toString("base64"),
-    authenticationTag: randomBytes(16).toString("base64"),
+    initializationVector: randomBytes(XKS_LIMITS.ivBytes[0]!).toString("base64"),
+    authenticationTag: randomBytes(XKS_LIMITS.tagBytes).toString("base64"),
   }),
 );
 

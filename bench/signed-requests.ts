@@ -8,6 +8,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { DEFAULT_KMS_KEY_ARN, DEFAULT_PRINCIPAL } from "../harness/xks-client.js";
 import { PUBLIC_TEST_CREDENTIAL } from "../src/proxy/config-schema.js";
 import { signXksRequest } from "../src/xks/sigv4/sign.js";
+import { ENCRYPTION_ALGORITHM } from "../src/xks/constants.js";
 
 export const PLAINTEXT_BYTES = 512;
 export const AAD_BYTES = 64;
@@ -37,7 +38,7 @@ export function signEncryptRequests(o: SignRequestsOptions): SignedRequest[] {
       requestMetadata: { awsPrincipalArn: DEFAULT_PRINCIPAL, kmsKeyArn: DEFAULT_KMS_KEY_ARN, kmsOperation: "Encrypt", kmsRequestId: randomUUID() },
       plaintext: randomBytes(PLAINTEXT_BYTES).toString("base64"),
       additionalAuthenticatedData: randomBytes(AAD_BYTES).toString("base64"),
-      encryptionAlgorithm: "AES_GCM",
+      encryptionAlgorithm: ENCRYPTION_ALGORITHM,
     });
     const signed = signXksRequest({ host: o.host, path: o.path, body: text, region: BENCH_REGION, credential: PUBLIC_TEST_CREDENTIAL, date });
     return {

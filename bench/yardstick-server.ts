@@ -10,6 +10,7 @@ import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { defaultCertsDir, ensureDevPki } from "../src/pki/dev-pki-files.js";
 import { DEFAULT_PATH_PREFIX } from "../src/proxy/config-schema.js";
+import { JSON_CONTENT_TYPE } from "../src/proxy/respond.js";
 import { httpsServerOptions, readTlsMaterial } from "../src/proxy/tls-options.js";
 import { XKS_API_SUFFIX } from "../src/xks/constants.js";
 import { exitWhenTold, report } from "./messages.js";
@@ -25,7 +26,7 @@ export async function serveYardstick(answer: YardstickAnswer): Promise<void> {
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
       const out = answer(req, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
-      res.writeHead(out.status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(out.body) });
+      res.writeHead(out.status, { "content-type": JSON_CONTENT_TYPE, "content-length": Buffer.byteLength(out.body) });
       res.end(out.body);
     });
   });

@@ -19,6 +19,7 @@ import { trustAnchors } from "../src/client/tls-pool.js";
 import { colorWanted, painter } from "./report/style.js";
 import { conformanceCommand, type ConformanceFlags } from "./conformance/command.js";
 import { updateCommand, type UpdateFlags } from "./update/command.js";
+import { XKS_CONNECTIVITIES } from "../src/xks/kms-rules.js";
 
 // This project targets Node 20 on purpose (see README); the SDK's notice about its future Node 22 floor is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -49,7 +50,7 @@ program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
 let exitCode: number = EXIT.usage;
 
 connectionFlags(program.command("check").description("prove new XKS settings before UpdateCustomKeyStore"))
-  .addOption(new Option("--connectivity <type>", "XksProxyConnectivity").choices(["PUBLIC_ENDPOINT", "VPC_ENDPOINT_SERVICE"]).default("PUBLIC_ENDPOINT"))
+  .addOption(new Option("--connectivity <type>", "XksProxyConnectivity").choices(XKS_CONNECTIVITIES).default("PUBLIC_ENDPOINT"))
   .option("--vpc-endpoint-service-name <name>", "XksProxyVpcEndpointServiceName (VPC_ENDPOINT_SERVICE)")
   .option("--current-endpoint <url>", "endpoint in force now (default: --endpoint)")
   .option("--current-path <path>", "path in force now (default: --path)")
@@ -130,7 +131,7 @@ program
   .option("--access-key-id <id>", "new AccessKeyId (default: unchanged); the secret always from $XKS_SECRET_ACCESS_KEY or --secret-file")
   .option("--secret-file <file>", "file holding RawSecretAccessKey")
   .option("--proxy-config <file>", "the KMS console's proxy configuration JSON (path + credential)")
-  .addOption(new Option("--connectivity <type>", "new XksProxyConnectivity").choices(["PUBLIC_ENDPOINT", "VPC_ENDPOINT_SERVICE"]))
+  .addOption(new Option("--connectivity <type>", "new XksProxyConnectivity").choices(XKS_CONNECTIVITIES))
   .option("--vpc-endpoint-service-name <name>", "new XksProxyVpcEndpointServiceName")
   .option("--new-name <name>", "new custom key store name")
   .option("--kms-endpoint <url>", "KMS endpoint (e.g. the local KMS http://127.0.0.1:4599); default: AWS")

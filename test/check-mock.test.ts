@@ -8,10 +8,11 @@ import { runCheck } from "../harness/check/run-check.js";
 import { CHECK_IDS } from "../harness/check/types.js";
 import { KMS_FAILURE_OUTCOMES } from "../src/xks/kms-failures.js";
 import { XKS_ERROR_NAMES } from "../src/xks/errors.js";
-import { addFault, checkOf, checkOptions, clearFaults, expectPrediction, proxySettings, randomCredential, settingsFor, statuses } from "./helpers/check-options.js";
+import { checkOf, checkOptions, expectPrediction, proxySettings, randomCredential, settingsFor, statuses } from "./helpers/check-options.js";
 import { closedPort } from "./helpers/check-servers.js";
 import { startCheckProxy, type CheckProxy } from "./helpers/check-proxy.js";
 import { testConfig } from "./helpers/proxy-fixture.js";
+import { addFault, clearFaults } from "./helpers/admin-faults.js";
 
 const KS = "check";
 const PATH = "/check/tests/kms/xks/v1";

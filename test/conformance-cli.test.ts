@@ -10,16 +10,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CONFORMANCE_SUITE } from "../harness/conformance/suite.js";
-import {
-  addConformanceFault,
-  clearConformanceFaults,
-  conformanceConfig,
-  conformanceCredential,
-  MOCK_KEYS,
-  startConformanceProxy,
-  type ConformanceProxy,
-} from "./helpers/conformance-proxy.js";
+import { conformanceConfig, conformanceCredential, MOCK_KEYS, startConformanceProxy, type ConformanceProxy } from "./helpers/conformance-proxy.js";
 import { pkiPath } from "./helpers/proxy-fixture.js";
+import { addFault, clearFaults } from "./helpers/admin-faults.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const CLI = join(ROOT, "dist/harness/cli.js");
@@ -110,7 +103,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 afterEach(async () => {
-  await clearConformanceFaults(proxy);
+  await clearFaults(proxy);
 });
 
 describe("xks-harness conformance (built CLI)", () => {
@@ -131,7 +124,7 @@ describe("xks-harness conformance (built CLI)", () => {
   });
 
   it("exits 1 with a mutation; the failing cases are in the table with expected and actual; --junit writes one testcase per case", async () => {
-    await addConformanceFault(proxy, { type: "mutation", mutation: "key-spec-rsa" });
+    await addFault(proxy, "default", { type: "mutation", mutation: "key-spec-rsa" });
     const junit = join(dir, "key-spec-rsa.xml");
     const r = await conformance([...keyFlags(), "--junit", junit]);
     expect(r.code, r.stdout + r.stderr).toBe(1);
@@ -163,7 +156,7 @@ describe("xks-harness conformance (built CLI)", () => {
   });
 
   it("--json: ok, summary and every case with id, title, section, level, status, expected, actual and ms", async () => {
-    await addConformanceFault(proxy, { type: "mutation", mutation: "get-200" });
+    await addFault(proxy, "default", { type: "mutation", mutation: "get-200" });
     const r = await conformance(["--json", ...keyFlags()]);
     expect(r.code, r.stderr).toBe(1);
     const report = JSON.parse(r.stdout) as {

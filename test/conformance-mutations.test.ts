@@ -9,19 +9,12 @@ import { runConformance } from "../harness/conformance/run-conformance.js";
 import { CONFORMANCE_SUITE } from "../harness/conformance/suite.js";
 import type { ConformanceReport } from "../harness/conformance/types.js";
 import { MUTATIONS, type Mutation } from "../src/proxy/fault-rule.js";
-import {
-  addConformanceFault,
-  caseOf,
-  clearConformanceFaults,
-  conformanceTarget,
-  describeReport,
-  idsWithStatus,
-  useConformanceProxy,
-} from "./helpers/conformance-proxy.js";
+import { caseOf, conformanceTarget, describeReport, idsWithStatus, useConformanceProxy } from "./helpers/conformance-proxy.js";
+import { addFault, clearFaults } from "./helpers/admin-faults.js";
 
 const mock = useConformanceProxy();
 afterEach(async () => {
-  await clearConformanceFaults(mock.proxy);
+  await clearFaults(mock.proxy);
 });
 
 const run = () => runConformance(conformanceTarget(mock.proxy, { secondCredential: mock.second }));
@@ -125,7 +118,7 @@ describe("each mutation of the mock", () => {
   });
 
   it.each(MUTATION_CASES)("$mutation: the run fails on the cases that catch it, the rest still pass", async (m) => {
-    await addConformanceFault(mock.proxy, { type: "mutation", mutation: m.mutation });
+    await addFault(mock.proxy, "default", { type: "mutation", mutation: m.mutation });
     const report = await run();
     const why = describeReport(report);
     expect(report.ok, why).toBe(false);
@@ -144,7 +137,7 @@ describe("each mutation of the mock", () => {
 
 describe("other faults", () => {
   it("an injected InternalException on health fails tc-1 (and what reads health), nothing else", async () => {
-    await addConformanceFault(mock.proxy, { type: "error", errorName: "InternalException", operation: "health" });
+    await addFault(mock.proxy, "default", { type: "error", errorName: "InternalException", operation: "health" });
     const report = await run();
     expect(report.ok).toBe(false);
     expect(caseOf(report, "tc-1")).toMatchObject({
@@ -161,7 +154,7 @@ describe("other faults", () => {
   });
 
   it("a dropped connection on encrypt fails the encrypt cases with no answer; metadata and health still pass", async () => {
-    await addConformanceFault(mock.proxy, { type: "close-connection", operation: "encrypt" });
+    await addFault(mock.proxy, "default", { type: "close-connection", operation: "encrypt" });
     const report = await run();
     expect(report.ok).toBe(false);
     for (const id of [...tc(15, 16, 20, 21, 26, 30, 34, 36, 42, 46), "parallel-encrypts", "size-plaintext-4300"]) {
@@ -172,7 +165,7 @@ describe("other faults", () => {
   });
 
   it("added latency fails nothing", async () => {
-    await addConformanceFault(mock.proxy, { type: "latency", ms: 20 });
+    await addFault(mock.proxy, "default", { type: "latency", ms: 20 });
     const report = await run();
     expect({ ok: report.ok, failed: report.failed, warned: report.warned, skipped: report.skipped }, describeReport(report)).toEqual({ ok: true, failed: 0, warned: 0, skipped: 4 });
     // The delay was there: every request to a routed API after SigV4 waited for it.

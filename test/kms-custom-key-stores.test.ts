@@ -27,24 +27,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { StartedLocalKms } from "../src/kms/index.js";
 import type { FaultRuleInput } from "../src/proxy/fault-rule.js";
 import type { XksCredential } from "../src/xks/sigv4/sign.js";
-import {
-  addFault,
-  clearFaults,
-  closedPort,
-  connectStore,
-  createStore,
-  describeStore,
-  endpointOf,
-  expectKmsError,
-  KMS_BUDGET,
-  kmsCredential,
-  pathOf,
-  proxyRecords,
-  sdkClient,
-  startTestKms,
-  storeInput,
-} from "./helpers/kms-fixture.js";
+import { closedPort, connectStore, createStore, describeStore, endpointOf, expectKmsError, KMS_BUDGET, kmsCredential, pathOf, proxyRecords, sdkClient, startTestKms, storeInput } from "./helpers/kms-fixture.js";
 import { startTestProxy, testConfig, type TestProxy } from "./helpers/proxy-fixture.js";
+import { addFault, clearFaults } from "./helpers/admin-faults.js";
 
 const credMain = kmsCredential();
 const credFaulty = kmsCredential();

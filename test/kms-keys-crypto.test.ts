@@ -32,20 +32,9 @@ import {
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { StartedLocalKms } from "../src/kms/index.js";
 import { defaultKeys } from "../src/proxy/config-schema.js";
-import {
-  addFault,
-  clearFaults,
-  connectStore,
-  connectedKey,
-  createStore,
-  expectKmsError,
-  KMS_BUDGET,
-  kmsCredential,
-  proxyRecords,
-  sdkClient,
-  startTestKms,
-} from "./helpers/kms-fixture.js";
+import { connectStore, connectedKey, createStore, expectKmsError, KMS_BUDGET, kmsCredential, proxyRecords, sdkClient, startTestKms } from "./helpers/kms-fixture.js";
 import { startTestProxy, testConfig, type TestProxy } from "./helpers/proxy-fixture.js";
+import { addFault, clearFaults } from "./helpers/admin-faults.js";
 
 const cred = kmsCredential();
 /** The SDK signs with this access key id; the local KMS makes it the caller's principal. */

@@ -6,8 +6,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { XksClient, XksResponse } from "../harness/xks-client.js";
 import { DEFAULT_PATH_PREFIX, PUBLIC_TEST_CREDENTIAL, defaultKeys } from "../src/proxy/config-schema.js";
 import { XKS_ERROR_NAMES, type XksErrorName } from "../src/xks/errors.js";
-import { addApiFault, apiCredential, b64, decryptFields, encryptOk, expectOk, expectXksError, flipBit, useApiProxy, type Sealed } from "./helpers/proxy-api-helpers.js";
+import { apiCredential, b64, decryptFields, encryptOk, expectOk, expectXksError, flipBit, useApiProxy, type Sealed } from "./helpers/proxy-api-helpers.js";
 import { testConfig } from "./helpers/proxy-fixture.js";
+import { addFault } from "./helpers/admin-faults.js";
 
 const KS = "api";
 const CM_KS = "with-metadata";
@@ -220,12 +221,12 @@ describe("404 InvalidUriPathException, answered before authentication (digest A2
 
 describe("429/500/503 through an injected error fault", () => {
   it.each(["ThrottlingException", "InternalException", "DependencyTimeoutException"] as const)("%s, then back to normal", async (errorName) => {
-    await addApiFault(api.proxy, KS, { type: "error", errorName, operation: "encrypt", times: 1 });
+    await addFault(api.proxy, KS, { type: "error", errorName, operation: "encrypt", times: 1 });
     expectError(await c.encrypt("foo", { plaintext: PT }), errorName);
     expectOk(await c.encrypt("foo", { plaintext: PT }));
   });
   it("an error fault on health", async () => {
-    await addApiFault(api.proxy, KS, { type: "error", errorName: "ThrottlingException", operation: "health" });
+    await addFault(api.proxy, KS, { type: "error", errorName: "ThrottlingException", operation: "health" });
     expectError(await c.health(), "ThrottlingException");
     expectOk(await c.metadata("foo"));
   });

@@ -7,19 +7,9 @@ import type { XksClient } from "../harness/xks-client.js";
 import { DEFAULT_PATH_PREFIX, PUBLIC_TEST_CREDENTIAL, defaultKeys } from "../src/proxy/config-schema.js";
 import { XKS_OPERATIONS } from "../src/xks/constants.js";
 import { HealthResponse, MetadataResponse } from "../src/xks/schemas.js";
-import {
-  addApiFault,
-  apiCredential,
-  b64,
-  clearApiFaults,
-  decryptFields,
-  encryptOk,
-  expectJsonContentType,
-  expectOk,
-  expectXksError,
-  useApiProxy,
-} from "./helpers/proxy-api-helpers.js";
+import { apiCredential, b64, decryptFields, encryptOk, expectJsonContentType, expectOk, expectXksError, useApiProxy } from "./helpers/proxy-api-helpers.js";
 import { testConfig } from "./helpers/proxy-fixture.js";
+import { addFault, clearFaults } from "./helpers/admin-faults.js";
 
 const LONG_KEY_ID = `ext-key_v1.${"0123456789abcdefABCDEF-_.".repeat(6)}`.slice(0, 120).padEnd(128, "z");
 const A = { name: "tenant-a", pathPrefix: "/tenants/a", credentials: [apiCredential(), apiCredential()] };
@@ -155,7 +145,7 @@ describe("GetHealthStatus", () => {
     expect(HealthResponse.safeParse(hd).success, JSON.stringify(hd)).toBe(true);
   });
   it("a health-status UNAVAILABLE fault makes every ekmFleetDetails entry UNAVAILABLE, on that key store only", async () => {
-    await addApiFault(api.proxy, A.name, { type: "health-status", status: "UNAVAILABLE", operation: "health" });
+    await addFault(api.proxy, A.name, { type: "health-status", status: "UNAVAILABLE", operation: "health" });
     const res = await a.health();
     expectJsonContentType(res);
     const h = expectOk<typeof A_HEALTH>(res);
@@ -163,11 +153,11 @@ describe("GetHealthStatus", () => {
     expect(h.ekmFleetDetails).toEqual(A_HEALTH.ekmFleetDetails.map((d) => ({ ...d, healthStatus: "UNAVAILABLE" })));
     expect({ ...h, ekmFleetDetails: [] }).toEqual({ ...A_HEALTH, ekmFleetDetails: [] });
     expect(expectOk(await b.health())).toEqual(B_HEALTH);
-    await clearApiFaults(api.proxy);
+    await clearFaults(api.proxy);
     expect(expectOk(await a.health())).toEqual(A_HEALTH);
   });
   it("a health-status DEGRADED fault", async () => {
-    await addApiFault(api.proxy, B.name, { type: "health-status", status: "DEGRADED" });
+    await addFault(api.proxy, B.name, { type: "health-status", status: "DEGRADED" });
     const h = expectOk<typeof B_HEALTH>(await b.health());
     expect(h.ekmFleetDetails.map((d) => d.healthStatus)).toEqual(["DEGRADED"]);
   });

@@ -283,6 +283,12 @@ describe("removal", () => {
     expect((await admin(proxy, "DELETE", `/faults/default/${fault.id}`)).status).toBe(404);
   });
 
+  it("DELETE /faults/{keystore}/{id} under another keystore's name → 404, the rule stays", async () => {
+    const fault = await addFault("default", { type: "error", errorName: "ThrottlingException", operation: "health" });
+    expect((await admin(proxy, "DELETE", `/faults/second/${fault.id}`)).status).toBe(404);
+    expect(await listFaults()).toEqual([fault]);
+  });
+
   it("DELETE /faults/{keystore} removes that keystore's rules only", async () => {
     await addFault("default", { type: "error", errorName: "ThrottlingException", operation: "health" });
     await addFault("default", { type: "latency", ms: 1, operation: "metadata" });

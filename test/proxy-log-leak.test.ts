@@ -5,7 +5,7 @@
  * each of those values, raw, Base64 and hex, and each request must have written exactly one JSON line.
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import { Agent, request } from "undici";
+import { Agent } from "undici";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { defaultConfigInput, DEFAULT_PATH_PREFIX, PUBLIC_TEST_CREDENTIAL } from "../src/proxy/config-schema.js";
 import { deriveKeyMaterial } from "../src/proxy/key-material.js";
@@ -13,6 +13,7 @@ import { generateLeaf } from "../src/pki/dev-pki.js";
 import { XKS_API_SUFFIX } from "../src/xks/constants.js";
 import type { XksCredential } from "../src/xks/sigv4/sign.js";
 import { kmsHeaders, rawAgent, sendRaw, type RawResponse } from "./helpers/raw-xks-request.js";
+import { addFault } from "./helpers/admin-faults.js";
 import { pem, startTestProxy, testConfig, type TestProxy } from "./helpers/proxy-fixture.js";
 
 const PLAINTEXT = Buffer.from(`plaintext-marker-${randomUUID()}`);
@@ -55,7 +56,6 @@ interface ExpectedLine {
 
 let proxy: TestProxy;
 let agent: Agent;
-const adminAgent = new Agent();
 const authorizations: string[] = [];
 const expected: ExpectedLine[] = [];
 let host: string;
@@ -84,11 +84,6 @@ async function send(
   return res;
 }
 
-async function addFault(rule: Record<string, unknown>) {
-  const res = await request(`${proxy.adminUrl}/faults/${KS}`, { method: "POST", body: JSON.stringify(rule), headers: { "content-type": "application/json" }, dispatcher: adminAgent });
-  expect(res.statusCode).toBe(201);
-  await res.body.dump();
-}
 
 const requestLines = () => proxy.logs.records().filter((r) => r.msg === "request" || r.msg === "connection closed");
 
@@ -184,14 +179,14 @@ beforeAll(async () => {
   });
 
   // Injected faults: an error answer, and a closed connection.
-  await addFault({ type: "error", errorName: "InternalException", operation: "encrypt", times: 1 });
+  await addFault(proxy, KS, { type: "error", errorName: "InternalException", operation: "encrypt", times: 1 });
   const fmd = metadata("Encrypt");
   await send(
     `${BASE}/keys/derived/encrypt`,
     JSON.stringify({ requestMetadata: fmd, plaintext: b64(PLAINTEXT), additionalAuthenticatedData: b64(AAD), encryptionAlgorithm: "AES_GCM" }),
     { ...ids(fmd), keystore: KS, keyId: "derived", status: 500, errorName: "InternalException" },
   );
-  await addFault({ type: "close-connection", operation: "decrypt", times: 1 });
+  await addFault(proxy, KS, { type: "close-connection", operation: "decrypt", times: 1 });
   const cmd = metadata("Decrypt");
   const closedBody = JSON.stringify({ requestMetadata: cmd, ciphertext: b64(PLAINTEXT), additionalAuthenticatedData: b64(AAD), encryptionAlgorithm: "AES_GCM" });
   await expect(send(`${BASE}/keys/derived/decrypt`, closedBody, { ...ids(cmd), keystore: KS, keyId: "derived", status: 0, errorName: undefined })).rejects.toThrow();
@@ -218,7 +213,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await agent?.close();
-  await adminAgent.close();
   await proxy?.stop();
 });
 

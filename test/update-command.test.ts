@@ -20,8 +20,8 @@ import type { StartedLocalKms } from "../src/kms/index.js";
 import { packageRoot } from "../src/package-root.js";
 import type { XksCredential } from "../src/xks/sigv4/sign.js";
 import { runCli } from "./helpers/cli-process.js";
+import { addFault as addFaultTo } from "./helpers/admin-faults.js";
 import {
-  addFault as addFaultTo,
   connectStore,
   connectedKey,
   describeStore,

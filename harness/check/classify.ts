@@ -3,6 +3,7 @@
  * Failure classification (shared with the local KMS, in src/client/classify.ts) and the harness's advice per failure.
  */
 import type { ProxyFailure } from "../../src/xks/kms-failures.js";
+import { KMS_PROXY_TIMEOUT_MS } from "../../src/xks/constants.js";
 export { attempt, classifyError, classifyNetworkError, type Failed, type Outcome } from "../../src/client/classify.js";
 
 /** One line of advice per failure, for the auth-like checks. */
@@ -14,7 +15,7 @@ export const FIXES: Partial<Record<ProxyFailure, string>> = {
   InternalException: "the proxy cannot reach its key manager; check the proxy's logs and the key manager",
   ThrottlingException: "the proxy is throttling; retry later or raise its quota",
   DependencyTimeoutException: "the proxy timed out calling its key manager; check the key manager",
-  Timeout: "the proxy did not answer within the limit; KMS waits at most 250 ms",
+  Timeout: `the proxy did not answer within the limit; KMS waits at most ${KMS_PROXY_TIMEOUT_MS} ms`,
   TcpFailure: "the proxy cannot be reached; check that it is up and the endpoint is right",
   TlsFailure: "TLS failed; see the tls check",
   AllKeyManagersUnavailable: "every key manager behind the proxy reports UNAVAILABLE; bring at least one back",

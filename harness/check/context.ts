@@ -2,7 +2,8 @@
  * @module harness/check/context
  * What the checks of one run share: the options, the parsed endpoint, the trust store, what earlier steps found.
  */
-import { tlsPool, trustAnchors } from "../../src/client/tls-pool.js";
+import type { SecureContext } from "node:tls";
+import { tlsPool, trustAnchors, xksClientTlsContext } from "../../src/client/tls-pool.js";
 import { XksClient } from "../xks-client.js";
 import { baseUrl, parseEndpoint, type ParsedEndpoint } from "./endpoint.js";
 import { emptyTimings, type CheckOptions, type CheckTimings, type XksSettings } from "./types.js";
@@ -17,7 +18,9 @@ export interface CheckContext {
   timings: CheckTimings;
   verbose: string[];
   /** A client for some settings; closed at the end of the run. */
-  clientFor(settings: XksSettings, options?: { keepAlive?: boolean }): XksClient;
+  clientFor(settings: XksSettings): XksClient;
+  /** The TLS a KMS-like client offers (xksClientTlsContext), built once per run for the checks that time handshakes. */
+  xksTls(): SecureContext;
   close(): Promise<void>;
 }
 
@@ -28,6 +31,7 @@ export function createContext(options: CheckOptions): CheckContext {
   const clients: XksClient[] = [];
   // One pool for the run: its TLS context (all roots + --ca) is built once, not per client.
   const shared = tlsPool({ ca: trust, timeoutMs: options.timeoutMs });
+  let xksTls: SecureContext | undefined;
   return {
     options,
     endpoint,
@@ -35,13 +39,18 @@ export function createContext(options: CheckOptions): CheckContext {
     addresses: [],
     timings: emptyTimings(),
     verbose: [],
-    clientFor(settings, o = {}) {
+    clientFor(settings) {
       const client = new XksClient(
         { baseUrl: baseUrl(settings), region: options.region, credential: { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey } },
-        { ca: trust, timeoutMs: options.timeoutMs, ...(o.keepAlive === false ? { keepAlive: false } : { dispatcher: shared }) },
+        { ca: trust, timeoutMs: options.timeoutMs, dispatcher: shared },
       );
       clients.push(client);
       return client;
+    },
+    xksTls() {
+      // Parsing ~140 roots takes longer than a local call: never inside a timed step, and only once.
+      xksTls ??= xksClientTlsContext(trust);
+      return xksTls;
     },
     async close() {
       await Promise.all(clients.map((c) => c.close()));

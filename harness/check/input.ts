@@ -4,7 +4,7 @@
  * caught before any network traffic. With --dev, rules that only real KMS needs become warnings.
  */
 import { XKS_API_SUFFIX } from "../../src/xks/constants.js";
-import { checkKmsField, formatViolation, type RuleViolation } from "../../src/xks/kms-rules.js";
+import { REGION_PATTERN, checkKmsField, formatViolation, type RuleViolation } from "../../src/xks/kms-rules.js";
 import { XKS_LIMITS } from "../../src/xks/limits.js";
 import { parseEndpoint } from "./endpoint.js";
 import { CHECK_TITLES, type CheckOptions, type CheckResult, type XksSettings } from "./types.js";
@@ -44,7 +44,7 @@ function settingsProblems(s: XksSettings, label: string, dev: boolean): InputPro
 export function inputProblems(o: CheckOptions): InputProblem[] {
   const problems = settingsProblems(o.settings, "", o.dev);
   if (o.current) problems.push(...settingsProblems(o.current, "current ", o.dev));
-  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(o.region)) problems.push({ severity: "error", message: `--region ${o.region} is not a region name. Fix: e.g. us-east-1` });
+  if (!REGION_PATTERN.test(o.region)) problems.push({ severity: "error", message: `--region ${o.region} is not a region name. Fix: e.g. us-east-1` });
   if (o.connectivity === "VPC_ENDPOINT_SERVICE") {
     const v = checkKmsField("XksProxyVpcEndpointServiceName", o.vpcEndpointServiceName);
     if (v) problems.push({ severity: "error", message: formatViolation(v) });

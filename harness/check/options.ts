@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { describeIssues } from "../../src/xks/schemas.js";
 import type { CheckOptions, Connectivity, XksSettings } from "./types.js";
+import { isXksConnectivity } from "../../src/xks/kms-rules.js";
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -59,7 +60,7 @@ export function readSecretFile(file: string, flag: string): string {
   return readText(file, `${flag}`).replace(/\r?\n$/, "");
 }
 
-function readProxyConfig(file: string): z.infer<typeof ProxyConfigFile> {
+export function readProxyConfig(file: string): z.infer<typeof ProxyConfigFile> {
   let raw: unknown;
   try {
     raw = JSON.parse(readText(file, "--proxy-config"));
@@ -106,7 +107,7 @@ export function resolveSettings(f: CheckFlags, env: NodeJS.ProcessEnv): Resolved
 
 export function toCheckOptions(f: CheckFlags, env: NodeJS.ProcessEnv, snapshot?: CheckOptions["snapshot"]): CheckOptions {
   const { settings, current } = resolveSettings(f, env);
-  if (f.connectivity !== "PUBLIC_ENDPOINT" && f.connectivity !== "VPC_ENDPOINT_SERVICE") {
+  if (!isXksConnectivity(f.connectivity)) {
     throw new UsageError(`--connectivity must be PUBLIC_ENDPOINT or VPC_ENDPOINT_SERVICE, not ${f.connectivity}`);
   }
   return {

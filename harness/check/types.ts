@@ -3,6 +3,7 @@
  * A check's result is data, never an exception: a non-conforming proxy is what the harness exists to describe.
  */
 import type { ProxyFailure } from "../../src/xks/kms-failures.js";
+import type { XksConnectivity } from "../../src/xks/kms-rules.js";
 
 export const CHECK_IDS = ["input", "dns", "tcp", "tls", "auth", "rejects-bad-signature", "path", "latency", "keys", "continuity"] as const;
 export type CheckId = (typeof CHECK_IDS)[number];
@@ -45,7 +46,7 @@ export interface XksSettings {
   secretAccessKey: string;
 }
 
-export type Connectivity = "PUBLIC_ENDPOINT" | "VPC_ENDPOINT_SERVICE";
+export type Connectivity = XksConnectivity;
 
 export interface CheckOptions {
   settings: XksSettings;

@@ -4,13 +4,12 @@
  * Exit 0 when no MUST case failed, 1 otherwise, 2 bad usage.
  */
 import { writeFileSync } from "node:fs";
-import { readText, UsageError, type CheckFlags } from "../check/options.js";
+import { readText, resolveSettings, UsageError, type CheckFlags } from "../check/options.js";
 import { parseEndpoint } from "../check/endpoint.js";
 import { colorWanted, painter } from "../report/style.js";
 import { conformanceHuman, conformanceJson, conformanceJunit } from "./report.js";
 import { runConformance } from "./run-conformance.js";
 import type { ConformanceTarget } from "./types.js";
-import { resolveSettings } from "../check/options.js";
 
 export interface ConformanceFlags extends Omit<CheckFlags, "connectivity" | "verbose"> {
   encryptOnlyKeyId?: string;

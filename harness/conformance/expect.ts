@@ -6,7 +6,8 @@
 import { decodeBase64 } from "../../src/xks/base64.js";
 import { computeCdiv } from "../../src/xks/cdiv.js";
 import { XKS_ERRORS, isValidErrorMessage, type XksErrorName } from "../../src/xks/errors.js";
-import { DecryptResponse, EncryptResponse, HealthResponse, MetadataResponse, describeIssues, type EncryptResponse as EncryptBody } from "../../src/xks/schemas.js";
+import { AES_256_KEY_SPEC } from "../../src/xks/constants.js";
+import { DecryptResponse, EncryptResponse, HealthResponse, MetadataResponse, UsableKeyMetadata, describeIssues, type EncryptResponse as EncryptBody } from "../../src/xks/schemas.js";
 import type { XksResponse } from "../xks-client.js";
 import type { CaseOutcome } from "./types.js";
 
@@ -51,8 +52,8 @@ export function expectUsableMetadata(res: XksResponse): CaseOutcome {
   const r = expectSchema(res, "keySpec, keyUsage (<= 10), keyStatus", MetadataResponse);
   if (!r.ok) return r.outcome;
   const m = r.value;
-  const expected = "200, keySpec AES_256, keyUsage with ENCRYPT and DECRYPT, keyStatus ENABLED";
-  if (m.keySpec !== "AES_256" || !m.keyUsage.includes("ENCRYPT") || !m.keyUsage.includes("DECRYPT") || m.keyStatus !== "ENABLED") return bad(expected, show(res));
+  const expected = `200, keySpec ${AES_256_KEY_SPEC}, keyUsage with ENCRYPT and DECRYPT, keyStatus ENABLED`;
+  if (!UsableKeyMetadata.safeParse(m).success) return bad(expected, show(res));
   return ok(expected, `${m.keySpec} ${m.keyUsage.join("+")} ${m.keyStatus}`);
 }
 

@@ -4,12 +4,13 @@
  * (or a clean dry run), 1 refused or failed, 2 bad usage or invalid input (as `check`).
  */
 import { createInterface } from "node:readline/promises";
-import { CURRENT_SECRET_ENV, readSecretFile, readText, SECRET_ENV, UsageError } from "../check/options.js";
+import { CURRENT_SECRET_ENV, readProxyConfig, readSecretFile, readText, SECRET_ENV, UsageError } from "../check/options.js";
 import { toHuman } from "../check/report.js";
 import { painter, colorWanted } from "../report/style.js";
 import { createKmsClient } from "./kms-client.js";
 import type { StoreSnapshot, UpdatePlan } from "./plan.js";
 import { runUpdate, type UpdateReport } from "./run-update.js";
+import { XKS_CONNECTIVITIES, isXksConnectivity } from "../../src/xks/kms-rules.js";
 
 export interface UpdateFlags {
   customKeyStoreId?: string;
@@ -38,7 +39,7 @@ export interface UpdateFlags {
 }
 
 
-function planText(plan: UpdatePlan, before: StoreSnapshot): string {
+function planText(plan: Omit<UpdatePlan, "updateInput">, before: StoreSnapshot): string {
   const lines = [`plan for ${before.id} (${before.name}, ${before.state}):`, ...plan.changes.map((c) => `  change ${c}`), "  calls:"];
   for (const c of plan.calls) lines.push(`    aws kms ${c.operation.replace(/[A-Z]/g, (m, i: number) => `${i ? "-" : ""}${m.toLowerCase()}`)} ${JSON.stringify(c.display)}`);
   lines.push(plan.keysUnavailable ? "  KMS keys in this store are UNUSABLE from the Disconnect until the Connect succeeds" : "  KMS keys in this store stay usable throughout");
@@ -58,8 +59,8 @@ async function confirmOnTty(plan: UpdatePlan, before: StoreSnapshot): Promise<bo
 
 function proxyConfigValues(file: string | undefined): { path?: string; accessKeyId?: string; secret?: string } {
   if (!file) return {};
-  const raw = JSON.parse(readText(file, "--proxy-config")) as { XksProxyUriPath?: string; XksProxyAuthenticationCredential?: { AccessKeyId?: string; RawSecretAccessKey?: string } };
-  return { path: raw.XksProxyUriPath, accessKeyId: raw.XksProxyAuthenticationCredential?.AccessKeyId, secret: raw.XksProxyAuthenticationCredential?.RawSecretAccessKey };
+  const c = readProxyConfig(file);
+  return { path: c.XksProxyUriPath, accessKeyId: c.XksProxyAuthenticationCredential.AccessKeyId, secret: c.XksProxyAuthenticationCredential.RawSecretAccessKey };
 }
 
 export async function updateCommand(f: UpdateFlags, env: NodeJS.ProcessEnv): Promise<number> {
@@ -67,7 +68,7 @@ export async function updateCommand(f: UpdateFlags, env: NodeJS.ProcessEnv): Pro
   const fromFile = proxyConfigValues(f.proxyConfig);
   const secret = f.secretFile ? readSecretFile(f.secretFile, "--secret-file") : (env[SECRET_ENV] ?? fromFile.secret);
   if (secret === undefined) throw new UsageError(`the proxy secret is needed, also when only the path changes: KMS takes the credential whole (${SECRET_ENV}, --secret-file or --proxy-config)`);
-  if (f.connectivity && f.connectivity !== "PUBLIC_ENDPOINT" && f.connectivity !== "VPC_ENDPOINT_SERVICE") throw new UsageError("--connectivity must be PUBLIC_ENDPOINT or VPC_ENDPOINT_SERVICE");
+  if (f.connectivity && !isXksConnectivity(f.connectivity)) throw new UsageError(`--connectivity must be ${XKS_CONNECTIVITIES.join(" or ")}`);
   const interactive = !f.yes && !f.dryRun;
   if (interactive && !process.stdin.isTTY) throw new UsageError("standard input is not a terminal, so the plan cannot be confirmed: review it with --dry-run, then pass --yes");
   const kms = createKmsClient({ region: f.region, endpoint: f.kmsEndpoint, profile: f.profile }, env);
@@ -109,14 +110,11 @@ export async function updateCommand(f: UpdateFlags, env: NodeJS.ProcessEnv): Pro
 
 function humanReport(r: UpdateReport, f: UpdateFlags, paint: ReturnType<typeof painter>): string {
   const out: string[] = [];
-  if (r.check && r.plan && r.before) {
-    const target = { settings: { endpoint: f.endpoint ?? r.before.endpoint, path: f.path ?? r.before.path, accessKeyId: f.accessKeyId ?? r.before.accessKeyId }, region: f.region };
-    out.push(toHuman(r.check, target, paint).trimEnd());
-  }
-  if (r.plan && r.before && (f.yes || f.dryRun)) out.push(planText({ ...r.plan, updateInput: {} }, r.before));
+  if (r.check && r.target) out.push(toHuman(r.check, { settings: r.target, region: f.region }, paint).trimEnd());
+  if (r.plan && r.before && (f.yes || f.dryRun)) out.push(planText(r.plan, r.before));
   const color = r.outcome === "updated" || r.outcome === "dry-run" ? "green" : "red";
   out.push(paint(["bold", color], `update: ${r.outcome.toUpperCase()}`) + ` — ${r.message}`);
-  if (r.outcome !== "updated" && r.outcome !== "dry-run" && r.rollback && r.outcome === "failed") out.push(`rollback: ${r.rollback}`);
+  if (r.outcome === "failed" && r.rollback) out.push(`rollback: ${r.rollback}`);
   return `${out.join("\n")}\n`;
 }
 

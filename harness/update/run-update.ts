@@ -24,6 +24,8 @@ export interface UpdateReport {
   outcome: UpdateOutcome;
   message: string;
   before?: StoreSnapshot;
+  /** The settings the update aims at (given values over the store's current ones), the secret left out. */
+  target?: { endpoint: string; path: string; accessKeyId: string };
   plan?: Omit<UpdatePlan, "updateInput">;
   check?: CheckReport;
   after?: StoreSnapshot;
@@ -116,7 +118,7 @@ export async function runUpdate(o: UpdateOptions): Promise<UpdateReport> {
   };
   const plan = planUpdate(before, wanted, o.allowDisconnect);
   const { updateInput, ...shownPlan } = plan;
-  const base = { before, plan: shownPlan, rollback };
+  const base = { before, target: { endpoint: wanted.endpoint, path: wanted.path, accessKeyId: wanted.accessKeyId }, plan: shownPlan, rollback };
   say(`store ${before.id} (${before.name}) is ${before.state}${before.connectionErrorCode ? ` (${before.connectionErrorCode})` : ""}`);
   if (plan.refusal) return { outcome: "refused", message: `refused: ${plan.refusal}. Nothing was changed; the store is ${before.state}`, ...base };
 

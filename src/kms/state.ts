@@ -4,6 +4,7 @@
  * 000000000000. The state file holds proxy secrets (KMS must sign with them), so it is written owner-only.
  */
 import { z } from "zod";
+import { XKS_CONNECTIVITIES } from "../xks/kms-rules.js";
 
 export const LOCAL_ACCOUNT_ID = "000000000000";
 
@@ -15,7 +16,7 @@ const XksProxySettings = z.object({
   uriPath: z.string(),
   accessKeyId: z.string(),
   secretAccessKey: z.string(),
-  connectivity: z.enum(["PUBLIC_ENDPOINT", "VPC_ENDPOINT_SERVICE"]),
+  connectivity: z.enum(XKS_CONNECTIVITIES),
   vpcEndpointServiceName: z.string().optional(),
 });
 export type XksProxySettings = z.infer<typeof XksProxySettings>;

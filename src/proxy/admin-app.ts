@@ -47,7 +47,7 @@ export function createAdminApp(o: AdminAppOptions): express.Express {
   });
 
   app.delete("/faults/:keystore/:id", (req, res) => {
-    res.status(o.faults.remove(req.params.id) ? 204 : 404).end();
+    res.status(o.faults.remove(req.params.id, req.params.keystore) ? 204 : 404).end();
   });
   app.delete("/faults/:keystore", (req, res) => void res.json({ removed: o.faults.clear(req.params.keystore) }));
   app.delete("/faults", (_req, res) => void res.json({ removed: o.faults.clear() }));

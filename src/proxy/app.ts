@@ -21,7 +21,7 @@ import { decrypt } from "./handlers/decrypt.js";
 import { encrypt } from "./handlers/encrypt.js";
 import { getHealthStatus } from "./handlers/health.js";
 import { getKeyMetadata } from "./handlers/metadata.js";
-import { ClientGoneError, readBody } from "./read-body.js";
+import { BodyTooLargeError, ClientGoneError, readBody } from "./read-body.js";
 import { newRequestContext, type RequestContext } from "./request-context.js";
 import { logRequest } from "./request-log.js";
 import { sendBody, sendJson } from "./respond.js";
@@ -105,7 +105,7 @@ export function createProxyApp(options: ProxyAppOptions): RequestListener {
     if (err instanceof ClientGoneError) return;
     try {
       // A body cut off at the limit was not drained: close the connection after the answer.
-      if (err instanceof XksError && err.errorName === "UnsupportedOperationException" && !res.req.complete) res.setHeader("connection", "close");
+      if (err instanceof BodyTooLargeError) res.setHeader("connection", "close");
       answerError(res, ctx, err, options.logger);
     } catch (answerFailed) {
       // Never an unhandled rejection (Node would exit): drop this one connection instead.

@@ -9,13 +9,13 @@ import { XksError, type XksErrorName } from "../xks/errors.js";
 import type { FaultRegistry } from "./fault-registry.js";
 import type { FaultRule } from "./fault-rule.js";
 import type { RequestContext } from "./request-context.js";
-import { sendBody, sendJson } from "./respond.js";
+import { JSON_CONTENT_TYPE, TEXT_CONTENT_TYPE, sendBody } from "./respond.js";
 import { authenticationFailed } from "./sigv4-auth.js";
 
 const MALFORMED_BODIES = {
-  "not-json": { type: "text/plain; charset=utf-8", body: "<html>upstream error</html>" },
-  "wrong-schema": { type: "application/json; charset=utf-8", body: JSON.stringify({ unexpected: true }) },
-  empty: { type: "application/json; charset=utf-8", body: "" },
+  "not-json": { type: TEXT_CONTENT_TYPE, body: "<html>upstream error</html>" },
+  "wrong-schema": { type: JSON_CONTENT_TYPE, body: JSON.stringify({ unexpected: true }) },
+  empty: { type: JSON_CONTENT_TYPE, body: "" },
 } as const;
 
 const BEFORE_AUTH = new Set<FaultRule["type"]>(["reject-signatures", "mutation"]);
@@ -37,7 +37,7 @@ export function faultsBeforeAuth(registry: FaultRegistry, ctx: RequestContext): 
 
 /**
  * The faults after authentication. Returns true when a fault answered (or dropped) the request, so nothing else
- * may; synchronous unless a latency rule applies.
+ * may, and throws the XksError of an `error` rule; synchronous unless a latency rule applies.
  */
 export function applyFaults(registry: FaultRegistry, req: IncomingMessage, res: ServerResponse, ctx: RequestContext): boolean | Promise<boolean> {
   const rules = registry.take(ctx.route!.keystore.name, ctx.route!.operation, AFTER_AUTH);
@@ -55,12 +55,9 @@ function answerFaults(rules: readonly FaultRule[], req: IncomingMessage, res: Se
       case "close-connection":
         req.socket.destroy();
         return true;
-      case "error": {
-        const e = new XksError(rule.errorName as XksErrorName, rule.errorMessage ?? `injected ${rule.errorName}`);
-        ctx.errorName = e.errorName;
-        sendJson(res, rule.status ?? e.status, e.toBody());
-        return true;
-      }
+      case "error":
+        // Answered like any other error (answerError), so mutations such as error-without-json apply to it too.
+        throw new XksError(rule.errorName as XksErrorName, rule.errorMessage ?? `injected ${rule.errorName}`, rule.status ? { status: rule.status } : {});
       case "malformed": {
         const m = MALFORMED_BODIES[rule.body];
         sendBody(res, 200, m.type, m.body);

@@ -10,8 +10,8 @@ import type { Logger } from "pino";
 import { DEMO_ALIAS, DEMO_STORE_NAME, ensureDemoStore } from "../kms/demo-store.js";
 import { DEFAULT_KMS_PORT, startLocalKms, type StartedLocalKms } from "../kms/start-local-kms.js";
 import { StateFileError } from "../kms/state-file.js";
-import { XKS_SIGV4_SERVICE } from "../xks/constants.js";
-import { PUBLIC_TEST_CREDENTIAL } from "./config-schema.js";
+import { XKS_API_SUFFIX, XKS_SIGV4_SERVICE } from "../xks/constants.js";
+import { isPublicTestCredential } from "./config-schema.js";
 import { ConfigError, loadConfig, type ConfigOverrides } from "./load-config.js";
 import { createLogger } from "./request-log.js";
 import { startProxy, type StartedProxy } from "./start-proxy.js";
@@ -52,13 +52,13 @@ function banner(proxy: StartedProxy): string {
   let usesPublic = false;
   for (const k of config.keystores) {
     lines.push(`  keystore ${k.name}: ${proxy.baseUrl(k.name)}`);
-    lines.push(`    XksProxyUriPath: ${k.pathPrefix}/kms/xks/v1   access key ids: ${k.credentials.map((c) => c.accessKeyId).join(", ")}`);
+    lines.push(`    XksProxyUriPath: ${k.pathPrefix}${XKS_API_SUFFIX}   access key ids: ${k.credentials.map((c) => c.accessKeyId).join(", ")}`);
     lines.push(`    keys: ${k.keys.map((key) => key.id).join(", ") || "(none)"}`);
-    usesPublic ||= k.credentials.some((c) => c.accessKeyId === PUBLIC_TEST_CREDENTIAL.accessKeyId && c.secretAccessKey === PUBLIC_TEST_CREDENTIAL.secretAccessKey);
+    usesPublic ||= k.credentials.some(isPublicTestCredential);
   }
   const first = config.keystores[0]!;
   const cred = first.credentials[0]!;
-  const isPublic = cred.accessKeyId === PUBLIC_TEST_CREDENTIAL.accessKeyId && cred.secretAccessKey === PUBLIC_TEST_CREDENTIAL.secretAccessKey;
+  const isPublic = isPublicTestCredential(cred);
   // Only the public test secret is ever printed; any other is referred to through an environment variable.
   const user = isPublic ? `${cred.accessKeyId}:${cred.secretAccessKey}` : `${cred.accessKeyId}:$XKS_SECRET_ACCESS_KEY`;
   lines.push("  try it:");
@@ -86,7 +86,7 @@ async function startKmsBeside(proxy: StartedProxy, o: { kmsPort?: number; state?
   if (o.demoStore && !config.http && first.keys.some((k) => k.id === "foo")) {
     try {
       const endpoint = proxy.url.replace("//127.0.0.1:", "//localhost:");
-      const demo = await ensureDemoStore(kms, { endpoint, path: `${first.pathPrefix}/kms/xks/v1`, ...first.credentials[0]!, xksKeyId: "foo" });
+      const demo = await ensureDemoStore(kms, { endpoint, path: `${first.pathPrefix}${XKS_API_SUFFIX}`, ...first.credentials[0]!, xksKeyId: "foo" });
       lines.push(`  custom key store ${DEMO_STORE_NAME} (${demo.customKeyStoreId}) CONNECTED; KMS key ${DEMO_ALIAS} → external key foo`);
       lines.push(`  try: aws kms encrypt --endpoint-url ${kms.url} --region us-east-1 --key-id ${DEMO_ALIAS} --plaintext fileb://<(echo hello)`);
     } catch (err) {

@@ -6,9 +6,9 @@
 import { z } from "zod";
 import { XKS_API_SUFFIX, kmsClientSubject } from "../xks/constants.js";
 import { decodeBase64 } from "../xks/base64.js";
-import { checkKmsField, formatViolation, type KmsFieldName } from "../xks/kms-rules.js";
+import { REGION_PATTERN, checkKmsField, type KmsFieldName } from "../xks/kms-rules.js";
 import { XKS_LIMITS } from "../xks/limits.js";
-import { HEALTH_STATUSES, KEY_STATUSES } from "../xks/schemas.js";
+import { HealthResponse, KEY_STATUSES } from "../xks/schemas.js";
 import { FaultRule } from "./fault-rule.js";
 
 /** The AWS test client's public defaults: printed with a warning whenever they are in use. */
@@ -16,6 +16,10 @@ export const PUBLIC_TEST_CREDENTIAL = {
   accessKeyId: "BETWEEN2TENAND3TENCHARACTERS",
   secretAccessKey: "PleaseReplaceThisWithSomeSecretOfLength43To64",
 } as const;
+
+export function isPublicTestCredential(c: { accessKeyId: string; secretAccessKey: string }): boolean {
+  return c.accessKeyId === PUBLIC_TEST_CREDENTIAL.accessKeyId && c.secretAccessKey === PUBLIC_TEST_CREDENTIAL.secretAccessKey;
+}
 export const DEFAULT_PATH_PREFIX = "/example/uri/path/prefix";
 /** Public, so replicas and restarts agree on key material; anyone can derive these keys. */
 export const DEFAULT_KEY_SEED = "xks-harness public test seed: not a secret";
@@ -56,11 +60,8 @@ export const HealthConfig = z.object({
   xksProxyVendor: z.string().default("xks-harness"),
   xksProxyModel: z.string().default("xks-mock 0.1"),
   ekmVendor: z.string().default("xks-harness software key manager"),
-  ekmFleetDetails: z
-    .array(z.object({ id: z.string(), model: z.string(), healthStatus: z.enum(HEALTH_STATUSES) }))
-    .min(XKS_LIMITS.minFleetDetails)
-    .max(XKS_LIMITS.maxFleetDetails)
-    .default([{ id: "mock-ekm-1", model: "in-memory AES-256-GCM", healthStatus: "ACTIVE" }]),
+  // The response's own rule (1-10 entries, status enum): what the mock serves is valid by construction.
+  ekmFleetDetails: HealthResponse.shape.ekmFleetDetails.default([{ id: "mock-ekm-1", model: "in-memory AES-256-GCM", healthStatus: "ACTIVE" }]),
 });
 
 const MAX_PREFIX_CHARS = 128 - XKS_API_SUFFIX.length;
@@ -74,11 +75,11 @@ export const KeystoreConfig = z.object({
     .max(MAX_PREFIX_CHARS, `pathPrefix must be at most ${MAX_PREFIX_CHARS} chars so the whole path fits in 128`),
   credentials: z.array(CredentialConfig).min(1, "at least one credential is required"),
   /** Regions a request may be signed for; absent = any (KMS signs with the key store's region). */
-  regions: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, "must be a region name like us-east-1")).min(1).optional(),
+  regions: z.array(z.string().regex(REGION_PATTERN, "must be a region name like us-east-1")).min(1).optional(),
   keySeed: z.string().min(16, "keySeed must be at least 16 chars").default(DEFAULT_KEY_SEED),
   /** Bound into every ciphertext's AAD and returned by encrypt (<= 20 bytes). */
   ciphertextMetadata: base64Bytes("ciphertextMetadata", (n) => n >= 1 && n <= XKS_LIMITS.maxCiphertextMetadataBytes, "1-20 bytes").optional(),
-  health: HealthConfig.default(HealthConfig.parse({})),
+  health: HealthConfig.prefault({}),
   keys: z.array(KeyConfig).default([]),
   faults: z.array(FaultRule).default([]),
 });
@@ -100,14 +101,14 @@ export const ProxyConfigSchema = z
         clientCaFile: z.string().optional(),
         allowedClientSubjects: z.array(z.string()).min(1).default([kmsClientSubject("us-east-1")]),
       })
-      .default({ mtls: false, allowedClientSubjects: [kmsClientSubject("us-east-1")] }),
+      .prefault({}),
     limits: z
       .object({
         maxPlaintextBytes: z.number().int().min(XKS_LIMITS.minSupportedPlaintextBytes).max(1 << 20).default(6144),
         maxAadBytes: z.number().int().min(XKS_LIMITS.minSupportedAadBytes).max(XKS_LIMITS.maxFramedAadBytes).default(12288),
         maxBodyBytes: z.number().int().min(32 * 1024).max(8 << 20).default(256 * 1024),
       })
-      .default({ maxPlaintextBytes: 6144, maxAadBytes: 12288, maxBodyBytes: 256 * 1024 }),
+      .prefault({}),
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "silent"]).default("info"),
     keystores: z.array(KeystoreConfig).min(1),
   })
@@ -152,4 +153,3 @@ export function defaultConfigInput(): ProxyConfigInput {
   };
 }
 
-export { formatViolation };

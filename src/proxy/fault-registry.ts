@@ -33,9 +33,10 @@ export class FaultRegistry {
     return this.#push(keystore, FaultRule.parse(input), "admin");
   }
 
-  remove(id: string): boolean {
+  /** Removes the rule with this id, if it belongs to this keystore. */
+  remove(id: string, keystore: string): boolean {
     const before = this.#faults.length;
-    this.#faults = this.#faults.filter((f) => f.id !== id);
+    this.#faults = this.#faults.filter((f) => f.id !== id || f.keystore !== keystore);
     return this.#faults.length !== before;
   }
 

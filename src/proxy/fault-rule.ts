@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { XKS_OPERATIONS } from "../xks/constants.js";
 import { XKS_ERROR_NAMES } from "../xks/errors.js";
+import { XKS_LIMITS } from "../xks/limits.js";
 
 /**
  * Spec violations the mock can commit on request, one per way a real proxy has been (or could be) wrong.
@@ -39,7 +40,7 @@ export const FaultRule = z.discriminatedUnion("type", [
     type: z.literal("error"),
     errorName: z.enum(XKS_ERROR_NAMES as [string, ...string[]]),
     status: z.number().int().min(400).max(599).optional(),
-    errorMessage: z.string().max(511).optional(),
+    errorMessage: z.string().max(XKS_LIMITS.maxErrorMessageChars).optional(),
     ...common,
   }),
   /** Answer 200 with a body KMS cannot use. */

@@ -20,7 +20,6 @@ export function randomIv(bytes: number): Buffer {
   }
   // A copy: the block's bytes are overwritten at the next refill, the IV must outlive that.
   const iv = Buffer.from(block.subarray(offset, offset + bytes));
-  block.fill(0, offset, offset + bytes);
   offset += bytes;
   return iv;
 }

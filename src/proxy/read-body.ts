@@ -15,13 +15,16 @@ export class ClientGoneError extends Error {
   }
 }
 
-function tooLarge(limit: number): XksError {
-  return new XksError("UnsupportedOperationException", `request body is larger than this proxy supports (${limit} bytes)`);
+/** 501, and the rest of the body is not read: the answer must close the connection. */
+export class BodyTooLargeError extends XksError {
+  constructor(limit: number) {
+    super("UnsupportedOperationException", `request body is larger than this proxy supports (${limit} bytes)`);
+  }
 }
 
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers["content-length"]);
-  if (declared > limit) return Promise.reject(tooLarge(limit));
+  if (declared > limit) return Promise.reject(new BodyTooLargeError(limit));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -36,7 +39,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       if (size > limit) {
         cleanup();
         // The rest is not read; the answer closes the connection (Connection: close, see app.ts).
-        reject(tooLarge(limit));
+        reject(new BodyTooLargeError(limit));
         return;
       }
       chunks.push(chunk);

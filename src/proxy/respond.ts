@@ -6,6 +6,8 @@
 import type { OutgoingHttpHeaders, ServerResponse } from "node:http";
 
 export const JSON_CONTENT_TYPE = "application/json; charset=utf-8";
+/** Only for answers that break the spec on purpose (fault injection). */
+export const TEXT_CONTENT_TYPE = "text/plain; charset=utf-8";
 
 export function sendBody(res: ServerResponse, status: number, contentType: string | undefined, body: string, headers: OutgoingHttpHeaders = {}): void {
   res.writeHead(status, { ...(contentType ? { "content-type": contentType } : {}), "content-length": Buffer.byteLength(body), ...headers });

@@ -9,7 +9,7 @@ import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { TLSSocket } from "node:tls";
 import type { Logger } from "pino";
-import { DEV_PKI_FILES, defaultCertsDir, ensureDevPki } from "../pki/dev-pki-files.js";
+import { defaultCertsDir, ensureDevPki } from "../pki/dev-pki-files.js";
 import { createAdminApp } from "./admin-app.js";
 import { createProxyApp } from "./app.js";
 import type { ProxyConfig } from "./config-schema.js";
@@ -92,6 +92,8 @@ export async function startProxy(options: StartProxyOptions): Promise<StartedPro
     return httpsServerOptions(readTlsMaterial(c.tls, fallback), mtls);
   };
 
+  // Fixed at start: a reload cannot turn client certificates on or off (the server asks for them, or not).
+  const mtls = config.tls.mtls;
   let server: Server;
   if (config.http) {
     server = createHttpServer(app);
@@ -99,9 +101,9 @@ export async function startProxy(options: StartProxyOptions): Promise<StartedPro
     // With TLS 1.3 the client's first request can arrive with its Finished message; Node's HTTP parser then
     // delivers it even though the mTLS check below destroyed the socket. A refused connection is never served.
     const serveUnlessRefused = (req: IncomingMessage, res: ServerResponse) => void (req.socket.destroyed || app(req, res));
-    const https = createHttpsServer(await tlsOptionsFor(config, config.tls.mtls), serveUnlessRefused);
+    const https = createHttpsServer(await tlsOptionsFor(config, mtls), serveUnlessRefused);
     https.on("secureConnection", (socket: TLSSocket) => {
-      if (!config.tls.mtls) return;
+      if (!mtls) return;
       const reason = refuseClientCertificate(socket, config.tls.allowedClientSubjects);
       if (reason) {
         logger.warn({ remoteAddress: socket.remoteAddress, reason }, "mTLS refused");
@@ -122,7 +124,7 @@ export async function startProxy(options: StartProxyOptions): Promise<StartedPro
     const fresh = next ?? (options.reloadSource ? options.reloadSource() : config);
     if (!fresh.http && !config.http && "setSecureContext" in server) {
       // mTLS on or off needs a restart: the new context keeps the running server's setting.
-      (server as ReturnType<typeof createHttpsServer>).setSecureContext(await tlsOptionsFor(fresh, config.tls.mtls));
+      (server as ReturnType<typeof createHttpsServer>).setSecureContext(await tlsOptionsFor(fresh, mtls));
     }
     runtime = buildRuntime(fresh);
     faults.setConfigFaults(faultsByKeystore(fresh));
@@ -156,4 +158,3 @@ export async function startProxy(options: StartProxyOptions): Promise<StartedPro
   };
 }
 
-export { DEV_PKI_FILES };

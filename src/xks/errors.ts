@@ -47,11 +47,12 @@ export class XksError extends Error {
   constructor(
     readonly errorName: XksErrorName,
     message: string = errorName,
-    options?: ErrorOptions,
+    /** `status` replaces the table's, for a proxy that answers off the spec on purpose (fault injection). */
+    options?: ErrorOptions & { status?: number },
   ) {
     super(message, options);
     this.name = "XksError";
-    this.status = XKS_ERRORS[errorName].status;
+    this.status = options?.status ?? XKS_ERRORS[errorName].status;
   }
 
   toBody(): { errorName: XksErrorName; errorMessage: string } {

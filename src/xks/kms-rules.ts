@@ -4,6 +4,17 @@
  * the fix a user needs. The proxy's config, the harness's input check and the local KMS all use these.
  */
 
+/** XksProxyConnectivity values (KMS API model). */
+export const XKS_CONNECTIVITIES = ["PUBLIC_ENDPOINT", "VPC_ENDPOINT_SERVICE"] as const;
+export type XksConnectivity = (typeof XKS_CONNECTIVITIES)[number];
+
+export function isXksConnectivity(value: unknown): value is XksConnectivity {
+  return (XKS_CONNECTIVITIES as readonly unknown[]).includes(value);
+}
+
+/** An AWS region name, e.g. us-east-1 or us-gov-west-1. */
+export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
 export interface KmsFieldRule {
   /** KMS API field name. */
   field: string;

@@ -5,7 +5,6 @@
 import { randomBytes } from "node:crypto";
 import { expect } from "vitest";
 import type { CheckId, CheckOptions, CheckReport, CheckResult, XksSettings } from "../../harness/check/types.js";
-import type { FaultRuleInput } from "../../src/proxy/fault-rule.js";
 import type { XksCredential } from "../../src/xks/sigv4/sign.js";
 import type { CheckProxy } from "./check-proxy.js";
 import { pem } from "./proxy-fixture.js";
@@ -35,15 +34,7 @@ export function checkOptions(settings: XksSettings, over: Partial<CheckOptions> 
   return { settings, region: "us-east-1", connectivity: "PUBLIC_ENDPOINT", keyIds: [], extraCa: [pem("caCert")], dev: true, timeoutMs: 3000, verbose: false, ...over };
 }
 
-export async function addFault(proxy: CheckProxy, keystore: string, rule: FaultRuleInput): Promise<void> {
-  const res = await fetch(`${proxy.adminUrl}/faults/${keystore}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(rule) });
-  if (res.status !== 201) throw new Error(`adding fault ${JSON.stringify(rule)}: HTTP ${res.status} ${await res.text()}`);
-}
 
-export async function clearFaults(proxy: CheckProxy): Promise<void> {
-  const res = await fetch(`${proxy.adminUrl}/faults`, { method: "DELETE" });
-  if (res.status !== 200) throw new Error(`clearing faults: HTTP ${res.status}`);
-}
 
 export function checkOf(report: CheckReport, id: CheckId): CheckResult {
   const c = report.checks.find((x) => x.id === id);

@@ -7,7 +7,6 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll } from "vitest";
 import type { CaseResult, CaseStatus, ConformanceReport, ConformanceTarget } from "../../harness/conformance/types.js";
 import { defaultConfigInput, PUBLIC_TEST_CREDENTIAL, type ProxyConfig, type ProxyConfigInput } from "../../src/proxy/config-schema.js";
-import type { FaultRuleInput } from "../../src/proxy/fault-rule.js";
 import type { StartedProxy } from "../../src/proxy/start-proxy.js";
 import type { XksCredential } from "../../src/xks/sigv4/sign.js";
 import { pem, startTestProxy, testConfig, type LogCapture } from "./proxy-fixture.js";
@@ -97,15 +96,7 @@ export function conformanceTarget(proxy: StartedProxy, o: TargetOptions = {}): C
   };
 }
 
-export async function addConformanceFault(proxy: StartedProxy, rule: FaultRuleInput, keystore = "default"): Promise<void> {
-  const res = await fetch(`${proxy.adminUrl}/faults/${keystore}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(rule) });
-  if (res.status !== 201) throw new Error(`adding fault ${JSON.stringify(rule)}: HTTP ${res.status} ${await res.text()}`);
-}
 
-export async function clearConformanceFaults(proxy: StartedProxy): Promise<void> {
-  const res = await fetch(`${proxy.adminUrl}/faults`, { method: "DELETE" });
-  if (res.status !== 200) throw new Error(`clearing faults: HTTP ${res.status}`);
-}
 
 /** id → status of every case, so a failed assertion's diff shows the whole run. */
 export function caseStatuses(report: ConformanceReport): Record<string, CaseStatus> {

@@ -18,7 +18,6 @@ import {
 import { expect } from "vitest";
 import { startLocalKms, type StartLocalKmsOptions, type StartedLocalKms } from "../../src/kms/index.js";
 import type { RequestRecord } from "../../src/kms/app.js";
-import type { FaultRuleInput } from "../../src/proxy/fault-rule.js";
 import { createLogger } from "../../src/proxy/request-log.js";
 import type { XksCredential } from "../../src/xks/sigv4/sign.js";
 import { pem, type TestProxy } from "./proxy-fixture.js";
@@ -119,15 +118,7 @@ export async function operationsSince(kms: StartedLocalKms, from: number): Promi
   return (await kmsRequests(kms)).slice(from).map((r) => r.operation);
 }
 
-export async function addFault(proxy: { adminUrl?: string | undefined }, keystore: string, rule: FaultRuleInput): Promise<void> {
-  const res = await fetch(`${proxy.adminUrl}/faults/${keystore}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(rule) });
-  if (res.status !== 201) throw new Error(`adding fault ${JSON.stringify(rule)}: HTTP ${res.status} ${await res.text()}`);
-}
 
-export async function clearFaults(proxy: { adminUrl?: string | undefined }): Promise<void> {
-  const res = await fetch(`${proxy.adminUrl}/faults`, { method: "DELETE" });
-  if (res.status !== 200) throw new Error(`clearing faults: HTTP ${res.status}`);
-}
 
 /** A port nothing listens on (bound, then released). */
 export async function closedPort(): Promise<number> {

@@ -7,8 +7,8 @@ import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { XksClient, type XksResponse } from "../../harness/xks-client.js";
 import type { ProxyConfig } from "../../src/proxy/config-schema.js";
-import type { FaultRuleInput } from "../../src/proxy/fault-rule.js";
 import { XKS_ERRORS, type XksErrorName } from "../../src/xks/errors.js";
+import { clearFaults } from "./admin-faults.js";
 import { EncryptResponse } from "../../src/xks/schemas.js";
 import type { XksCredential } from "../../src/xks/sigv4/sign.js";
 import { pem, startTestProxy, type TestProxy } from "./proxy-fixture.js";
@@ -105,15 +105,7 @@ export class PathClients {
   }
 }
 
-export async function addApiFault(proxy: TestProxy, keystore: string, rule: FaultRuleInput): Promise<void> {
-  const res = await fetch(`${proxy.adminUrl}/faults/${keystore}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(rule) });
-  if (res.status !== 201) throw new Error(`adding fault ${JSON.stringify(rule)}: HTTP ${res.status} ${await res.text()}`);
-}
 
-export async function clearApiFaults(proxy: TestProxy): Promise<void> {
-  const res = await fetch(`${proxy.adminUrl}/faults`, { method: "DELETE" });
-  if (res.status !== 200) throw new Error(`clearing faults: HTTP ${res.status}`);
-}
 
 export interface ApiProxy {
   /** The started mock (read it in hooks and tests, not while the file is collected). */
@@ -139,7 +131,7 @@ export function useApiProxy(config: ProxyConfig): ApiProxy {
     await proxy?.stop();
   });
   afterEach(async () => {
-    await clearApiFaults(proxy!);
+    await clearFaults(proxy!);
   });
   return {
     get proxy() {

@@ -5,7 +5,7 @@
  * health document back.
  */
 import { randomUUID } from "node:crypto";
-import { XKS_SIGV4_SERVICE } from "../../../src/xks/constants.js";
+import { KMS_SIGNED_HEADERS, XKS_SIGV4_SERVICE } from "../../../src/xks/constants.js";
 import { HealthResponse, describeIssues } from "../../../src/xks/schemas.js";
 import { formatAmzDate } from "../../../src/xks/sigv4/amz-date.js";
 import { canonicalRequest, credentialScope, stringToSign } from "../../../src/xks/sigv4/canonical-request.js";
@@ -17,7 +17,7 @@ import { CHECK_TITLES, type CheckResult } from "../types.js";
 function explainSigning(ctx: CheckContext, body: string, date: Date): string[] {
   const url = new URL(`${baseUrl(ctx.options.settings)}/health`);
   const amzDate = formatAmzDate(date);
-  const canonical = canonicalRequest({ method: "POST", path: url.pathname, headers: { host: url.host, "x-amz-date": amzDate }, signedHeaders: ["host", "x-amz-date"], body });
+  const canonical = canonicalRequest({ method: "POST", path: url.pathname, headers: { host: url.host, "x-amz-date": amzDate }, signedHeaders: KMS_SIGNED_HEADERS, body });
   const scope = credentialScope(amzDate.slice(0, 8), ctx.options.region, XKS_SIGV4_SERVICE);
   return [`canonical request:\n${canonical}`, `string to sign:\n${stringToSign(amzDate, scope, canonical)}`];
 }

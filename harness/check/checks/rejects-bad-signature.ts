@@ -8,8 +8,9 @@ import { randomBytes } from "node:crypto";
 import { attempt } from "../classify.js";
 import type { CheckContext } from "../context.js";
 import { CHECK_TITLES, type CheckResult } from "../types.js";
+import { MAX_CLOCK_SKEW_MS } from "../../../src/xks/constants.js";
 
-const STALE_MS = 6 * 60 * 1000;
+const STALE_MS = MAX_CLOCK_SKEW_MS + 60_000;
 
 export async function rejectsBadSignatureCheck(ctx: CheckContext): Promise<CheckResult> {
   const base = { id: "rejects-bad-signature" as const, title: CHECK_TITLES["rejects-bad-signature"] };

@@ -4,10 +4,10 @@
  * suites, a certificate for the endpoint's host that is in date and chains to a root KMS trusts, and HTTP/1.1.
  */
 import { checkServerIdentity, connect, type DetailedPeerCertificate, type TLSSocket } from "node:tls";
-import { xksClientTlsContext } from "../../../src/client/tls-pool.js";
 import type { CheckContext } from "../context.js";
 import { CHECK_TITLES, type CheckResult } from "../types.js";
 import { kmsTrustedCas, normalizeFingerprint } from "../trusted-cas.js";
+import { XKS_TLS_CIPHERS } from "../../../src/xks/constants.js";
 
 const DAY_MS = 24 * 3600 * 1000;
 /** Warn when the certificate expires sooner than this. */
@@ -21,7 +21,7 @@ interface Handshake {
 function handshake(ctx: CheckContext): Promise<Handshake> {
   const { host, port, isIp } = ctx.endpoint;
   // Built before the clock starts: parsing ~140 roots is not part of the handshake KMS makes.
-  const secureContext = xksClientTlsContext(ctx.trust);
+  const secureContext = ctx.xksTls();
   return new Promise((resolve, reject) => {
     const start = performance.now();
     // Verification is judged below, item by item, so the report can say which rule failed; no request is ever
@@ -58,11 +58,13 @@ function chainOf(socket: TLSSocket): DetailedPeerCertificate[] {
   return chain;
 }
 
+const OFFER_A_SPEC_SUITE = `offer one of the spec's suites: ${XKS_TLS_CIPHERS.join(", ")}`;
+
 const HANDSHAKE_FIXES: Record<string, string> = {
   ERR_SSL_UNSUPPORTED_PROTOCOL: "enable TLS 1.2 or 1.3 on the proxy",
   ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION: "enable TLS 1.2 or 1.3 on the proxy",
-  ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE: "offer one of the spec's suites: TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256, ECDHE-RSA-AES256-GCM-SHA384, ECDHE-ECDSA-AES256-GCM-SHA384",
-  ERR_SSL_NO_SHARED_CIPHER: "offer one of the spec's suites: TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256, ECDHE-RSA-AES256-GCM-SHA384, ECDHE-ECDSA-AES256-GCM-SHA384",
+  ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE: OFFER_A_SPEC_SUITE,
+  ERR_SSL_NO_SHARED_CIPHER: OFFER_A_SPEC_SUITE,
 };
 
 export async function tlsCheck(ctx: CheckContext): Promise<CheckResult> {

@@ -6,12 +6,13 @@ import { XKS_LIMITS } from "../../../src/xks/limits.js";
 import { bad, expectEncrypt, expectError, expectHealth, expectPlaintext, ok, show } from "../expect.js";
 import type { ConformanceCase } from "../types.js";
 import { decryptFieldsOf, randomB64, seal } from "./common.js";
+import { XKS_OPERATIONS } from "../../../src/xks/constants.js";
 
 const LONG_ARN = `arn:aws:iam::123456789012:role/${"x".repeat(XKS_LIMITS.maxArnChars - "arn:aws:iam::123456789012:role/".length)}`;
 const OVERSIZE_AAD_BYTES = 70_000;
 
 export const PROTOCOL_CASES: ConformanceCase[] = [
-  ...(["health", "metadata", "encrypt", "decrypt"] as const).map(
+  ...XKS_OPERATIONS.map(
     (op): ConformanceCase => ({
       id: `http-get-${op}`,
       title: `Signed GET on the ${op} URI gets 405`,

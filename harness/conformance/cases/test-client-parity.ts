@@ -3,7 +3,7 @@
  * Every case of the AWS curl test client's `-a` run (digest §7.2, numbers 1-49), checked strictly: status code,
  * exact errorName, response schema, lengths, CDIV and plaintext — where the client only greps for a substring.
  */
-import type { XksOperation } from "../../../src/xks/constants.js";
+import { XKS_API_NAMES, type XksOperation } from "../../../src/xks/constants.js";
 import { expectError, expectEncrypt, expectHealth, expectPlaintext, expectUsableMetadata } from "../expect.js";
 import type { CaseNeed, ConformanceCase, ConformanceContext } from "../types.js";
 import { AAD, AAD2, decryptFieldsOf, invalidAccessKeyId, invalidPrefixPath, invalidSecret, randomB64, seal } from "./common.js";
@@ -17,7 +17,7 @@ function authAndPathCases(first: number, op: XksOperation, section: string): Con
     if (op === "metadata") return c.metadata(ctx.target.keyId, { kmsOperation: "DescribeKey" });
     return c.encrypt(ctx.target.keyId, { plaintext: "cGxhaW50ZXh0Cg==" });
   };
-  const name = { health: "GetHealthStatus", metadata: "GetKeyMetadata", encrypt: "Encrypt", decrypt: "Decrypt" }[op];
+  const name = XKS_API_NAMES[op];
   return [
     { id: `tc-${first}`, title: `${name} with an invalid SigV4 access key id`, section: `${section}; Appendix A; ${tc(first)}`, level: "MUST", run: async (ctx) => expectError(await call(ctx, ctx.clientWith({ settings: invalidAccessKeyId(ctx) })), "AuthenticationFailedException") },
     { id: `tc-${first + 1}`, title: `${name} with an invalid SigV4 secret`, section: `${section}; Appendix A; ${tc(first + 1)}`, level: "MUST", run: async (ctx) => expectError(await call(ctx, ctx.clientWith({ settings: invalidSecret(ctx) })), "AuthenticationFailedException") },

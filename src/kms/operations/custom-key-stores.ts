@@ -12,9 +12,10 @@ import type { KmsContext } from "../context.js";
 import { KmsError, kmsError, proxyFailureError } from "../errors.js";
 import type { CustomKeyStoreRecord, KmsState, XksProxySettings } from "../state.js";
 import { checkEndpoint, kmsField, page, paging, parseInput } from "../validate.js";
+import { XKS_CONNECTIVITIES } from "../../xks/kms-rules.js";
 
 const Credential = z.object({ AccessKeyId: kmsField("AccessKeyId"), RawSecretAccessKey: kmsField("RawSecretAccessKey") }, { error: "Member must contain both AccessKeyId and RawSecretAccessKey" });
-const Connectivity = z.enum(["PUBLIC_ENDPOINT", "VPC_ENDPOINT_SERVICE"], { error: "Member must be PUBLIC_ENDPOINT or VPC_ENDPOINT_SERVICE" });
+const Connectivity = z.enum(XKS_CONNECTIVITIES, { error: "Member must be PUBLIC_ENDPOINT or VPC_ENDPOINT_SERVICE" });
 
 const CreateInput = z.object({
   CustomKeyStoreName: kmsField("CustomKeyStoreName"),

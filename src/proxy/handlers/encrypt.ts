@@ -2,13 +2,15 @@
 import { gcmDecrypt, gcmEncrypt } from "../../xks/aes-gcm.js";
 import { computeCdiv } from "../../xks/cdiv.js";
 import { XksError } from "../../xks/errors.js";
+import { XKS_LIMITS } from "../../xks/limits.js";
 import { EncryptRequest, type EncryptResponse } from "../../xks/schemas.js";
 import { randomIv } from "../random-iv.js";
 import type { RequestContext } from "../request-context.js";
 import { keyForCrypto, requireUsage } from "./key-access.js";
 import { parseBody } from "./parse-body.js";
 
-const IV_BYTES = 12;
+/** KMS uses 12-byte IVs (a proxy must also decrypt 16-byte ones). */
+const IV_BYTES = XKS_LIMITS.ivBytes[0]!;
 
 function flipFirstBit(b64: string): string {
   const bytes = Buffer.from(b64, "base64");
