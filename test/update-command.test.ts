@@ -5,6 +5,8 @@
  * --allow-disconnect, done with it), a wrong new secret and a proxy on other key material (refused, and the local
  * KMS's request log proves no UpdateCustomKeyStore was sent), and a proxy that went down.
  */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   ConnectCustomKeyStoreCommand,
@@ -421,6 +423,23 @@ describe("the CLI: node dist/harness/cli.js update --kms-endpoint …", () => {
     expect((await operationsSince(kms, from)).filter((op) => op !== "DescribeCustomKeyStores")).toEqual([]);
     for (const run of [dry, noTty, badPath]) expectNoSecret(run.stdout + run.stderr, [next.secretAccessKey, cred.secretAccessKey]);
     expect((await describeStore(client, key.storeId)).XksProxyConfiguration?.AccessKeyId).toBe(cred.accessKeyId);
+  });
+
+  it("--proxy-config: a file that is not JSON is bad usage (2); a valid one is the target the human report shows", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "xks-update-proxy-config-"));
+    const notJson = join(dir, "not.json");
+    writeFileSync(notJson, "XksProxyUriPath=/x");
+    const bad = await cli([...common(), "--proxy-config", notJson, "--dry-run"], {});
+    expect(bad.code, bad.stderr).toBe(2);
+    expect(bad.stderr).toMatch(/--proxy-config .*not JSON/);
+
+    const file = join(dir, "proxy.json");
+    const path = (await describeStore(client, key.storeId)).XksProxyConfiguration!.UriPath!;
+    writeFileSync(file, JSON.stringify({ XksProxyUriPath: path, XksProxyAuthenticationCredential: { AccessKeyId: next.accessKeyId, RawSecretAccessKey: next.secretAccessKey } }));
+    const dry = await cli([...common(), "--proxy-config", file, "--dry-run"], { XKS_CURRENT_SECRET_ACCESS_KEY: cred.secretAccessKey });
+    expect(dry.code, dry.stdout + dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(new RegExp(`access key id ${next.accessKeyId}`));
+    expectNoSecret(dry.stdout + dry.stderr, [next.secretAccessKey, cred.secretAccessKey]);
   });
 
   it("--yes rotates the credential (exit 0, human report); a wrong secret with --json exits 1; neither prints a secret", async () => {
