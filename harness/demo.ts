@@ -29,6 +29,7 @@ import { runConformance } from "./conformance/run-conformance.js";
 import { painter } from "./report/style.js";
 import { runUpdate } from "./update/run-update.js";
 import { XksClient, type XksResponse } from "./xks-client.js";
+import { randomXksCredential } from "../src/client/random-credential.js";
 
 // This project targets Node 20 on purpose (see README); the SDK's notice about its future Node 22 floor is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -41,12 +42,6 @@ function show(step: string, res: XksResponse): void {
   out(`${step}\n  HTTP ${res.status} in ${res.ms.toFixed(1)} ms  ${body}`);
 }
 
-/** A fresh credential for the rotation: a random secret, never printed. */
-function newCredential() {
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  return { accessKeyId: `DEMONEW${Array.from(randomBytes(17), (b) => alphabet[b % 32]).join("")}`, secretAccessKey: randomBytes(32).toString("base64") };
-}
-
 async function main(): Promise<number> {
   let failures = 0;
   const expect = (ok: boolean, what: string) => {
@@ -54,7 +49,8 @@ async function main(): Promise<number> {
     if (!ok) failures += 1;
   };
   const old = PUBLIC_TEST_CREDENTIAL;
-  const fresh = newCredential();
+  // A fresh credential for the rotation: a random secret, never printed.
+  const fresh = randomXksCredential("DEMONEW");
   const input = defaultConfigInput();
   // The proxy holds the old and the new credential at once: step 1 of the spec's rotation procedure.
   input.keystores[0]!.credentials = [{ ...old }, fresh];

@@ -12,11 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHECK_IDS } from "../harness/check/types.js";
 import { packageRoot } from "../src/package-root.js";
 import type { XksCredential } from "../src/xks/sigv4/sign.js";
-import { proxySettings, randomCredential } from "./helpers/check-options.js";
+import { proxySettings } from "./helpers/check-options.js";
 import { runCli, type CliRun } from "./helpers/cli-process.js";
 import { startCheckProxy, type CheckProxy } from "./helpers/check-proxy.js";
 import { startCountingServer, type CountingServer } from "./helpers/check-servers.js";
 import { pkiPath, testConfig } from "./helpers/proxy-fixture.js";
+import { randomXksCredential } from "../src/client/random-credential.js";
 
 const ROOT = packageRoot();
 const CLI = join(ROOT, "dist", "harness", "cli.js");
@@ -28,8 +29,8 @@ function keystore(credential: XksCredential, keySeed: string) {
   return testConfig({ keystores: [{ name: "ks", pathPrefix: "/cli/check", credentials: [credential], keySeed, keys: [{ id: "foo" }] }] });
 }
 
-const credA = randomCredential();
-const credB = randomCredential();
+const credA = randomXksCredential();
+const credB = randomXksCredential();
 let a: CheckProxy, b: CheckProxy;
 let dir: string;
 let caFile: string;
@@ -134,7 +135,7 @@ describe("passing runs", () => {
 // Runs that fail before or regardless of the latency check: concurrent, so the CLI start-ups overlap.
 describe.concurrent("failing runs", () => {
   it("wrong secret: exit 1, the predicted exception in the JSON and JUnit, neither secret anywhere", async () => {
-    const wrong = randomCredential().secretAccessKey;
+    const wrong = randomXksCredential().secretAccessKey;
     const junit = join(dir, "wrong.xml");
     const run = await cli(["check", ...target(a, credA), "--json", "--verbose", "--junit", junit], wrong);
     expect(run.code, run.stdout).toBe(1);
@@ -147,7 +148,7 @@ describe.concurrent("failing runs", () => {
   });
 
   it("the human table of a failing run names the exception, the ConnectionErrorCode and the fix", async () => {
-    const run = await cli(["check", ...target(a, credA), "--no-color"], randomCredential().secretAccessKey);
+    const run = await cli(["check", ...target(a, credA), "--no-color"], randomXksCredential().secretAccessKey);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^FAIL {2}auth /m);
     expect(run.stdout).toMatch(/verdict: FAIL/);

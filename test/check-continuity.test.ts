@@ -13,9 +13,10 @@ import { readSnapshot, takeSnapshot, writeSnapshot, type Snapshot } from "../har
 import type { XksSettings } from "../harness/check/types.js";
 import { XksClient } from "../harness/xks-client.js";
 import type { XksCredential } from "../src/xks/sigv4/sign.js";
-import { checkOf, checkOptions, expectPrediction, proxySettings, randomCredential } from "./helpers/check-options.js";
+import { checkOf, checkOptions, expectPrediction, proxySettings } from "./helpers/check-options.js";
 import { startCheckProxy, type CheckProxy } from "./helpers/check-proxy.js";
 import { pem, testConfig } from "./helpers/proxy-fixture.js";
+import { randomXksCredential } from "../src/client/random-credential.js";
 
 const SEED_1 = "continuity seed one: key material A";
 const SEED_2 = "continuity seed two: key material B";
@@ -24,9 +25,9 @@ function keystore(credential: XksCredential, keySeed: string) {
   return testConfig({ keystores: [{ name: "ks", pathPrefix: "/continuity", credentials: [credential], keySeed, keys: [{ id: "foo" }, { id: "bar" }] }] });
 }
 
-const credA = randomCredential();
-const credSame = randomCredential();
-const credOther = randomCredential();
+const credA = randomXksCredential();
+const credSame = randomXksCredential();
+const credOther = randomXksCredential();
 /** A: the proxy in use now. Same: a new proxy on the same key material. Other: a new proxy on other keys. */
 let a: CheckProxy, same: CheckProxy, other: CheckProxy;
 let current: XksSettings;
@@ -61,7 +62,7 @@ describe("with the current settings reachable", () => {
   });
 
   it("current settings that do not work fail continuity without blaming the key material", async () => {
-    const broken = { ...current, secretAccessKey: randomCredential().secretAccessKey };
+    const broken = { ...current, secretAccessKey: randomXksCredential().secretAccessKey };
     const report = await runCheck(checkOptions(proxySettings(same), { keyIds: ["foo"], current: broken }));
     const continuity = checkOf(report, "continuity");
     expect(continuity.status).toBe("fail");

@@ -8,16 +8,17 @@ import { runCheck } from "../harness/check/run-check.js";
 import { CHECK_IDS } from "../harness/check/types.js";
 import { KMS_FAILURE_OUTCOMES } from "../src/xks/kms-failures.js";
 import { XKS_ERROR_NAMES } from "../src/xks/errors.js";
-import { checkOf, checkOptions, expectPrediction, proxySettings, randomCredential, settingsFor, statuses } from "./helpers/check-options.js";
+import { checkOf, checkOptions, expectPrediction, proxySettings, settingsFor, statuses } from "./helpers/check-options.js";
 import { closedPort } from "./helpers/check-servers.js";
 import { startCheckProxy, type CheckProxy } from "./helpers/check-proxy.js";
 import { testConfig } from "./helpers/proxy-fixture.js";
 import { addFault, clearFaults } from "./helpers/admin-faults.js";
+import { randomXksCredential } from "../src/client/random-credential.js";
 
 const KS = "check";
 const PATH = "/check/tests/kms/xks/v1";
-const main = randomCredential();
-const second = randomCredential();
+const main = randomXksCredential();
+const second = randomXksCredential();
 let proxy: CheckProxy;
 
 beforeAll(async () => {
@@ -94,7 +95,7 @@ describe("a healthy mock", () => {
 
 describe("credential and path mistakes", () => {
   it("wrong secret → auth fails as XksProxyIncorrectAuthenticationCredentialException / INVALID_CREDENTIALS", async () => {
-    const report = await runCheck(checkOptions(proxySettings(proxy, { credential: { accessKeyId: main.accessKeyId, secretAccessKey: randomCredential().secretAccessKey } })));
+    const report = await runCheck(checkOptions(proxySettings(proxy, { credential: { accessKeyId: main.accessKeyId, secretAccessKey: randomXksCredential().secretAccessKey } })));
     expect(checkOf(report, "auth")).toMatchObject({ status: "fail", failure: "AuthenticationFailedException", detail: "HTTP 401 AuthenticationFailedException" });
     expectPrediction(report, "fail", "XksProxyIncorrectAuthenticationCredentialException", "INVALID_CREDENTIALS");
     expect(checkOf(report, "rejects-bad-signature")).toMatchObject({ status: "skip", detail: "skipped: auth failed" });
@@ -104,7 +105,7 @@ describe("credential and path mistakes", () => {
   });
 
   it("unknown access key id → the same prediction", async () => {
-    const report = await runCheck(checkOptions(proxySettings(proxy, { credential: { accessKeyId: randomCredential().accessKeyId, secretAccessKey: main.secretAccessKey } })));
+    const report = await runCheck(checkOptions(proxySettings(proxy, { credential: { accessKeyId: randomXksCredential().accessKeyId, secretAccessKey: main.secretAccessKey } })));
     expect(checkOf(report, "auth")).toMatchObject({ status: "fail", failure: "AuthenticationFailedException" });
     expectPrediction(report, "fail", "XksProxyIncorrectAuthenticationCredentialException", "INVALID_CREDENTIALS");
   });

@@ -10,12 +10,13 @@ import { tlsCheck } from "../harness/check/checks/tls.js";
 import { runCheck } from "../harness/check/run-check.js";
 import { kmsTrustedCas } from "../harness/check/trusted-cas.js";
 import { generateLeaf, generateSelfSigned, type Pem } from "../src/pki/dev-pki.js";
-import { checkOf, checkOptions, expectPrediction, randomCredential, settingsFor, statuses } from "./helpers/check-options.js";
+import { checkOf, checkOptions, expectPrediction, settingsFor, statuses } from "./helpers/check-options.js";
 import { startMiniProxy, type MiniProxyOptions, type StartedServer } from "./helpers/check-servers.js";
 import { pem } from "./helpers/proxy-fixture.js";
+import { randomXksCredential } from "../src/client/random-credential.js";
 
 const PATH = "/mini/kms/xks/v1";
-const cred = randomCredential();
+const cred = randomXksCredential();
 const DAY_MS = 86_400_000;
 const LOCAL_NAMES = ["localhost", "127.0.0.1"];
 

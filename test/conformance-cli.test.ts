@@ -10,9 +10,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CONFORMANCE_SUITE } from "../harness/conformance/suite.js";
-import { conformanceConfig, conformanceCredential, MOCK_KEYS, startConformanceProxy, type ConformanceProxy } from "./helpers/conformance-proxy.js";
+import { conformanceConfig, MOCK_KEYS, startConformanceProxy, type ConformanceProxy } from "./helpers/conformance-proxy.js";
 import { pkiPath } from "./helpers/proxy-fixture.js";
 import { addFault, clearFaults } from "./helpers/admin-faults.js";
+import { randomXksCredential } from "../src/client/random-credential.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const CLI = join(ROOT, "dist/harness/cli.js");
@@ -39,8 +40,8 @@ function cli(args: string[], env: Record<string, string>): Promise<CliResult> {
 }
 
 /** A secret that exists only in this file's proxy and in the child's environment. */
-const main = conformanceCredential();
-const second = conformanceCredential();
+const main = randomXksCredential();
+const second = randomXksCredential();
 const SECRET_ENV = { XKS_SECRET_ACCESS_KEY: main.secretAccessKey, XKS_SECOND_SECRET_ACCESS_KEY: second.secretAccessKey };
 /** Every output of every CLI run, for the leak check at the end. */
 const outputs: string[] = [];

@@ -6,16 +6,9 @@
 import { describe, expect, it } from "vitest";
 import { runConformance } from "../harness/conformance/run-conformance.js";
 import { CONFORMANCE_SUITE } from "../harness/conformance/suite.js";
-import {
-  caseOf,
-  caseStatuses,
-  conformanceCredential,
-  conformanceTarget,
-  describeReport,
-  idsWithStatus,
-  useConformanceProxy,
-} from "./helpers/conformance-proxy.js";
+import { caseOf, caseStatuses, conformanceTarget, describeReport, idsWithStatus, useConformanceProxy } from "./helpers/conformance-proxy.js";
 import { pem } from "./helpers/proxy-fixture.js";
+import { randomXksCredential } from "../src/client/random-credential.js";
 
 const sorted = (a: string[]) => [...a].sort();
 const MTLS_IDS = CONFORMANCE_SUITE.filter((c) => c.needs?.includes("mtls")).map((c) => c.id);
@@ -97,7 +90,7 @@ describe("against the mock over TLS", () => {
   });
 
   it("fails (not errors) when the second credential given is not the proxy's: a SHOULD case only warns", async () => {
-    const report = await runConformance(conformanceTarget(mock.proxy, { secondCredential: conformanceCredential() }));
+    const report = await runConformance(conformanceTarget(mock.proxy, { secondCredential: randomXksCredential() }));
     expect(caseOf(report, "sigv4-second-credential")).toMatchObject({ status: "warn", actual: expect.stringContaining("401") });
     expect({ failed: report.failed, warned: report.warned, ok: report.ok }, describeReport(report)).toEqual({ failed: 0, warned: 1, ok: true });
   });

@@ -27,12 +27,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { StartedLocalKms } from "../src/kms/index.js";
 import type { FaultRuleInput } from "../src/proxy/fault-rule.js";
 import type { XksCredential } from "../src/xks/sigv4/sign.js";
-import { closedPort, connectStore, createStore, describeStore, endpointOf, expectKmsError, KMS_BUDGET, kmsCredential, pathOf, proxyRecords, sdkClient, startTestKms, storeInput } from "./helpers/kms-fixture.js";
+import { closedPort, connectStore, createStore, describeStore, endpointOf, expectKmsError, KMS_BUDGET, pathOf, proxyRecords, sdkClient, startTestKms, storeInput } from "./helpers/kms-fixture.js";
 import { startTestProxy, testConfig, type TestProxy } from "./helpers/proxy-fixture.js";
 import { addFault, clearFaults } from "./helpers/admin-faults.js";
+import { randomXksCredential } from "../src/client/random-credential.js";
 
-const credMain = kmsCredential();
-const credFaulty = kmsCredential();
+const credMain = randomXksCredential();
+const credFaulty = randomXksCredential();
 /** Keystores a..f of the main proxy: one path each, so several stores can live on one endpoint. */
 const PREFIXES = ["a", "b", "c", "d", "e", "f"] as const;
 
@@ -140,7 +141,7 @@ interface FailureRow {
   cls: abstract new (...args: never[]) => Error;
 }
 
-const wrongSecret = (): XksCredential => ({ accessKeyId: credFaulty.accessKeyId, secretAccessKey: kmsCredential().secretAccessKey });
+const wrongSecret = (): XksCredential => ({ accessKeyId: credFaulty.accessKeyId, secretAccessKey: randomXksCredential().secretAccessKey });
 const UNREACHABLE = { exception: "XksProxyUriUnreachableException", cls: XksProxyUriUnreachableException };
 const INVALID_RESPONSE = { exception: "XksProxyInvalidResponseException", cls: XksProxyInvalidResponseException };
 const BAD_CREDENTIAL = { exception: "XksProxyIncorrectAuthenticationCredentialException", cls: XksProxyIncorrectAuthenticationCredentialException };
@@ -149,7 +150,7 @@ const BAD_CONFIG = { exception: "XksProxyInvalidConfigurationException", cls: Xk
 /** Spec table rows that a proxy answering GetHealthStatus can produce, for Create and Update alike. */
 const ROWS: FailureRow[] = [
   { row: "6: wrong secret", credential: wrongSecret(), ...BAD_CREDENTIAL },
-  { row: "6: unknown access key id", credential: kmsCredential(), ...BAD_CREDENTIAL },
+  { row: "6: unknown access key id", credential: randomXksCredential(), ...BAD_CREDENTIAL },
   { row: "6: AuthenticationFailedException", fault: { type: "reject-signatures", operation: "health" }, ...BAD_CREDENTIAL },
   { row: "9: wrong path (InvalidUriPathException)", path: "/nowhere/kms/xks/v1", ...BAD_CONFIG },
   { row: "17: malformed health (not JSON)", fault: { type: "malformed", body: "not-json", operation: "health" }, ...INVALID_RESPONSE },
@@ -254,7 +255,7 @@ describe("row 16: KMS waits 250 ms per proxy call (the default budget)", () => {
 });
 
 describe("input validation: ValidationException names the field and never echoes the secret", () => {
-  const secret = kmsCredential().secretAccessKey;
+  const secret = randomXksCredential().secretAccessKey;
   const good = { AccessKeyId: credMain.accessKeyId, RawSecretAccessKey: secret };
   const cases: { what: string; field: RegExp; change: Record<string, unknown>; secretShown?: string }[] = [
     { what: "AccessKeyId of lower case", field: /XksProxyAuthenticationCredential\.AccessKeyId/, change: { XksProxyAuthenticationCredential: { ...good, AccessKeyId: "lowercaseaccesskeyid0000" } } },
@@ -411,7 +412,7 @@ describe("the connection state machine and UpdateCustomKeyStore's state rules", 
   it("a wrong credential set while DISCONNECTED is not probed; Connect ends FAILED with INVALID_CREDENTIALS", async () => {
     const id = await createStore(client, main, { keystore: "ks-e", name: "wrong-credential" });
     const before = probes(main, "UpdateCustomKeyStore").length;
-    await client.send(new UpdateCustomKeyStoreCommand({ CustomKeyStoreId: id, XksProxyAuthenticationCredential: { AccessKeyId: credMain.accessKeyId, RawSecretAccessKey: kmsCredential().secretAccessKey } }));
+    await client.send(new UpdateCustomKeyStoreCommand({ CustomKeyStoreId: id, XksProxyAuthenticationCredential: { AccessKeyId: credMain.accessKeyId, RawSecretAccessKey: randomXksCredential().secretAccessKey } }));
     expect(probes(main, "UpdateCustomKeyStore").length).toBe(before);
     expect(await connectStore(client, kms, id)).toMatchObject({ ConnectionState: "FAILED", ConnectionErrorCode: "INVALID_CREDENTIALS" });
     // The proxy refused the signature (it reads no requestMetadata from an unauthenticated request).
@@ -421,7 +422,7 @@ describe("the connection state machine and UpdateCustomKeyStore's state rules", 
   });
 
   it("a proxy that goes down: Update of a CONNECTED store is XksProxyUriUnreachableException; reconnecting ends FAILED, XKS_PROXY_NOT_REACHABLE", async () => {
-    const credDoomed = kmsCredential();
+    const credDoomed = randomXksCredential();
     const doomed = await startTestProxy(testConfig({ keystores: [{ name: "ks", pathPrefix: "/doomed", credentials: [credDoomed], keys: [] }] }));
     let id: string;
     try {

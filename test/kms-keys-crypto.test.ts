@@ -32,11 +32,12 @@ import {
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { StartedLocalKms } from "../src/kms/index.js";
 import { defaultKeys } from "../src/proxy/config-schema.js";
-import { connectStore, connectedKey, createStore, expectKmsError, KMS_BUDGET, kmsCredential, proxyRecords, sdkClient, startTestKms } from "./helpers/kms-fixture.js";
+import { connectStore, connectedKey, createStore, expectKmsError, KMS_BUDGET, proxyRecords, sdkClient, startTestKms } from "./helpers/kms-fixture.js";
 import { startTestProxy, testConfig, type TestProxy } from "./helpers/proxy-fixture.js";
 import { addFault, clearFaults } from "./helpers/admin-faults.js";
+import { randomXksCredential } from "../src/client/random-credential.js";
 
-const cred = kmsCredential();
+const cred = randomXksCredential();
 /** The SDK signs with this access key id; the local KMS makes it the caller's principal. */
 const PRINCIPAL = "arn:aws:iam::000000000000:user/AKIDLOCALTEST";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

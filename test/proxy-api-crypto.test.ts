@@ -10,13 +10,14 @@ import { DEFAULT_KEY_SEED, DEFAULT_PATH_PREFIX, PUBLIC_TEST_CREDENTIAL, defaultK
 import { deriveKeyMaterial } from "../src/proxy/key-material.js";
 import { gcmDecrypt, gcmEncrypt } from "../src/xks/aes-gcm.js";
 import { computeCdiv } from "../src/xks/cdiv.js";
-import { apiCredential, b64, decryptFields, encryptOk, expectOk, expectXksError, unb64 } from "./helpers/proxy-api-helpers.js";
+import { b64, decryptFields, encryptOk, expectOk, expectXksError, unb64 } from "./helpers/proxy-api-helpers.js";
 import { startTestProxy, testConfig, type TestProxy } from "./helpers/proxy-fixture.js";
+import { randomXksCredential } from "../src/client/random-credential.js";
 
 const CM_TEXT = "key_version=1";
 const CM_SEED = "seed of the metadata key store";
 const MATERIAL = randomBytes(32);
-const cred = apiCredential();
+const cred = randomXksCredential();
 
 let proxy: TestProxy;
 let c: XksClient;

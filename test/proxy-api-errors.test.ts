@@ -6,9 +6,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { XksClient, XksResponse } from "../harness/xks-client.js";
 import { DEFAULT_PATH_PREFIX, PUBLIC_TEST_CREDENTIAL, defaultKeys } from "../src/proxy/config-schema.js";
 import { XKS_ERROR_NAMES, type XksErrorName } from "../src/xks/errors.js";
-import { apiCredential, b64, decryptFields, encryptOk, expectOk, expectXksError, flipBit, useApiProxy, type Sealed } from "./helpers/proxy-api-helpers.js";
+import { b64, decryptFields, encryptOk, expectOk, expectXksError, flipBit, useApiProxy, type Sealed } from "./helpers/proxy-api-helpers.js";
 import { testConfig } from "./helpers/proxy-fixture.js";
 import { addFault } from "./helpers/admin-faults.js";
+import { randomXksCredential } from "../src/client/random-credential.js";
 
 const KS = "api";
 const CM_KS = "with-metadata";
@@ -40,7 +41,7 @@ const api = useApiProxy(
         credentials: [{ ...PUBLIC_TEST_CREDENTIAL }],
         keys: [...defaultKeys(), { id: "restricted", allowedPrincipals: [ALLOWED_PRINCIPAL], allowedOperations: ["Encrypt", "Decrypt", "CreateKey"] }],
       },
-      { name: CM_KS, pathPrefix: "/with-metadata", credentials: [apiCredential()], ciphertextMetadata: CM, keys: [{ id: "foo" }] },
+      { name: CM_KS, pathPrefix: "/with-metadata", credentials: [randomXksCredential()], ciphertextMetadata: CM, keys: [{ id: "foo" }] },
     ],
   }),
 );
@@ -171,7 +172,7 @@ describe("401 AuthenticationFailedException", () => {
     const wrongSecret = { ...PUBLIC_TEST_CREDENTIAL, secretAccessKey: `Invalid${PUBLIC_TEST_CREDENTIAL.secretAccessKey}` };
     expectError(await c.health({}, { credential: wrongSecret }), "AuthenticationFailedException");
     expectError(await c.metadata("foo", {}, { credential: wrongSecret }), "AuthenticationFailedException");
-    expectError(await c.encrypt("foo", { plaintext: PT }, {}, { credential: apiCredential() }), "AuthenticationFailedException");
+    expectError(await c.encrypt("foo", { plaintext: PT }, {}, { credential: randomXksCredential() }), "AuthenticationFailedException");
   });
 });
 
@@ -214,7 +215,7 @@ describe("404 InvalidUriPathException, answered before authentication (digest A2
     const client = api.paths.at(base, { ...PUBLIC_TEST_CREDENTIAL });
     const body = { requestMetadata: client.metadataFor("encrypt"), plaintext: PT, encryptionAlgorithm: "AES_GCM" };
     expectError(await client.send(path, body), "InvalidUriPathException");
-    expectError(await client.send(path, body, { credential: apiCredential() }), "InvalidUriPathException");
+    expectError(await client.send(path, body, { credential: randomXksCredential() }), "InvalidUriPathException");
     expectError(await client.send(path, body, { unsigned: true }), "InvalidUriPathException");
   });
 });
@@ -254,11 +255,11 @@ describe("501 UnsupportedOperationException", () => {
 
 describe("check order (digest A23)", () => {
   it("unknown path with a bad signature → 404, not 401", async () => {
-    const client = api.paths.at("/nowhere/kms/xks/v1", apiCredential());
+    const client = api.paths.at("/nowhere/kms/xks/v1", randomXksCredential());
     expectError(await client.health(), "InvalidUriPathException");
   });
   it("bad signature and an invalid body → 401", async () => {
-    expectError(await c.send(encPath(), "not json", { credential: apiCredential() }), "AuthenticationFailedException");
+    expectError(await c.send(encPath(), "not json", { credential: randomXksCredential() }), "AuthenticationFailedException");
   });
   it("valid signature, unknown key and an invalid body → 400 ValidationException", async () => {
     expectError(await c.send(c.pathOf("encrypt", "non_existing_key"), { requestMetadata: {} }), "ValidationException");

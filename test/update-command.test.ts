@@ -23,20 +23,9 @@ import { packageRoot } from "../src/package-root.js";
 import type { XksCredential } from "../src/xks/sigv4/sign.js";
 import { runCli } from "./helpers/cli-process.js";
 import { addFault as addFaultTo } from "./helpers/admin-faults.js";
-import {
-  connectStore,
-  connectedKey,
-  describeStore,
-  endpointOf,
-  kmsCredential,
-  kmsRequests,
-  operationsSince,
-  pathOf,
-  proxyRecords,
-  sdkClient,
-  startTestKms,
-} from "./helpers/kms-fixture.js";
+import { connectStore, connectedKey, describeStore, endpointOf, kmsRequests, operationsSince, pathOf, proxyRecords, sdkClient, startTestKms } from "./helpers/kms-fixture.js";
 import { pem, pkiPath, startTestProxy, testConfig, type TestProxy } from "./helpers/proxy-fixture.js";
+import { randomXksCredential } from "../src/client/random-credential.js";
 
 const SEED = "update tests: the key manager's key material";
 const OTHER_SEED = "update tests: some other key material";
@@ -104,8 +93,8 @@ function expectOutcome(r: UpdateReport, outcome: UpdateReport["outcome"]): void 
 
 describe("credential rotation", () => {
   it("proxy holds OLD and NEW → update to NEW → the proxy drops OLD; KMS keys keep working throughout", async () => {
-    const OLD = kmsCredential();
-    const NEW = kmsCredential();
+    const OLD = randomXksCredential();
+    const NEW = randomXksCredential();
     const p = await proxy(["rot"], [OLD, NEW]);
     const key = await connectedKey(client, kms, p, { credential: OLD });
     const before = await encrypt(key.keyId, "before rotation");
@@ -151,7 +140,7 @@ describe("credential rotation", () => {
 
 describe("path change while connected", () => {
   it("moves to another prefix of the same key manager: updated and verified, no disconnect, old ciphertexts decrypt", async () => {
-    const cred = kmsCredential();
+    const cred = randomXksCredential();
     const p = await proxy(["one", "two"], [cred]);
     const key = await connectedKey(client, kms, p, { keystore: "ks-one" });
     const before = await encrypt(key.keyId, "on path one");
@@ -178,7 +167,7 @@ describe("endpoint move to a second proxy (needs DISCONNECTED)", () => {
   let before: Uint8Array;
 
   beforeAll(async () => {
-    cred = kmsCredential();
+    cred = randomXksCredential();
     [first, second] = await Promise.all([proxy(["move"], [cred]), proxy(["move"], [cred])]);
     key = await connectedKey(client, kms, first);
     before = await encrypt(key.keyId, "before the move");
@@ -221,7 +210,7 @@ describe("endpoint move to a second proxy (needs DISCONNECTED)", () => {
 
 describe("a failure after the Disconnect: the report says the state and the whole way back", () => {
   it("an endpoint + path another store uses is refused before anything is disconnected", async () => {
-    const cred = kmsCredential();
+    const cred = randomXksCredential();
     const [here, there] = await Promise.all([proxy(["here"], [cred]), proxy(["here"], [cred])]);
     const key = await connectedKey(client, kms, here);
     const other = await connectedKey(client, kms, there);
@@ -233,7 +222,7 @@ describe("a failure after the Disconnect: the report says the state and the whol
   });
 
   it("UpdateCustomKeyStore refused by KMS after the Disconnect (a clash that appeared meanwhile) leaves the store DISCONNECTED; rollback then connect restores it", async () => {
-    const cred = kmsCredential();
+    const cred = randomXksCredential();
     const [here, there] = await Promise.all([proxy(["here"], [cred]), proxy(["here"], [cred])]);
     const key = await connectedKey(client, kms, here);
     const before = await encrypt(key.keyId, "before the failed move");
@@ -255,7 +244,7 @@ describe("a failure after the Disconnect: the report says the state and the whol
   });
 
   it("a Connect that ends FAILED (the new proxy broke after the check) names the ConnectionErrorCode and the way back", async () => {
-    const cred = kmsCredential();
+    const cred = randomXksCredential();
     const [from_, to] = await Promise.all([proxy(["from"], [cred]), proxy(["to"], [cred])]);
     const key = await connectedKey(client, kms, from_);
     // Confirmation comes after the checks and before the first call: break the new proxy right there.
@@ -285,10 +274,10 @@ describe("a failure after the Disconnect: the report says the state and the whol
 
 describe("a wrong new secret", () => {
   it("is refused by the check: XksProxyIncorrectAuthenticationCredentialException predicted, no UpdateCustomKeyStore sent", async () => {
-    const cred = kmsCredential();
+    const cred = randomXksCredential();
     const p = await proxy(["wrong"], [cred]);
     const key = await connectedKey(client, kms, p);
-    const wrong = kmsCredential().secretAccessKey;
+    const wrong = randomXksCredential().secretAccessKey;
     const from = (await kmsRequests(kms)).length;
     const report = await update(key.storeId, { secretAccessKey: wrong });
     expectOutcome(report, "refused");
@@ -303,7 +292,7 @@ describe("a wrong new secret", () => {
   });
 
   it("invalid input (a bad path) is refused before any network check, and nothing is sent", async () => {
-    const cred = kmsCredential();
+    const cred = randomXksCredential();
     const p = await proxy(["badpath"], [cred]);
     const key = await connectedKey(client, kms, p);
     const from = (await kmsRequests(kms)).length;
@@ -319,7 +308,7 @@ describe("a wrong new secret", () => {
 
 describe("a proxy that goes down after Connect", () => {
   it("reconnecting ends FAILED with XKS_PROXY_NOT_REACHABLE; update refuses the FAILED store, then predicts the code for the dead endpoint", async () => {
-    const cred = kmsCredential();
+    const cred = randomXksCredential();
     const down = await startTestProxy(proxyConfig(["down"], [cred]));
     let key: Awaited<ReturnType<typeof connectedKey>>;
     try {
@@ -358,7 +347,7 @@ describe("a proxy that goes down after Connect", () => {
 
 describe("a store with VPC_ENDPOINT_SERVICE connectivity", () => {
   it("moving it to PUBLIC_ENDPOINT is checked as a public endpoint (the old service name is not carried over)", async () => {
-    const cred = kmsCredential();
+    const cred = randomXksCredential();
     const p = await proxy(["vpc"], [cred]);
     const { CustomKeyStoreId } = await client.send(
       new CreateCustomKeyStoreCommand({
@@ -389,8 +378,8 @@ describe("the CLI: node dist/harness/cli.js update --kms-endpoint …", () => {
   const common = () => ["--custom-key-store-id", key.storeId, "--kms-endpoint", kms.url, "--dev", "--ca", pkiPath("caCert"), "--key-id", "foo", "--no-color"];
 
   beforeAll(async () => {
-    cred = kmsCredential();
-    next = kmsCredential();
+    cred = randomXksCredential();
+    next = randomXksCredential();
     p = await proxy(["cli"], [cred, next]);
     key = await connectedKey(client, kms, p);
   });
@@ -452,7 +441,7 @@ describe("the CLI: node dist/harness/cli.js update --kms-endpoint …", () => {
     expect((await operationsSince(kms, from)).filter((op) => MUTATING.has(op))).toEqual(["UpdateCustomKeyStore"]);
     expect((await describeStore(client, key.storeId)).XksProxyConfiguration?.AccessKeyId).toBe(next.accessKeyId);
 
-    const wrong = kmsCredential().secretAccessKey;
+    const wrong = randomXksCredential().secretAccessKey;
     const mid = (await kmsRequests(kms)).length;
     const refused = await cli([...common(), "--yes", "--json"], { XKS_SECRET_ACCESS_KEY: wrong });
     expect(refused.code, refused.stderr).toBe(1);

@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { decodeBase64 } from "../../src/xks/base64.js";
-import { computeCdiv } from "../../src/xks/cdiv.js";
+import { expectedCdiv } from "../../src/xks/cdiv.js";
 import { DecryptResponse, EncryptResponse, describeIssues } from "../../src/xks/schemas.js";
 import { attempt, classifyError, type Failed } from "./classify.js";
 import type { XksClient } from "../xks-client.js";
@@ -40,7 +40,7 @@ export async function encryptProbe(client: XksClient, keyId: string, timeoutMs: 
   const e = parsed.data;
   const ct = decodeBase64(e.ciphertext)!;
   if (ct.length !== PROBE_BYTES) return { ok: false, failure: "MalformedResponse", detail: `ciphertext is ${ct.length} bytes for ${PROBE_BYTES} bytes of plaintext; AES-GCM keeps the length` };
-  const cdiv = computeCdiv({ aad: decodeBase64(aad), ciphertextMetadata: e.ciphertextMetadata ? decodeBase64(e.ciphertextMetadata) : undefined, iv: decodeBase64(e.initializationVector)!, ciphertext: ct, tag: decodeBase64(e.authenticationTag)! });
+  const cdiv = expectedCdiv(e, decodeBase64(aad));
   if (e.ciphertextDataIntegrityValue !== cdiv) {
     return { ok: false, failure: "MalformedResponse", detail: e.ciphertextDataIntegrityValue ? "ciphertextDataIntegrityValue does not match the one computed here" : "ciphertextDataIntegrityValue missing although SHA_256 was requested" };
   }

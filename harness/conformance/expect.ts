@@ -4,7 +4,7 @@
  * back, so a report reads without the code.
  */
 import { decodeBase64 } from "../../src/xks/base64.js";
-import { computeCdiv } from "../../src/xks/cdiv.js";
+import { expectedCdiv } from "../../src/xks/cdiv.js";
 import { XKS_ERRORS, isValidErrorMessage, type XksErrorName } from "../../src/xks/errors.js";
 import { AES_256_KEY_SPEC } from "../../src/xks/constants.js";
 import { DecryptResponse, EncryptResponse, HealthResponse, MetadataResponse, UsableKeyMetadata, describeIssues, type EncryptResponse as EncryptBody } from "../../src/xks/schemas.js";
@@ -72,13 +72,7 @@ export function expectEncrypt(res: XksResponse, plaintext: string, aad: string |
   if (ctLen !== ptLen) return { outcome: bad(`ciphertext of ${ptLen} bytes (GCM keeps the length)`, `${ctLen} bytes`) };
   if (cdivAsked) {
     if (!e.ciphertextDataIntegrityValue) return { outcome: bad("ciphertextDataIntegrityValue (SHA_256 was requested)", show(res)) };
-    const cdiv = computeCdiv({
-      aad: aad === undefined ? undefined : decodeBase64(aad),
-      ciphertextMetadata: e.ciphertextMetadata ? decodeBase64(e.ciphertextMetadata) : undefined,
-      iv: decodeBase64(e.initializationVector)!,
-      ciphertext: decodeBase64(e.ciphertext)!,
-      tag: decodeBase64(e.authenticationTag)!,
-    });
+    const cdiv = expectedCdiv(e, aad === undefined ? undefined : decodeBase64(aad));
     if (cdiv !== e.ciphertextDataIntegrityValue) return { outcome: bad(`CDIV ${cdiv} (recomputed: SHA-256 of AAD, metadata, IV, ciphertext, tag)`, e.ciphertextDataIntegrityValue) };
   }
   const ivLen = decodeBase64(e.initializationVector)!.length;

@@ -10,7 +10,7 @@ import { attempt, classifyError, type Failed } from "../client/classify.js";
 import { tlsPool, trustAnchors } from "../client/tls-pool.js";
 import { XksClient, type XksResponse } from "../client/xks-client.js";
 import { decodeBase64 } from "../xks/base64.js";
-import { computeCdiv } from "../xks/cdiv.js";
+import { expectedCdiv } from "../xks/cdiv.js";
 import { KMS_PROXY_TIMEOUT_MS } from "../xks/constants.js";
 import { DecryptResponse, EncryptResponse, HealthResponse, MetadataResponse, describeIssues, type EncryptResponse as Sealed, type HealthResponse as Health, type MetadataResponse as Metadata } from "../xks/schemas.js";
 import type { XksProxySettings } from "./state.js";
@@ -84,7 +84,7 @@ export class XksGateway {
         const p = EncryptResponse.safeParse(res.json);
         if (!p.success) return { ok: false, failure: "MalformedResponse", detail: describeIssues(p.error) };
         const e = p.data;
-        const expected = computeCdiv({ aad, ciphertextMetadata: e.ciphertextMetadata ? decodeBase64(e.ciphertextMetadata) : undefined, iv: decodeBase64(e.initializationVector)!, ciphertext: decodeBase64(e.ciphertext)!, tag: decodeBase64(e.authenticationTag)! });
+        const expected = expectedCdiv(e, aad);
         if (e.ciphertextDataIntegrityValue !== expected) return { ok: false, failure: "MalformedResponse", detail: "ciphertextDataIntegrityValue missing or wrong" };
         if (decodeBase64(e.ciphertext)!.length !== plaintext.length) return { ok: false, failure: "MalformedResponse", detail: "ciphertext length differs from plaintext length" };
         return { ok: true, value: e };

@@ -2,20 +2,14 @@
  * Builders for `xks-harness check` tests: random valid credentials, CheckOptions aimed at a test proxy, fault
  * injection through the mock's admin API, and a compact view of a report for assertions.
  */
-import { randomBytes } from "node:crypto";
 import { expect } from "vitest";
 import type { CheckId, CheckOptions, CheckReport, CheckResult, XksSettings } from "../../harness/check/types.js";
 import type { XksCredential } from "../../src/xks/sigv4/sign.js";
 import type { CheckProxy } from "./check-proxy.js";
 import { pem } from "./proxy-fixture.js";
 
-const BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
 /** A credential KMS accepts (AccessKeyId 24 of A-Z2-7, secret 44 chars of Base64), unique per call. */
-export function randomCredential(): XksCredential {
-  const akid = [...randomBytes(24)].map((b) => BASE32[b % 32]).join("");
-  return { accessKeyId: akid, secretAccessKey: randomBytes(32).toString("base64") };
-}
 
 /** Settings for `https://localhost:<port>` + path with a credential. */
 export function settingsFor(port: number, path: string, credential: XksCredential, host = "localhost"): XksSettings {

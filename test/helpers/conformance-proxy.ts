@@ -3,20 +3,16 @@
  * over TLS (the run's dev PKI), targets aimed at it, fault injection through its admin API, and compact views of a
  * report for assertions.
  */
-import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll } from "vitest";
 import type { CaseResult, CaseStatus, ConformanceReport, ConformanceTarget } from "../../harness/conformance/types.js";
 import { defaultConfigInput, PUBLIC_TEST_CREDENTIAL, type ProxyConfig, type ProxyConfigInput } from "../../src/proxy/config-schema.js";
 import type { StartedProxy } from "../../src/proxy/start-proxy.js";
 import type { XksCredential } from "../../src/xks/sigv4/sign.js";
 import { pem, startTestProxy, testConfig, type LogCapture } from "./proxy-fixture.js";
+import { randomXksCredential } from "../../src/client/random-credential.js";
 
-const BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
 /** A credential KMS accepts (AccessKeyId 24 of A-Z2-7, secret 44 chars of Base64), unique per call. */
-export function conformanceCredential(): XksCredential {
-  return { accessKeyId: [...randomBytes(24)].map((b) => BASE32[b % 32]).join(""), secretAccessKey: randomBytes(32).toString("base64") };
-}
 
 export interface ConformanceProxy extends StartedProxy {
   logs: LogCapture;
@@ -47,7 +43,7 @@ export interface ConformanceMock {
  * has the public test credential and a second one (conformanceConfig with `overrides`) starts; after them it stops.
  */
 export function useConformanceProxy(overrides: Partial<ProxyConfigInput> = {}): ConformanceMock {
-  const second = conformanceCredential();
+  const second = randomXksCredential();
   let proxy: ConformanceProxy | undefined;
   beforeAll(async () => {
     proxy = await startConformanceProxy(conformanceConfig([{ ...PUBLIC_TEST_CREDENTIAL }, second], overrides));

@@ -22,13 +22,8 @@ import { createLogger } from "../../src/proxy/request-log.js";
 import type { XksCredential } from "../../src/xks/sigv4/sign.js";
 import { pem, type TestProxy } from "./proxy-fixture.js";
 
-const BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
 /** A credential KMS accepts (AccessKeyId 24 of A-Z2-7, secret 44 chars of Base64), unique per call. */
-export function kmsCredential(): XksCredential {
-  const akid = [...randomBytes(24)].map((b) => BASE32[b % 32]).join("");
-  return { accessKeyId: akid, secretAccessKey: randomBytes(32).toString("base64") };
-}
 
 /**
  * Options that keep KMS's real budget per proxy call (250 ms), for the tests of that budget. Elsewhere the test KMS

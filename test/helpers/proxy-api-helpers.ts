@@ -3,7 +3,6 @@
  * bit-flip helpers, clients aimed at arbitrary paths of a test proxy, fault injection through the admin API, and
  * the per-file setup of a mock with all of these.
  */
-import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { XksClient, type XksResponse } from "../../harness/xks-client.js";
 import type { ProxyConfig } from "../../src/proxy/config-schema.js";
@@ -13,12 +12,8 @@ import { EncryptResponse } from "../../src/xks/schemas.js";
 import type { XksCredential } from "../../src/xks/sigv4/sign.js";
 import { pem, startTestProxy, type TestProxy } from "./proxy-fixture.js";
 
-const BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
 /** A credential KMS accepts (AccessKeyId 24 of A-Z2-7, secret 44 chars of Base64), unique per call. */
-export function apiCredential(): XksCredential {
-  return { accessKeyId: [...randomBytes(24)].map((b) => BASE32[b % 32]).join(""), secretAccessKey: randomBytes(32).toString("base64") };
-}
 
 export const b64 = (data: string | Uint8Array): string => (typeof data === "string" ? Buffer.from(data, "utf8") : Buffer.from(data)).toString("base64");
 export const unb64 = (text: string): Buffer => Buffer.from(text, "base64");
