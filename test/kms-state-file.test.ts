@@ -15,7 +15,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { StateFileError } from "../src/kms/index.js";
 import { loadState, saveState } from "../src/kms/state-file.js";
 import { emptyState, type KmsState } from "../src/kms/state.js";
-import { closedPort, connectedKey, sdkClient, startTestKms } from "./helpers/kms-fixture.js";
+import { connectedKey, sdkClient, startTestKms } from "./helpers/kms-fixture.js";
+import { closedPort } from "./helpers/check-servers.js";
 import { startTestProxy, testConfig } from "./helpers/proxy-fixture.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));

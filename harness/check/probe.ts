@@ -9,6 +9,7 @@ import { expectedCdiv } from "../../src/xks/cdiv.js";
 import { DecryptResponse, EncryptResponse, describeIssues } from "../../src/xks/schemas.js";
 import { attempt, classifyError, type Failed } from "./classify.js";
 import type { XksClient } from "../xks-client.js";
+import { CDIV_ALGORITHM } from "../../src/xks/constants.js";
 
 /** What decrypt needs back, plus a digest of the plaintext (the plaintext itself is never stored or printed). */
 export interface Probe {
@@ -32,7 +33,7 @@ export function sha256Base64(b64: string): string {
 export async function encryptProbe(client: XksClient, keyId: string, timeoutMs: number): Promise<ProbeResult<Probe>> {
   const plaintext = randomBytes(PROBE_BYTES).toString("base64");
   const aad = Buffer.from(`xks-harness probe ${new Date().toISOString()}`).toString("base64");
-  const o = await attempt(() => client.encrypt(keyId, { plaintext, additionalAuthenticatedData: aad, ciphertextDataIntegrityValueAlgorithm: "SHA_256" }), timeoutMs);
+  const o = await attempt(() => client.encrypt(keyId, { plaintext, additionalAuthenticatedData: aad, ciphertextDataIntegrityValueAlgorithm: CDIV_ALGORITHM }), timeoutMs);
   if (!o.ok) return o;
   if (o.res.status !== 200) return classifyError(o.res);
   const parsed = EncryptResponse.safeParse(o.res.json);

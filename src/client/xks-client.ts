@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { request, type Agent, type Dispatcher } from "undici";
 import { tlsPool, trustAnchors } from "./tls-pool.js";
-import type { XksOperation } from "../xks/constants.js";
+import { ENCRYPTION_ALGORITHM, type XksOperation } from "../xks/constants.js";
 import { signXksRequest, type XksCredential } from "../xks/sigv4/sign.js";
 
 export interface XksTarget {
@@ -130,7 +130,7 @@ export class XksClient {
   }
 
   encrypt(keyId: string, fields: { plaintext: string; additionalAuthenticatedData?: string; ciphertextDataIntegrityValueAlgorithm?: string }, metadata: RequestMetadataInput = {}, send: SendOptions = {}): Promise<XksResponse> {
-    return this.send(this.pathOf("encrypt", keyId), { requestMetadata: this.metadataFor("encrypt", metadata), encryptionAlgorithm: "AES_GCM", ...fields }, send);
+    return this.send(this.pathOf("encrypt", keyId), { requestMetadata: this.metadataFor("encrypt", metadata), encryptionAlgorithm: ENCRYPTION_ALGORITHM, ...fields }, send);
   }
 
   decrypt(
@@ -139,7 +139,7 @@ export class XksClient {
     metadata: RequestMetadataInput = {},
     send: SendOptions = {},
   ): Promise<XksResponse> {
-    return this.send(this.pathOf("decrypt", keyId), { requestMetadata: this.metadataFor("decrypt", metadata), encryptionAlgorithm: "AES_GCM", ...fields }, send);
+    return this.send(this.pathOf("decrypt", keyId), { requestMetadata: this.metadataFor("decrypt", metadata), encryptionAlgorithm: ENCRYPTION_ALGORITHM, ...fields }, send);
   }
 
   /** Signs and sends one request to baseUrl + path. `body` is sent as given when it is a string. */

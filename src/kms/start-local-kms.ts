@@ -52,11 +52,14 @@ export async function startLocalKms(o: StartLocalKmsOptions): Promise<StartedLoc
     pending.add(p);
   };
   // A store left CONNECTING by a crash would stay so forever: finish what was interrupted.
-  for (const s of store.state.customKeyStores.filter((x) => x.connectionState === "CONNECTING" || x.connectionState === "DISCONNECTING")) {
+  // One update (one write of the state file) for all of them.
+  const interrupted = (x: { connectionState: string }) => x.connectionState === "CONNECTING" || x.connectionState === "DISCONNECTING";
+  if (store.state.customKeyStores.some(interrupted)) {
     store.update((st) => {
-      const rec = st.customKeyStores.find((x) => x.id === s.id)!;
-      rec.connectionState = rec.connectionState === "CONNECTING" ? "FAILED" : "DISCONNECTED";
-      if (rec.connectionState === "FAILED") rec.connectionErrorCode = "INTERNAL_ERROR";
+      for (const rec of st.customKeyStores.filter(interrupted)) {
+        rec.connectionState = rec.connectionState === "CONNECTING" ? "FAILED" : "DISCONNECTED";
+        if (rec.connectionState === "FAILED") rec.connectionErrorCode = "INTERNAL_ERROR";
+      }
     });
   }
   const app = createLocalKmsApp({ store, gateway, options, logger: o.logger, background });

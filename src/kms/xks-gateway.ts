@@ -11,7 +11,7 @@ import { tlsPool, trustAnchors } from "../client/tls-pool.js";
 import { XksClient, type XksResponse } from "../client/xks-client.js";
 import { decodeBase64 } from "../xks/base64.js";
 import { expectedCdiv } from "../xks/cdiv.js";
-import { KMS_PROXY_TIMEOUT_MS } from "../xks/constants.js";
+import { CDIV_ALGORITHM, KMS_PROXY_TIMEOUT_MS } from "../xks/constants.js";
 import { DecryptResponse, EncryptResponse, HealthResponse, MetadataResponse, describeIssues, type EncryptResponse as Sealed, type HealthResponse as Health, type MetadataResponse as Metadata } from "../xks/schemas.js";
 import type { XksProxySettings } from "./state.js";
 
@@ -79,7 +79,7 @@ export class XksGateway {
   encrypt(s: XksProxySettings, region: string, xksKeyId: string, plaintext: Buffer, aad: Buffer, caller: CallerMetadata): Promise<Result<Sealed>> {
     const aadB64 = aad.toString("base64");
     return this.#call(
-      () => this.#client(s, region).encrypt(xksKeyId, { plaintext: plaintext.toString("base64"), additionalAuthenticatedData: aadB64, ciphertextDataIntegrityValueAlgorithm: "SHA_256" }, { ...caller, kmsRequestId: randomUUID() }),
+      () => this.#client(s, region).encrypt(xksKeyId, { plaintext: plaintext.toString("base64"), additionalAuthenticatedData: aadB64, ciphertextDataIntegrityValueAlgorithm: CDIV_ALGORITHM }, { ...caller, kmsRequestId: randomUUID() }),
       (res) => {
         const p = EncryptResponse.safeParse(res.json);
         if (!p.success) return { ok: false, failure: "MalformedResponse", detail: describeIssues(p.error) };

@@ -11,6 +11,7 @@
 import { isIP } from "node:net";
 import { webcrypto as crypto } from "node:crypto";
 import { x509 } from "./x509.js";
+import { kmsClientSubject } from "../xks/constants.js";
 
 // No DOM lib in this project, so name Node's WebCrypto types explicitly.
 type CryptoKey = crypto.CryptoKey;
@@ -69,7 +70,7 @@ export interface SelfSignedOptions extends ValidityOptions {
 }
 
 export const DEFAULT_SERVER_NAMES: readonly string[] = ["localhost", "127.0.0.1", "::1"];
-export const DEFAULT_CLIENT_SUBJECT = "cks.kms.us-east-1.amazonaws.com";
+export const DEFAULT_CLIENT_SUBJECT = kmsClientSubject("us-east-1");
 export const DEFAULT_CA_NAME = "xks-harness dev CA";
 /** 825 days: the longest TLS server lifetime Apple platforms accept. */
 export const DEFAULT_LEAF_DAYS = 825;

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { base64DecodedLength, decodeBase64, encodeBase64, isBase64 } from "./base64.js";
+import { decodeBase64, encodeBase64 } from "./base64.js";
 
 const accepted: { name: string; text: string; hex: string }[] = [
   { name: "empty string", text: "", hex: "" },
@@ -36,12 +36,10 @@ const rejected: { name: string; text: string }[] = [
 describe("decodeBase64", () => {
   it.each(accepted)("accepts $name", ({ text, hex }) => {
     expect(decodeBase64(text)?.toString("hex")).toBe(hex);
-    expect(isBase64(text)).toBe(true);
   });
 
   it.each(rejected)("rejects $name", ({ text }) => {
     expect(decodeBase64(text)).toBeUndefined();
-    expect(isBase64(text)).toBe(false);
   });
 });
 
@@ -55,11 +53,10 @@ describe("encodeBase64", () => {
   });
 });
 
-describe("base64DecodedLength", () => {
+describe("sizes", () => {
   const sizes = Array.from({ length: 41 }, (_, n) => n);
-  it.each(sizes)("matches the decoded length for %i bytes", (n) => {
+  it.each(sizes)("%i bytes round trip", (n) => {
     const text = encodeBase64(randomBytes(n));
-    expect(base64DecodedLength(text)).toBe(n);
     expect(decodeBase64(text)?.length).toBe(n);
   });
 
@@ -71,7 +68,7 @@ describe("base64DecodedLength", () => {
   ])("the digest's size table: $size bytes is $chars chars", ({ size, chars }) => {
     const text = encodeBase64(new Uint8Array(size));
     expect(text).toHaveLength(chars);
-    expect(base64DecodedLength(text)).toBe(size);
+    expect(decodeBase64(text)?.length).toBe(size);
   });
 });
 

@@ -13,16 +13,7 @@ export function decodeBase64(text: string): Buffer | undefined {
   return bytes.toString("base64") === text ? bytes : undefined;
 }
 
-export function isBase64(text: string): boolean {
-  return decodeBase64(text) !== undefined;
-}
-
 export function encodeBase64(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
 }
 
-/** Decoded length of a canonical Base64 string, without decoding it. */
-export function base64DecodedLength(text: string): number {
-  const pad = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
-  return (text.length / 4) * 3 - pad;
-}

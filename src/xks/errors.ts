@@ -2,11 +2,11 @@
  * @module xks/errors
  * The spec's error table ("Error codes"): errorName, HTTP status, and which APIs may return it.
  */
-import type { XksOperation } from "./constants.js";
+import { XKS_OPERATIONS, type XksOperation } from "./constants.js";
 import { XKS_LIMITS } from "./limits.js";
 
-const ALL: readonly XksOperation[] = ["health", "metadata", "encrypt", "decrypt"];
-const ALL_BUT_HEALTH: readonly XksOperation[] = ["metadata", "encrypt", "decrypt"];
+const ALL: readonly XksOperation[] = XKS_OPERATIONS;
+const ALL_BUT_HEALTH: readonly XksOperation[] = XKS_OPERATIONS.filter((op) => op !== "health");
 
 /** errorName → HTTP status and the APIs that may return it. */
 export const XKS_ERRORS = {

@@ -41,9 +41,9 @@ const keyMetadataShape = {
   awsSourceVpce: str("awsSourceVpce").optional(),
   kmsViaService: str("kmsViaService").optional(),
 };
-export const HealthRequestMetadata = metadataObject(healthMetadataShape);
-export const KeyRequestMetadata = metadataObject(keyMetadataShape);
-export const CryptoRequestMetadata = metadataObject({ ...keyMetadataShape, kmsKeyArn: str("kmsKeyArn") });
+const HealthRequestMetadata = metadataObject(healthMetadataShape);
+const KeyRequestMetadata = metadataObject(keyMetadataShape);
+const CryptoRequestMetadata = metadataObject({ ...keyMetadataShape, kmsKeyArn: str("kmsKeyArn") });
 
 const metadataField = <T extends z.ZodType>(schema: T) => z.object({ requestMetadata: schema }, { error: "the request body must be a JSON object with requestMetadata" });
 

@@ -8,9 +8,6 @@ import type { XksCredential } from "../../src/xks/sigv4/sign.js";
 import type { CheckProxy } from "./check-proxy.js";
 import { pem } from "./proxy-fixture.js";
 
-
-/** A credential KMS accepts (AccessKeyId 24 of A-Z2-7, secret 44 chars of Base64), unique per call. */
-
 /** Settings for `https://localhost:<port>` + path with a credential. */
 export function settingsFor(port: number, path: string, credential: XksCredential, host = "localhost"): XksSettings {
   return { endpoint: `https://${host}:${port}`, path, accessKeyId: credential.accessKeyId, secretAccessKey: credential.secretAccessKey };
@@ -27,8 +24,6 @@ export function proxySettings(proxy: CheckProxy, o: { keystore?: string; credent
 export function checkOptions(settings: XksSettings, over: Partial<CheckOptions> = {}): CheckOptions {
   return { settings, region: "us-east-1", connectivity: "PUBLIC_ENDPOINT", keyIds: [], extraCa: [pem("caCert")], dev: true, timeoutMs: 3000, verbose: false, ...over };
 }
-
-
 
 export function checkOf(report: CheckReport, id: CheckId): CheckResult {
   const c = report.checks.find((x) => x.id === id);

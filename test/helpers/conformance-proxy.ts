@@ -11,9 +11,6 @@ import type { XksCredential } from "../../src/xks/sigv4/sign.js";
 import { pem, startTestProxy, testConfig, type LogCapture } from "./proxy-fixture.js";
 import { randomXksCredential } from "../../src/client/random-credential.js";
 
-
-/** A credential KMS accepts (AccessKeyId 24 of A-Z2-7, secret 44 chars of Base64), unique per call. */
-
 export interface ConformanceProxy extends StartedProxy {
   logs: LogCapture;
 }
@@ -91,8 +88,6 @@ export function conformanceTarget(proxy: StartedProxy, o: TargetOptions = {}): C
     timeoutMs: 10_000,
   };
 }
-
-
 
 /** id → status of every case, so a failed assertion's diff shows the whole run. */
 export function caseStatuses(report: ConformanceReport): Record<string, CaseStatus> {

@@ -3,9 +3,6 @@
  * AWS SDK, with helpers for custom key stores, faults, the request log and the SDK's exception classes.
  */
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:net";
-import { once } from "node:events";
-import type { AddressInfo } from "node:net";
 import {
   ConnectCustomKeyStoreCommand,
   CreateCustomKeyStoreCommand,
@@ -21,9 +18,6 @@ import type { RequestRecord } from "../../src/kms/app.js";
 import { createLogger } from "../../src/proxy/request-log.js";
 import type { XksCredential } from "../../src/xks/sigv4/sign.js";
 import { pem, type TestProxy } from "./proxy-fixture.js";
-
-
-/** A credential KMS accepts (AccessKeyId 24 of A-Z2-7, secret 44 chars of Base64), unique per call. */
 
 /**
  * Options that keep KMS's real budget per proxy call (250 ms), for the tests of that budget. Elsewhere the test KMS
@@ -111,17 +105,6 @@ export async function kmsRequests(kms: StartedLocalKms): Promise<RequestRecord[]
 /** Operations the local KMS received after the first `from` records. */
 export async function operationsSince(kms: StartedLocalKms, from: number): Promise<string[]> {
   return (await kmsRequests(kms)).slice(from).map((r) => r.operation);
-}
-
-
-
-/** A port nothing listens on (bound, then released). */
-export async function closedPort(): Promise<number> {
-  const server = createServer().listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const port = (server.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** Records of the mock proxy's request log (one per XKS call it answered). */

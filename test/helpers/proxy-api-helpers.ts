@@ -12,9 +12,6 @@ import { EncryptResponse } from "../../src/xks/schemas.js";
 import type { XksCredential } from "../../src/xks/sigv4/sign.js";
 import { pem, startTestProxy, type TestProxy } from "./proxy-fixture.js";
 
-
-/** A credential KMS accepts (AccessKeyId 24 of A-Z2-7, secret 44 chars of Base64), unique per call. */
-
 export const b64 = (data: string | Uint8Array): string => (typeof data === "string" ? Buffer.from(data, "utf8") : Buffer.from(data)).toString("base64");
 export const unb64 = (text: string): Buffer => Buffer.from(text, "base64");
 
@@ -99,8 +96,6 @@ export class PathClients {
     await Promise.all(this.#clients.map((c) => c.close()));
   }
 }
-
-
 
 export interface ApiProxy {
   /** The started mock (read it in hooks and tests, not while the file is collected). */

@@ -4,7 +4,7 @@
  * client uses.
  */
 import { randomBytes } from "node:crypto";
-import { XKS_API_SUFFIX } from "../../../src/xks/constants.js";
+import { CDIV_ALGORITHM, XKS_API_SUFFIX } from "../../../src/xks/constants.js";
 import type { XksClient, XksResponse } from "../../xks-client.js";
 import { bad, expectEncrypt, show, type Sealed } from "../expect.js";
 import type { CaseOutcome, ConformanceContext } from "../types.js";
@@ -30,7 +30,7 @@ export function decryptFieldsOf(sealed: Sealed, overrides: Partial<DecryptFields
 /** Encrypts as setup for a decrypt case; on failure the case fails with the setup's answer. */
 export async function seal(client: XksClient, keyId: string, o: { plaintext?: string; aad?: string; cdiv?: boolean } = {}): Promise<{ sealed: Sealed; plaintext: string } | { failed: CaseOutcome }> {
   const plaintext = o.plaintext ?? randomB64(32);
-  const res = await client.encrypt(keyId, { plaintext, ...(o.aad !== undefined ? { additionalAuthenticatedData: o.aad } : {}), ...(o.cdiv ? { ciphertextDataIntegrityValueAlgorithm: "SHA_256" } : {}) });
+  const res = await client.encrypt(keyId, { plaintext, ...(o.aad !== undefined ? { additionalAuthenticatedData: o.aad } : {}), ...(o.cdiv ? { ciphertextDataIntegrityValueAlgorithm: CDIV_ALGORITHM } : {}) });
   const r = expectEncrypt(res, plaintext, o.aad, !!o.cdiv);
   if (!r.sealed) return { failed: bad(`setup encrypt to succeed: ${r.outcome.expected}`, r.outcome.actual) };
   return { sealed: r.sealed, plaintext };

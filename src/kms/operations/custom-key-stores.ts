@@ -133,7 +133,7 @@ export async function describeCustomKeyStores(ctx: KmsContext, input: unknown) {
   }
   if (i.CustomKeyStoreName) {
     stores = stores.filter((s) => s.name === i.CustomKeyStoreName);
-    if (!stores.length) throw new KmsError("CustomKeyStoreNotFoundException", `Custom key store ${i.CustomKeyStoreName} does not exist in this account and region`);
+    if (!stores.length) throw kmsError.storeNotFound(i.CustomKeyStoreName);
   }
   const p = page(stores, i.Limit, i.Marker);
   return { CustomKeyStores: p.items.map(describeStore), Truncated: p.Truncated, ...(p.NextMarker ? { NextMarker: p.NextMarker } : {}) };

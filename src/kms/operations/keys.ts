@@ -8,7 +8,7 @@ import { z } from "zod";
 import { UsableKeyMetadata, describeIssues } from "../../xks/schemas.js";
 import type { KmsContext } from "../context.js";
 import { KmsError, kmsError, proxyFailureError } from "../errors.js";
-import { LOCAL_ACCOUNT_ID, keyArn, type KeyRecord, type KmsState } from "../state.js";
+import { LOCAL_ACCOUNT_ID, aliasArn, keyArn, type KeyRecord, type KmsState } from "../state.js";
 import { kmsField, page, paging, parseInput } from "../validate.js";
 import { findStore } from "./custom-key-stores.js";
 
@@ -35,7 +35,7 @@ export function resolveKey(state: KmsState, region: string, keyId: string): KeyR
   }
   if (id.startsWith("alias/")) {
     const alias = state.aliases.find((a) => a.region === region && a.aliasName === id);
-    if (!alias) throw kmsError.notFound(`Alias ${keyArn(region, id).replace(/key\//, "")} is not found.`);
+    if (!alias) throw kmsError.notFound(`Alias ${aliasArn(region, id)} is not found.`);
     id = alias.targetKeyId;
   }
   const key = state.keys.find((k) => k.region === region && k.keyId === id);

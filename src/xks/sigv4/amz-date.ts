@@ -32,8 +32,3 @@ export function parseAmzDate(text: string): number | undefined {
   return same ? ms : undefined;
 }
 
-/** True when the timestamp is within `maxSkewMs` of `now`, either way. */
-export function isFresh(amzDate: string, now: Date, maxSkewMs: number): boolean {
-  const ms = parseAmzDate(amzDate);
-  return ms !== undefined && Math.abs(now.getTime() - ms) <= maxSkewMs;
-}

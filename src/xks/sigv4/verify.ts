@@ -54,7 +54,8 @@ export function verifySigV4(req: IncomingSignedRequest, o: VerifyOptions): Verif
   if (date === undefined) return fail("X-Amz-Date must appear exactly once");
   const dateMs = parseAmzDate(date);
   if (dateMs === undefined) return fail("X-Amz-Date is not YYYYMMDDTHHMMSSZ");
-  if (Math.abs(o.now.getTime() - dateMs) > (o.maxSkewMs ?? MAX_CLOCK_SKEW_MS)) return fail("X-Amz-Date is more than 5 minutes from the proxy's clock");
+  const maxSkewMs = o.maxSkewMs ?? MAX_CLOCK_SKEW_MS;
+  if (Math.abs(o.now.getTime() - dateMs) > maxSkewMs) return fail(`X-Amz-Date is more than ${maxSkewMs % 60_000 === 0 ? `${maxSkewMs / 60_000} minutes` : `${maxSkewMs / 1000} s`} from the proxy's clock`);
 
   if (a.scopeDate !== date.slice(0, 8)) return fail("credential scope date differs from the X-Amz-Date day");
   if (a.service !== XKS_SIGV4_SERVICE) return fail(`credential scope service must be ${XKS_SIGV4_SERVICE}`);
