@@ -30,6 +30,11 @@ export function checkEndpoint(value: string, strict: boolean): void {
   if (v) throw kmsError.validation(`1 validation error detected: Value at 'xksProxyUriEndpoint' failed to satisfy constraint: Member ${v.problem}; must be ${v.rule}${strict ? "" : " (a :port is allowed locally)"}`);
 }
 
+/** KeyId / TargetKeyId: key id, key ARN, alias name or alias ARN (KMS API model: 1-2048). */
+export const KeyIdField = z.string({ error: "Member must not be null" }).min(1).max(2048);
+/** CustomKeyStoreId (KMS API model: 1-64). */
+export const StoreIdField = z.string({ error: "Member must not be null" }).min(1).max(64);
+
 export const paging = {
   Limit: z.number().int().min(1).max(1000).optional(),
   Marker: z.string().regex(/^\d+$/, "Marker must be a value returned as NextMarker").optional(),

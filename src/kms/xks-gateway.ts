@@ -10,9 +10,9 @@ import { attempt, classifyError, type Failed } from "../client/classify.js";
 import { tlsPool, trustAnchors } from "../client/tls-pool.js";
 import { XksClient, type XksResponse } from "../client/xks-client.js";
 import { decodeBase64 } from "../xks/base64.js";
-import { expectedCdiv } from "../xks/cdiv.js";
+import { computeCdiv } from "../xks/cdiv.js";
 import { CDIV_ALGORITHM, KMS_PROXY_TIMEOUT_MS } from "../xks/constants.js";
-import { DecryptResponse, EncryptResponse, HealthResponse, MetadataResponse, describeIssues, type EncryptResponse as Sealed, type HealthResponse as Health, type MetadataResponse as Metadata } from "../xks/schemas.js";
+import { DecryptResponse, EncryptResponse, HealthResponse, MetadataResponse, describeIssues, type HealthResponse as Health, type MetadataResponse as Metadata } from "../xks/schemas.js";
 import type { XksProxySettings } from "./state.js";
 
 export interface GatewayOptions {
@@ -28,6 +28,14 @@ export interface CallerMetadata {
   kmsKeyArn: string;
   awsPrincipalArn: string;
   kmsOperation: string;
+}
+
+/** What an XKS Encrypt produced, decoded: what the ciphertext blob keeps and Decrypt sends back. */
+export interface SealedParts {
+  ciphertext: Buffer;
+  iv: Buffer;
+  tag: Buffer;
+  ciphertextMetadata?: Buffer | undefined;
 }
 
 export class XksGateway {
@@ -75,8 +83,8 @@ export class XksGateway {
     );
   }
 
-  /** Encrypt, always asking for the CDIV and verifying it, as KMS does. */
-  encrypt(s: XksProxySettings, region: string, xksKeyId: string, plaintext: Buffer, aad: Buffer, caller: CallerMetadata): Promise<Result<Sealed>> {
+  /** Encrypt, always asking for the CDIV and verifying it, as KMS does; the answer's Base64 decoded once, here. */
+  encrypt(s: XksProxySettings, region: string, xksKeyId: string, plaintext: Buffer, aad: Buffer, caller: CallerMetadata): Promise<Result<SealedParts>> {
     const aadB64 = aad.toString("base64");
     return this.#call(
       () => this.#client(s, region).encrypt(xksKeyId, { plaintext: plaintext.toString("base64"), additionalAuthenticatedData: aadB64, ciphertextDataIntegrityValueAlgorithm: CDIV_ALGORITHM }, { ...caller, kmsRequestId: randomUUID() }),
@@ -84,15 +92,21 @@ export class XksGateway {
         const p = EncryptResponse.safeParse(res.json);
         if (!p.success) return { ok: false, failure: "MalformedResponse", detail: describeIssues(p.error) };
         const e = p.data;
-        const expected = expectedCdiv(e, aad);
-        if (e.ciphertextDataIntegrityValue !== expected) return { ok: false, failure: "MalformedResponse", detail: "ciphertextDataIntegrityValue missing or wrong" };
-        if (decodeBase64(e.ciphertext)!.length !== plaintext.length) return { ok: false, failure: "MalformedResponse", detail: "ciphertext length differs from plaintext length" };
-        return { ok: true, value: e };
+        // The schema checked every field's Base64.
+        const parts: SealedParts = {
+          iv: decodeBase64(e.initializationVector)!,
+          tag: decodeBase64(e.authenticationTag)!,
+          ciphertext: decodeBase64(e.ciphertext)!,
+          ciphertextMetadata: e.ciphertextMetadata ? decodeBase64(e.ciphertextMetadata) : undefined,
+        };
+        if (e.ciphertextDataIntegrityValue !== computeCdiv({ aad, ...parts })) return { ok: false, failure: "MalformedResponse", detail: "ciphertextDataIntegrityValue missing or wrong" };
+        if (parts.ciphertext.length !== plaintext.length) return { ok: false, failure: "MalformedResponse", detail: "ciphertext length differs from plaintext length" };
+        return { ok: true, value: parts };
       },
     );
   }
 
-  decrypt(s: XksProxySettings, region: string, xksKeyId: string, sealed: { ciphertext: Buffer; iv: Buffer; tag: Buffer; ciphertextMetadata?: Buffer | undefined }, aad: Buffer, caller: CallerMetadata): Promise<Result<Buffer>> {
+  decrypt(s: XksProxySettings, region: string, xksKeyId: string, sealed: SealedParts, aad: Buffer, caller: CallerMetadata): Promise<Result<Buffer>> {
     return this.#call(
       () =>
         this.#client(s, region).decrypt(

@@ -1,14 +1,11 @@
 /**
  * XKS requests with full control of what goes on the wire, for fuzzing and the log leak scan: the body as
  * exact bytes, headers as an ordered list (a name may repeat), the path sent as given (no URL normalisation).
- * Signing goes through aws4, as KMS signs (SignedHeaders host;x-amz-date), not through the mock's verifier code.
+ * Signing is signXksRequest (aws4, as KMS signs: SignedHeaders host;x-amz-date), not the mock's verifier code.
  */
-import aws4 from "aws4";
 import type { IncomingHttpHeaders } from "node:http";
 import { Agent, type Dispatcher } from "undici";
-import { XKS_SIGV4_SERVICE } from "../../src/xks/constants.js";
-import { formatAmzDate } from "../../src/xks/sigv4/amz-date.js";
-import type { XksCredential } from "../../src/xks/sigv4/sign.js";
+import { signXksRequest, type XksCredential } from "../../src/xks/sigv4/sign.js";
 import { pem } from "./proxy-fixture.js";
 
 export type HeaderList = [name: string, value: string][];
@@ -28,25 +25,12 @@ export interface KmsSignOptions {
 
 /** host, x-amz-date, content-type and the Authorization KMS would send, signed over exactly `body`'s bytes. */
 export function kmsHeaders(o: KmsSignOptions): HeaderList {
-  const amzDate = formatAmzDate(o.date ?? new Date());
-  const body = typeof o.body === "string" ? Buffer.from(o.body, "utf8") : o.body;
-  const request: aws4.Request & { extraHeadersToIgnore: Record<string, boolean> } = {
-    host: o.host,
-    path: o.path,
-    method: o.method ?? "POST",
-    body,
-    headers: { Host: o.host, "X-Amz-Date": amzDate, "Content-Type": "application/json" },
-    service: XKS_SIGV4_SERVICE,
-    region: o.region ?? "us-east-1",
-    extraHeadersToIgnore: { "content-length": true, "content-type": true },
-  };
-  const authorization = aws4.sign(request, o.credential).headers?.["Authorization"];
-  if (typeof authorization !== "string") throw new Error("aws4 produced no Authorization header");
+  const signed = signXksRequest({ ...o, region: o.region ?? "us-east-1", date: o.date ?? new Date() });
   return [
-    ["host", o.host],
-    ["x-amz-date", amzDate],
-    ["content-type", "application/json"],
-    ["authorization", authorization],
+    ["host", signed.host],
+    ["x-amz-date", signed["x-amz-date"]],
+    ["content-type", signed["content-type"]],
+    ["authorization", signed.authorization],
   ];
 }
 

@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { KmsContext } from "../context.js";
 import { KmsError, kmsError } from "../errors.js";
 import { aliasArn } from "../state.js";
-import { page, paging, parseInput } from "../validate.js";
+import { KeyIdField, page, paging, parseInput } from "../validate.js";
 import { resolveKey } from "./keys.js";
 
 const AliasName = z
@@ -17,7 +17,7 @@ const AliasName = z
   .refine((n) => !n.startsWith("alias/aws/"), "Member must not begin with alias/aws/ (reserved for AWS managed keys)");
 
 export async function createAlias(ctx: KmsContext, input: unknown) {
-  const i = parseInput(z.object({ AliasName, TargetKeyId: z.string({ error: "Member must not be null" }).min(1).max(2048) }), input);
+  const i = parseInput(z.object({ AliasName, TargetKeyId: KeyIdField }), input);
   if (ctx.store.state.aliases.some((a) => a.region === ctx.region && a.aliasName === i.AliasName)) {
     throw new KmsError("AlreadyExistsException", `An alias with the name ${aliasArn(ctx.region, i.AliasName)} already exists`);
   }
@@ -28,7 +28,7 @@ export async function createAlias(ctx: KmsContext, input: unknown) {
 }
 
 export async function listAliases(ctx: KmsContext, input: unknown) {
-  const i = parseInput(z.object({ KeyId: z.string().min(1).max(2048).optional(), ...paging }), input);
+  const i = parseInput(z.object({ KeyId: KeyIdField.optional(), ...paging }), input);
   let aliases = ctx.store.state.aliases.filter((a) => a.region === ctx.region);
   if (i.KeyId) {
     const key = resolveKey(ctx.store.state, ctx.region, i.KeyId);

@@ -11,8 +11,8 @@ import { decodeBlob, encodeBlob } from "../ciphertext-blob.js";
 import type { KmsContext } from "../context.js";
 import { EncryptionContext, contextAad } from "../encryption-context.js";
 import { KmsError, kmsError, proxyFailureError } from "../errors.js";
-import { keyArn, type KeyRecord } from "../state.js";
-import { parseInput } from "../validate.js";
+import { keyArn, type CustomKeyStoreRecord, type KeyRecord } from "../state.js";
+import { KeyIdField, parseInput } from "../validate.js";
 import { findStore } from "./custom-key-stores.js";
 import { resolveKey } from "./keys.js";
 
@@ -26,35 +26,27 @@ const Blob = (min: number, max: number) =>
     }
     return b;
   });
-const KeyId = z.string({ error: "Member must not be null" }).min(1).max(2048);
+const KeyId = KeyIdField;
 const Algorithm = z.literal("SYMMETRIC_DEFAULT", { error: "Member must be SYMMETRIC_DEFAULT for a KMS key in an external key store" }).optional();
 
 const proxyFailure = (failure: ProxyFailure, detail: string) => proxyFailureError(failure, detail, "crypto", "KMSInvalidStateException");
 
 /** A key usable for cryptography: Enabled, and its store CONNECTED. */
-function usableKey(ctx: KmsContext, keyId: string): { key: KeyRecord; arn: string } {
+function usableKey(ctx: KmsContext, keyId: string): { key: KeyRecord; arn: string; store: CustomKeyStoreRecord } {
   const key = resolveKey(ctx.store.state, ctx.region, keyId);
   const arn = keyArn(key.region, key.keyId);
   if (key.keyState === "PendingDeletion") throw kmsError.keyState(`${arn} is pending deletion.`);
   if (key.keyState === "Disabled") throw new KmsError("DisabledException", `${arn} is disabled.`);
   const store = findStore(ctx.store.state, ctx.region, key.customKeyStoreId);
   if (store.connectionState !== "CONNECTED") throw kmsError.keyState(`${KMS_FAILURE_MESSAGES.NotConnected} (${store.id} is ${store.connectionState})`);
-  return { key, arn };
+  return { key, arn, store };
 }
 
 async function sealWith(ctx: KmsContext, keyId: string, plaintext: Buffer, ec: Record<string, string> | undefined, kmsOperation: string) {
-  const { key, arn } = usableKey(ctx, keyId);
-  const store = findStore(ctx.store.state, ctx.region, key.customKeyStoreId);
+  const { key, arn, store } = usableKey(ctx, keyId);
   const r = await ctx.gateway.encrypt(store.xks, ctx.region, key.xksKeyId, plaintext, contextAad(ec), { kmsKeyArn: arn, awsPrincipalArn: ctx.principalArn, kmsOperation });
   if (!r.ok) throw proxyFailure(r.failure, r.detail);
-  const e = r.value;
-  const blob = encodeBlob({
-    keyId: key.keyId,
-    iv: decodeBase64(e.initializationVector)!,
-    tag: decodeBase64(e.authenticationTag)!,
-    ciphertextMetadata: e.ciphertextMetadata ? decodeBase64(e.ciphertextMetadata) : undefined,
-    ciphertext: decodeBase64(e.ciphertext)!,
-  });
+  const blob = encodeBlob({ keyId: key.keyId, ...r.value });
   return { blob, arn };
 }
 
@@ -65,8 +57,7 @@ async function openWith(ctx: KmsContext, blob: Buffer, ec: Record<string, string
     const wanted = resolveKey(ctx.store.state, ctx.region, expectedKeyId);
     if (wanted.keyId !== parts.keyId) throw new KmsError("IncorrectKeyException", "The key ID in the request does not identify a KMS key that can perform this operation");
   }
-  const { key, arn } = usableKey(ctx, parts.keyId);
-  const store = findStore(ctx.store.state, ctx.region, key.customKeyStoreId);
+  const { key, arn, store } = usableKey(ctx, parts.keyId);
   const r = await ctx.gateway.decrypt(store.xks, ctx.region, key.xksKeyId, parts, contextAad(ec), { kmsKeyArn: arn, awsPrincipalArn: ctx.principalArn, kmsOperation });
   if (!r.ok) throw proxyFailure(r.failure, r.detail);
   return { plaintext: r.value, arn };

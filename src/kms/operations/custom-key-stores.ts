@@ -11,7 +11,7 @@ import { KMS_FAILURE_OUTCOMES, type ProxyFailure } from "../../xks/kms-failures.
 import type { KmsContext } from "../context.js";
 import { KmsError, kmsError, proxyFailureError } from "../errors.js";
 import type { CustomKeyStoreRecord, KmsState, XksProxySettings } from "../state.js";
-import { checkEndpoint, kmsField, page, paging, parseInput } from "../validate.js";
+import { StoreIdField, checkEndpoint, kmsField, page, paging, parseInput } from "../validate.js";
 import { XKS_CONNECTIVITIES } from "../../xks/kms-rules.js";
 
 const Credential = z.object({ AccessKeyId: kmsField("AccessKeyId"), RawSecretAccessKey: kmsField("RawSecretAccessKey") }, { error: "Member must contain both AccessKeyId and RawSecretAccessKey" });
@@ -28,7 +28,7 @@ const CreateInput = z.object({
 });
 
 const UpdateInput = z.object({
-  CustomKeyStoreId: z.string().min(1).max(64),
+  CustomKeyStoreId: StoreIdField,
   NewCustomKeyStoreName: kmsField("CustomKeyStoreName").optional(),
   XksProxyUriEndpoint: z.string().optional(),
   XksProxyUriPath: kmsField("XksProxyUriPath").optional(),
@@ -39,8 +39,8 @@ const UpdateInput = z.object({
   KeyStorePassword: z.string().optional(),
 });
 
-const IdInput = z.object({ CustomKeyStoreId: z.string({ error: "Member must not be null" }).min(1).max(64) });
-const DescribeInput = z.object({ CustomKeyStoreId: z.string().min(1).max(64).optional(), CustomKeyStoreName: z.string().min(1).max(256).optional(), ...paging });
+const IdInput = z.object({ CustomKeyStoreId: StoreIdField });
+const DescribeInput = z.object({ CustomKeyStoreId: StoreIdField.optional(), CustomKeyStoreName: z.string().min(1).max(256).optional(), ...paging });
 
 /** An UpdateCustomKeyStore/CreateCustomKeyStore proxy failure, as the spec's table names it. */
 function proxyException(failure: ProxyFailure, detail: string): KmsError {

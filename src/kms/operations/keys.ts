@@ -9,14 +9,13 @@ import { UsableKeyMetadata, describeIssues } from "../../xks/schemas.js";
 import type { KmsContext } from "../context.js";
 import { KmsError, kmsError, proxyFailureError } from "../errors.js";
 import { LOCAL_ACCOUNT_ID, aliasArn, keyArn, type KeyRecord, type KmsState } from "../state.js";
-import { kmsField, page, paging, parseInput } from "../validate.js";
+import { KeyIdField, StoreIdField, kmsField, page, paging, parseInput } from "../validate.js";
 import { findStore } from "./custom-key-stores.js";
 
-const KeyIdField = z.string({ error: "Member must not be null" }).min(1).max(2048);
 
 const CreateKeyInput = z.object({
   Origin: z.enum(["AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"]).optional(),
-  CustomKeyStoreId: z.string().min(1).max(64).optional(),
+  CustomKeyStoreId: StoreIdField.optional(),
   XksKeyId: kmsField("XksKeyId").optional(),
   Description: z.string().max(8192).optional(),
   KeyUsage: z.enum(["ENCRYPT_DECRYPT", "SIGN_VERIFY", "GENERATE_VERIFY_MAC", "KEY_AGREEMENT"]).optional(),

@@ -16,7 +16,8 @@ export interface SignOptions {
   /** Host header value as it will be sent: host, or host:port when the port is not the scheme default. */
   host: string;
   path: string;
-  body: string;
+  /** The exact bytes sent (a string is sent as UTF-8). */
+  body: string | Uint8Array;
   region: string;
   credential: XksCredential;
   date: Date;
@@ -43,7 +44,7 @@ export function signXksRequest(o: SignOptions): SignedHeaders {
     host: o.host,
     path: o.path,
     method: o.method ?? "POST",
-    body: o.body,
+    body: typeof o.body === "string" ? o.body : Buffer.from(o.body.buffer, o.body.byteOffset, o.body.byteLength),
     headers,
     service: o.service ?? XKS_SIGV4_SERVICE,
     region: o.region,
