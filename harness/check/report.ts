@@ -4,8 +4,8 @@
  * (schema in docs/check-report.md), JUnit XML for CI. None of them can contain the secret: it is not in the report.
  */
 import { toJunit } from "../report/junit.js";
-import type { Paint } from "../report/style.js";
-import type { CheckOptions, CheckReport, CheckStatus, XksSettings } from "./types.js";
+import { STATUS_MARK, type Paint } from "../report/style.js";
+import type { CheckOptions, CheckReport, XksSettings } from "./types.js";
 
 export const CHECK_REPORT_SCHEMA_VERSION = 1;
 
@@ -31,13 +31,6 @@ export function toCheckJunit(report: CheckReport): string {
   );
 }
 
-const MARK: Record<CheckStatus, [string, Parameters<Paint>[0]]> = {
-  pass: ["PASS", "green"],
-  warn: ["WARN", "yellow"],
-  fail: ["FAIL", "red"],
-  skip: ["SKIP", "gray"],
-};
-
 /** What the table's header names: never the secret. */
 export interface CheckTarget {
   settings: Pick<XksSettings, "endpoint" | "path" | "accessKeyId">;
@@ -49,7 +42,7 @@ export function toHuman(report: CheckReport, o: CheckTarget, paint: Paint): stri
   out.push(paint("bold", `xks-harness check  ${o.settings.endpoint}${o.settings.path}  (access key id ${o.settings.accessKeyId}, region ${o.region})`));
   const width = Math.max(...report.checks.map((c) => c.id.length));
   for (const c of report.checks) {
-    const [label, color] = MARK[c.status];
+    const [label, color] = STATUS_MARK[c.status];
     const ms = c.status === "skip" ? "" : `${c.ms.toFixed(0)} ms`;
     const [first, ...rest] = c.detail.split("\n");
     out.push(`${paint(color, label)}  ${c.id.padEnd(width)}  ${ms.padStart(7)}  ${first}`);

@@ -4,6 +4,7 @@
  */
 import type { ProxyFailure } from "../../src/xks/kms-failures.js";
 import type { XksConnectivity } from "../../src/xks/kms-rules.js";
+import type { ResultStatus } from "../report/style.js";
 
 export const CHECK_IDS = ["input", "dns", "tcp", "tls", "auth", "rejects-bad-signature", "path", "latency", "keys", "continuity"] as const;
 export type CheckId = (typeof CHECK_IDS)[number];
@@ -21,7 +22,7 @@ export const CHECK_TITLES: Record<CheckId, string> = {
   continuity: "Same key material under the new settings",
 };
 
-export type CheckStatus = "pass" | "warn" | "fail" | "skip";
+export type CheckStatus = ResultStatus;
 
 export interface CheckResult {
   id: CheckId;

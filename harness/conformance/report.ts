@@ -4,8 +4,8 @@
  * `N passed, N failed, N skipped` (warnings count as passed there: they do not fail the run).
  */
 import { toJunit } from "../report/junit.js";
-import type { Paint } from "../report/style.js";
-import type { CaseStatus, ConformanceReport, ConformanceTarget } from "./types.js";
+import { STATUS_MARK, type Paint } from "../report/style.js";
+import type { ConformanceReport, ConformanceTarget } from "./types.js";
 
 export const CONFORMANCE_REPORT_SCHEMA_VERSION = 1;
 
@@ -43,13 +43,11 @@ export function conformanceJunit(r: ConformanceReport): string {
   );
 }
 
-const MARK: Record<CaseStatus, [string, Parameters<Paint>[0]]> = { pass: ["PASS", "green"], warn: ["WARN", "yellow"], fail: ["FAIL", "red"], skip: ["SKIP", "gray"] };
-
 export function conformanceHuman(r: ConformanceReport, t: ConformanceTarget, paint: Paint, verbose = false): string {
   const out = [paint("bold", `xks-harness conformance  ${t.settings.endpoint}${t.settings.path}  (key ${t.keyId})`)];
   const width = Math.max(...r.results.map((c) => c.id.length));
   for (const c of r.results) {
-    const [label, color] = MARK[c.status];
+    const [label, color] = STATUS_MARK[c.status];
     out.push(`${paint(color, label)}  ${c.level.padEnd(6)}  ${c.id.padEnd(width)}  ${c.title}`);
     if (c.status === "fail" || c.status === "warn" || verbose) {
       out.push(`${" ".repeat(16)}${c.section}`);

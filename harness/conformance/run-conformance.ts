@@ -10,34 +10,16 @@ import { XksClient, type XksClientOptions } from "../xks-client.js";
 import { CONFORMANCE_SUITE } from "./suite.js";
 import type { CaseNeed, CaseResult, ConformanceCase, ConformanceContext, ConformanceReport, ConformanceTarget } from "./types.js";
 
-const NEED_FLAGS: Record<CaseNeed, string> = {
-  encryptOnlyKey: "--encrypt-only-key-id",
-  decryptOnlyKey: "--decrypt-only-key-id",
-  impotentKey: "--impotent-key-id",
-  disabledKey: "--disabled-key-id",
-  secondCredential: "--second-access-key-id",
-  mtls: "--client-cert/--client-key",
-  mtlsClientCa: "--client-ca-cert/--client-ca-key",
+/** What each need asks of the target, and the flag that provides it. */
+const NEEDS: Record<CaseNeed, { flag: string; met: (t: ConformanceTarget) => boolean }> = {
+  encryptOnlyKey: { flag: "--encrypt-only-key-id", met: (t) => !!t.encryptOnlyKeyId },
+  decryptOnlyKey: { flag: "--decrypt-only-key-id", met: (t) => !!t.decryptOnlyKeyId },
+  impotentKey: { flag: "--impotent-key-id", met: (t) => !!t.impotentKeyId },
+  disabledKey: { flag: "--disabled-key-id", met: (t) => !!t.disabledKeyId },
+  secondCredential: { flag: "--second-access-key-id", met: (t) => !!t.secondCredential },
+  mtls: { flag: "--client-cert/--client-key", met: (t) => !!t.clientCert },
+  mtlsClientCa: { flag: "--client-ca-cert/--client-ca-key", met: (t) => !!t.clientCa },
 };
-
-function has(target: ConformanceTarget, need: CaseNeed): boolean {
-  switch (need) {
-    case "encryptOnlyKey":
-      return !!target.encryptOnlyKeyId;
-    case "decryptOnlyKey":
-      return !!target.decryptOnlyKeyId;
-    case "impotentKey":
-      return !!target.impotentKeyId;
-    case "disabledKey":
-      return !!target.disabledKeyId;
-    case "secondCredential":
-      return !!target.secondCredential;
-    case "mtls":
-      return !!target.clientCert;
-    case "mtlsClientCa":
-      return !!target.clientCa;
-  }
-}
 
 function createContext(target: ConformanceTarget): ConformanceContext & { close(): Promise<void> } {
   const ca = trustAnchors(target.extraCa);
@@ -66,8 +48,8 @@ function createContext(target: ConformanceTarget): ConformanceContext & { close(
 
 async function runCase(c: ConformanceCase, ctx: ConformanceContext): Promise<CaseResult> {
   const base = { id: c.id, title: c.title, section: c.section, level: c.level };
-  const missing = (c.needs ?? []).filter((n) => !has(ctx.target, n));
-  if (missing.length) return { ...base, status: "skip", expected: "-", actual: `skipped: needs ${missing.map((n) => NEED_FLAGS[n]).join(", ")}`, ms: 0 };
+  const missing = (c.needs ?? []).filter((n) => !NEEDS[n].met(ctx.target));
+  if (missing.length) return { ...base, status: "skip", expected: "-", actual: `skipped: needs ${missing.map((n) => NEEDS[n].flag).join(", ")}`, ms: 0 };
   const start = performance.now();
   try {
     const o = await c.run(ctx);

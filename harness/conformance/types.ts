@@ -4,6 +4,7 @@
  */
 import type { XksClient, XksClientOptions } from "../xks-client.js";
 import type { XksSettings } from "../check/types.js";
+import type { ResultStatus } from "../report/style.js";
 
 /** MUST and PARITY failures fail the run; SHOULD failures only warn. */
 export type CaseLevel = "MUST" | "SHOULD" | "PARITY";
@@ -53,7 +54,7 @@ export interface ConformanceContext {
   clientWith(o: { settings?: Partial<XksSettings>; tls?: Partial<XksClientOptions> }): XksClient;
 }
 
-export type CaseStatus = "pass" | "fail" | "warn" | "skip";
+export type CaseStatus = ResultStatus;
 
 export interface CaseResult {
   id: string;

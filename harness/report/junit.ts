@@ -2,10 +2,11 @@
  * @module harness/report/junit
  * JUnit XML, the format every CI system reads: one testcase per check (or conformance case).
  */
+import type { ResultStatus } from "./style.js";
 export interface JunitCase {
   name: string;
   classname: string;
-  status: "pass" | "warn" | "fail" | "skip";
+  status: ResultStatus;
   ms: number;
   message?: string | undefined;
   output?: string | undefined;

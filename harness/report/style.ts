@@ -6,6 +6,17 @@ import { styleText } from "node:util";
 
 export type Paint = (style: Parameters<typeof styleText>[0], text: string) => string;
 
+/** The outcome of one check or conformance case, as every report shows it. */
+export type ResultStatus = "pass" | "warn" | "fail" | "skip";
+
+/** Label and colour of each status in the tables. */
+export const STATUS_MARK: Record<ResultStatus, [string, Parameters<Paint>[0]]> = {
+  pass: ["PASS", "green"],
+  warn: ["WARN", "yellow"],
+  fail: ["FAIL", "red"],
+  skip: ["SKIP", "gray"],
+};
+
 export function painter(enabled: boolean): Paint {
   return enabled ? (style, text) => styleText(style, text) : (_style, text) => text;
 }

@@ -24,8 +24,14 @@ export interface PoolOptions {
   connections?: number;
 }
 
-export function tlsPool(o: PoolOptions): Agent {
-  const secureContext = createSecureContext({ ca: typeof o.ca === "string" ? o.ca : [...o.ca], ...(o.clientCert ?? {}) });
+/** The TLS context a pool uses: built once, reusable by several pools (see tlsPool's `secureContext`). */
+export function poolTlsContext(o: Pick<PoolOptions, "ca" | "clientCert">): SecureContext {
+  return createSecureContext({ ca: typeof o.ca === "string" ? o.ca : [...o.ca], ...(o.clientCert ?? {}) });
+}
+
+/** A pool: from trust options, or from a context built once (poolTlsContext) that several pools share. */
+export function tlsPool(o: PoolOptions | (Omit<PoolOptions, "ca" | "clientCert"> & { secureContext: SecureContext })): Agent {
+  const secureContext = "secureContext" in o ? o.secureContext : poolTlsContext(o);
   return new Agent({
     connect: { secureContext, timeout: o.timeoutMs },
     headersTimeout: o.timeoutMs,

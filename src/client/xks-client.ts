@@ -6,7 +6,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { request, type Agent, type Dispatcher } from "undici";
-import { tlsPool, trustAnchors } from "./tls-pool.js";
+import type { SecureContext } from "node:tls";
+import { poolTlsContext, tlsPool, trustAnchors } from "./tls-pool.js";
 import { ENCRYPTION_ALGORITHM, type XksOperation } from "../xks/constants.js";
 import { signXksRequest, type XksCredential } from "../xks/sigv4/sign.js";
 
@@ -93,9 +94,13 @@ export class XksClient {
     this.#now = options.now ?? (() => new Date());
     this.#keepAlive = options.keepAlive ?? true;
     this.#shared = options.dispatcher;
-    const ca = options.ca === undefined ? trustAnchors() : options.ca;
     const clientCert = options.cert && options.key ? { cert: options.cert, key: options.key } : undefined;
-    this.#pool = () => tlsPool({ ca, clientCert, timeoutMs: this.#timeoutMs });
+    // Built on first need (never, with a shared dispatcher), then reused by every pool this client makes.
+    let secureContext: SecureContext | undefined;
+    this.#pool = () => {
+      secureContext ??= poolTlsContext({ ca: options.ca ?? trustAnchors(), clientCert });
+      return tlsPool({ secureContext, timeoutMs: this.#timeoutMs });
+    };
   }
 
   get target(): XksTarget {
