@@ -5,8 +5,10 @@
 #                                                # as they are (run `npm ci` and `npm run build` first)
 #
 # Listens on 443 (HTTPS, TLS 1.2+, the spec's suites) on all interfaces, admin API off. TLS: the dev PKI in
-# /app/certs (made on first start, or the files of DEV_PKI_FILES copied there before start), or a config file's
-# tls.certFile/keyFile: mount or copy the file and set XKS_MOCK_CONFIG to its path (e.g. /config/config.json).
+# /app/certs (made on first start: trust it with `xks-harness conformance --image-ca-path /app/certs/ca.pem`; or
+# copied there before start: all six files of DEV_PKI_FILES, or server.pem + server.key.pem (+ ca.pem) — any other
+# part of a set is refused, exit 2), or a config file's tls.certFile/keyFile: mount or copy the file and set
+# XKS_MOCK_CONFIG to its path (e.g. /config/config.json).
 # Flags after the image name replace the default arguments (`--help` lists them).
 ARG BASE_IMAGE=node:20-slim
 FROM ${BASE_IMAGE}

@@ -8,7 +8,9 @@
 import { writeFileSync } from "node:fs";
 import { Command, Option } from "commander";
 import { integerOption } from "../src/cli-options.js";
-import { toCheckOptions, UsageError, type CheckFlags } from "./check/options.js";
+import { packageVersion } from "../src/package-version.js";
+import { toCheckOptions, unusedCurrentSecretNote, UsageError, type CheckFlags } from "./check/options.js";
+import { outputPathProblem } from "./report/output-path.js";
 import { toCheckJunit, toHuman, toJson } from "./check/report.js";
 import { runCheck } from "./check/run-check.js";
 import { readSnapshot, takeSnapshot, writeSnapshot } from "./check/snapshot.js";
@@ -41,10 +43,14 @@ function connectionFlags(cmd: Command): Command {
     .option("--key-id <id>", "external key id (repeatable)", collect, [] as string[])
     .option("--ca <file>", "extra trust anchor, PEM (repeatable)", collect, [] as string[])
     .option("--dev", "local use: port, localhost/IP host and untrusted CA become warnings", false)
-    .option("--timeout-ms <ms>", "bound on each network step", integerOption(1, 60_000), 3000);
+    .option("--timeout-ms <ms>", "bound on each network call, the whole answer included", integerOption(1, 60_000), 3000);
 }
 
-const program = new Command().name("xks-harness").description("Preflight and conformance harness for AWS KMS external key store (XKS) proxies").exitOverride();
+const program = new Command()
+  .name("xks-harness")
+  .description("Preflight and conformance harness for AWS KMS external key store (XKS) proxies")
+  .version(packageVersion(), "-V, --version", "print the version and exit")
+  .exitOverride();
 program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
 let exitCode: number = EXIT.usage;
@@ -62,7 +68,12 @@ connectionFlags(program.command("check").description("prove new XKS settings bef
   .option("--no-color", "no colour in the table")
   .option("--verbose", "print the canonical request and string to sign (never the secret)", false)
   .action(async (flags: CheckFlags & { json: boolean; junit?: string; color: boolean }) => {
+    // Usage problems of output files too come before the first packet.
+    const junitProblem = flags.junit ? outputPathProblem(flags.junit, "--junit") : undefined;
+    if (junitProblem) throw new UsageError(junitProblem);
     const options = toCheckOptions(flags, process.env, flags.snapshot ? readSnapshot(flags.snapshot) : undefined);
+    const note = unusedCurrentSecretNote("check", flags, process.env);
+    if (note) process.stderr.write(`xks-harness check: ${note}\n`);
     const report = await runCheck(options);
     process.stdout.write(flags.json ? toJson(report, options) : toHuman(report, options, painter(colorWanted(process.stdout, !flags.color))));
     if (flags.junit) writeFileSync(flags.junit, toCheckJunit(report));
@@ -73,7 +84,11 @@ connectionFlags(program.command("check").description("prove new XKS settings bef
 connectionFlags(program.command("snapshot").description("encrypt probe ciphertexts with the CURRENT settings, for `check --snapshot` later"))
   .requiredOption("--out <file>", "where to write the snapshot (no secrets inside)")
   .action(async (flags: CheckFlags & { out: string }) => {
+    const outProblem = outputPathProblem(flags.out, "--out");
+    if (outProblem) throw new UsageError(outProblem);
     const options = toCheckOptions({ ...flags, connectivity: "PUBLIC_ENDPOINT", verbose: false }, process.env);
+    const note = unusedCurrentSecretNote("snapshot", flags, process.env);
+    if (note) process.stderr.write(`xks-harness snapshot: ${note}\n`);
     const errors = inputProblems(options).filter((p) => p.severity === "error");
     if (options.keyIds.length === 0) errors.push({ severity: "error", message: "give at least one --key-id to probe" });
     if (errors.length) throw new UsageError(errors.map((e) => e.message).join("\n"));
@@ -113,6 +128,7 @@ connectionFlags(program.command("conformance").description("strict XKS Proxy API
   .option("--image-config <file>", "config file copied into the container (see --image-config-path)")
   .option("--image-config-path <path>", "where --image-config goes in the container", "/config/config.json")
   .option("--image-file <src:dest>", "file copied into the container (repeatable)", collect, [] as string[])
+  .option("--image-ca-path <path>", "once the container answers, trust the CA file at this path in it (bundled mock: /app/certs/ca.pem)")
   .option("--json", "print the report as JSON", false)
   .option("--junit <file>", "also write a JUnit XML report")
   .option("--no-color", "no colour in the table")
@@ -140,7 +156,7 @@ program
   .option("--key-id <id>", "external key to check (repeatable)", collect, [] as string[])
   .option("--ca <file>", "extra trust anchor for the proxy, PEM (repeatable)", collect, [] as string[])
   .option("--dev", "local use: port, localhost and untrusted CA become warnings in the checks", false)
-  .option("--timeout-ms <ms>", "bound on each check step", integerOption(1, 60_000), 3000)
+  .option("--timeout-ms <ms>", "bound on each network call of the checks, the whole answer included", integerOption(1, 60_000), 3000)
   .option("--dry-run", "check and print the plan; send nothing", false)
   .option("--yes", "do not ask for confirmation", false)
   .option("--allow-disconnect", "when a field needs DISCONNECTED: Disconnect → Update → Connect", false)

@@ -28,6 +28,7 @@ import { summaryLine } from "./conformance/report.js";
 import { runConformance } from "./conformance/run-conformance.js";
 import { painter } from "./report/style.js";
 import { runUpdate } from "./update/run-update.js";
+import { planLines } from "./update/aws-cli.js";
 import { XksClient, type XksResponse } from "./xks-client.js";
 import { randomXksCredential } from "../src/client/random-credential.js";
 
@@ -148,7 +149,8 @@ async function main(): Promise<number> {
       kmsEndpoint: kms.url,
       progress: (line) => out(`  ${line}`),
     });
-    for (const call of report.plan?.calls ?? []) out(`  sent ${call.operation} ${JSON.stringify(call.display)}`);
+    // As the aws CLI would send it (the secret as a placeholder).
+    for (const line of report.plan ? planLines(report.plan, { region: "us-east-1", endpointUrl: kms.url }) : []) out(`  sent: ${line}`);
     out(`  update: ${report.outcome.toUpperCase()} — ${report.message}`);
     expect(report.outcome === "updated", "UpdateCustomKeyStore ran only after every check passed, and the store verified");
 

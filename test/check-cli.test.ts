@@ -5,7 +5,7 @@
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -130,6 +130,28 @@ describe("passing runs", () => {
     expect(run.stdout).toMatch(/verdict: PASS/);
     expectNoSecret({ stdout: run.stdout, stderr: run.stderr, junit: readFileSync(junit, "utf8") }, credA.secretAccessKey);
   });
+
+  // The README's rotation step exports XKS_CURRENT_SECRET_ACCESS_KEY; alone, it must switch nothing on.
+  it("XKS_CURRENT_SECRET_ACCESS_KEY without --current-access-key-id: check runs without continuity, says it was not proven, and notes the unused variable", async () => {
+    const env = { XKS_SECRET_ACCESS_KEY: credA.secretAccessKey, XKS_CURRENT_SECRET_ACCESS_KEY: credB.secretAccessKey };
+    const run = await runCli(CLI, ["check", ...target(a, credA), "--key-id", "foo", "--no-color"], env);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^SKIP {2}continuity .*skipped: no current settings/m);
+    // In the verdict lines: continuity not proven, and how to prove it.
+    expect(run.stdout).toMatch(/verdict: PASS.*\n {2}key continuity NOT proven: .*--current-access-key-id.*--snapshot/);
+    expect(run.stderr).toBe("xks-harness check: note: XKS_CURRENT_SECRET_ACCESS_KEY is set but not used: continuity with the current settings needs --current-access-key-id (or use --snapshot)\n");
+    expectNoSecret({ stdout: run.stdout, stderr: run.stderr }, credA.secretAccessKey, credB.secretAccessKey);
+  });
+
+  it("XKS_CURRENT_SECRET_ACCESS_KEY set: snapshot still works with the given settings, and notes that it does not use it", async () => {
+    const out = join(dir, "probes-env.json");
+    const env = { XKS_SECRET_ACCESS_KEY: credA.secretAccessKey, XKS_CURRENT_SECRET_ACCESS_KEY: credB.secretAccessKey };
+    const run = await runCli(CLI, ["snapshot", ...target(a, credA), "--key-id", "foo", "--out", out], env);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toBe(`wrote 1 probe(s) for foo to ${out}\n`);
+    expect(run.stderr).toMatch(/^xks-harness snapshot: note: XKS_CURRENT_SECRET_ACCESS_KEY is set but snapshot does not use it/);
+    expect(JSON.parse(readFileSync(out, "utf8"))).toMatchObject({ accessKeyId: credA.accessKeyId, probes: [{ keyId: "foo" }] });
+  });
 });
 
 // Runs that fail before or regardless of the latency check: concurrent, so the CLI start-ups overlap.
@@ -177,8 +199,11 @@ describe.concurrent("failing runs", () => {
 
 describe("bad input sends no network traffic", () => {
   let counter: CountingServer;
+  let notJson: string;
   beforeAll(async () => {
     counter = await startCountingServer();
+    notJson = join(dir, "not-json.txt");
+    writeFileSync(notJson, "this is not JSON, nor a certificate\n");
   });
   afterAll(async () => {
     await counter?.stop();
@@ -190,6 +215,24 @@ describe("bad input sends no network traffic", () => {
     const before = await counter.settledCount();
     const run = await cli(args("lowercase-is-not-allowed"), credA.secretAccessKey);
     expect(run.code).toBe(2);
+    expect(await counter.settledCount()).toBe(before);
+  });
+
+  // Output files are checked with the other usage before the first packet, not after the checks ran.
+  it.each([
+    ["check --junit into a missing directory", () => [...args(credA.accessKeyId), "--junit", join(dir, "missing", "x.xml")], /^xks-harness: --junit .*missing\/x\.xml: the directory .*missing does not exist/],
+    ["check --junit naming a directory", () => [...args(credA.accessKeyId), "--junit", dir], /^xks-harness: --junit .* is a directory/],
+    ["snapshot --out into a missing directory", () => ["snapshot", ...args(credA.accessKeyId).slice(1, -1), "--key-id", "foo", "--out", join(dir, "missing", "p.json")], /^xks-harness: --out .*missing\/p\.json: the directory .*missing does not exist/],
+    ["snapshot --out naming a directory", () => ["snapshot", ...args(credA.accessKeyId).slice(1, -1), "--key-id", "foo", "--out", dir], /^xks-harness: --out .* is a directory/],
+    ["check --snapshot with a missing file", () => [...args(credA.accessKeyId), "--snapshot", join(dir, "no-such-snapshot.json")], /^xks-harness: cannot read --snapshot .*no-such-snapshot\.json: ENOENT/],
+    ["check --snapshot with a file that is not JSON", () => [...args(credA.accessKeyId), "--snapshot", notJson], /^xks-harness: --snapshot .*not-json\.txt is not JSON/],
+    ["check --ca with a file that holds no certificate", () => args(credA.accessKeyId).map((x) => (x === caFile ? notJson : x)), /^xks-harness: --ca .*not-json\.txt holds no PEM certificate/],
+  ])("%s: exit 2 naming the flag, no connection made", async (_name, argv, message) => {
+    const before = await counter.settledCount();
+    const run = await cli(argv(), credA.secretAccessKey);
+    expect(run.code, run.stdout + run.stderr).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(message);
     expect(await counter.settledCount()).toBe(before);
   });
 

@@ -1,7 +1,8 @@
 /**
  * `xks-harness check` (runCheck) against purpose-built servers the mock cannot imitate: proxies that do not
  * authenticate (accept any signature, no clock-skew limit), wrong answers to an unknown path, and TLS servers with
- * expired, wrong-host, self-signed and soon-expiring certificates, TLS 1.1 only, or a suite outside the spec's four.
+ * expired, wrong-host, self-signed and soon-expiring certificates, TLS 1.1 only, or a suite outside the spec's four,
+ * and ports that answer plain HTTP or nothing. TLS failures are asserted as the user sees them, never as OpenSSL codes.
  */
 import type { ServerOptions } from "node:https";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -11,7 +12,7 @@ import { runCheck } from "../harness/check/run-check.js";
 import { kmsTrustedCas } from "../harness/check/trusted-cas.js";
 import { generateLeaf, generateSelfSigned, type Pem } from "../src/pki/dev-pki.js";
 import { checkOf, checkOptions, expectPrediction, settingsFor, statuses } from "./helpers/check-options.js";
-import { startMiniProxy, type MiniProxyOptions, type StartedServer } from "./helpers/check-servers.js";
+import { startCountingServer, startMiniProxy, startPlainHttpServer, type MiniProxyOptions, type StartedServer } from "./helpers/check-servers.js";
 import { pem } from "./helpers/proxy-fixture.js";
 import { randomXksCredential } from "../src/client/random-credential.js";
 
@@ -21,19 +22,20 @@ const DAY_MS = 86_400_000;
 const LOCAL_NAMES = ["localhost", "127.0.0.1"];
 
 let devCert: Pem;
-let certs: { expired: Pem; wrongHost: Pem; selfSigned: Pem; tenDays: Pem };
+let certs: { expired: Pem; wrongHost: Pem; selfSigned: Pem; tenDays: Pem; selfSignedTenDays: Pem };
 const running: StartedServer[] = [];
 
 beforeAll(async () => {
   devCert = { cert: pem("serverCert"), key: pem("serverKey") };
   const ca = { cert: pem("caCert"), key: pem("caKey") };
-  const [expired, wrongHost, selfSigned, tenDays] = await Promise.all([
+  const [expired, wrongHost, selfSigned, tenDays, selfSignedTenDays] = await Promise.all([
     generateLeaf(ca, { subject: "localhost", serverNames: LOCAL_NAMES, notAfter: new Date(Date.now() - 2 * DAY_MS), validDays: 30 }),
     generateLeaf(ca, { subject: "other.example", serverNames: ["other.example"] }),
     generateSelfSigned(LOCAL_NAMES),
     generateLeaf(ca, { subject: "localhost", serverNames: LOCAL_NAMES, notAfter: new Date(Date.now() + 10 * DAY_MS), validDays: 90 }),
+    generateSelfSigned(LOCAL_NAMES, { notAfter: new Date(Date.now() + 10 * DAY_MS), validDays: 90 }),
   ]);
-  certs = { expired, wrongHost, selfSigned, tenDays };
+  certs = { expired, wrongHost, selfSigned, tenDays, selfSignedTenDays };
 });
 afterEach(async () => {
   await Promise.all(running.splice(0).map((s) => s.stop()));
@@ -115,9 +117,20 @@ describe("TLS of the proxy", () => {
     expectPrediction(report, "fail", ...TLS_FAIL);
   });
 
-  it("self-signed certificate without --ca → tls fails", async () => {
-    const report = await tlsReport({ cert: certs.selfSigned.cert, key: certs.selfSigned.key });
-    expect(checkOf(report, "tls")).toMatchObject({ status: "fail", failure: "TlsFailure", detail: expect.stringMatching(/certificate chain does not verify: DEPTH_ZERO_SELF_SIGNED_CERT \(self-signed\)/) });
+  it("self-signed certificate without --ca → tls fails, saying it is self-signed (not renew, not an OpenSSL code)", async () => {
+    const report = await tlsReport({ cert: certs.selfSigned.cert, key: certs.selfSigned.key }, []);
+    const tls = checkOf(report, "tls");
+    expect(tls).toMatchObject({ status: "fail", failure: "TlsFailure", detail: expect.stringMatching(/the certificate is self-signed \(it is its own issuer\)/) });
+    expect(tls.fix).toMatch(/^KMS needs a certificate that chains to a CA on KMS's trusted list .*; for local use pass this certificate with --ca$/);
+    expect(tls.detail).not.toMatch(/SELF_SIGNED|DEPTH_ZERO/);
+    expectPrediction(report, "fail", ...TLS_FAIL);
+  });
+
+  it("self-signed certificate expiring in 10 days, --dev without --ca → the fix is about the self-signed chain, not renewal", async () => {
+    const report = await tlsReport({ cert: certs.selfSignedTenDays.cert, key: certs.selfSignedTenDays.key }, []);
+    const tls = checkOf(report, "tls");
+    expect(tls).toMatchObject({ status: "fail", failure: "TlsFailure", detail: expect.stringMatching(/the certificate is self-signed/) });
+    expect(tls.fix).toMatch(/chains to a CA on KMS's trusted list .*--ca/);
     expectPrediction(report, "fail", ...TLS_FAIL);
   });
 
@@ -127,16 +140,28 @@ describe("TLS of the proxy", () => {
     expectPrediction(report, "pass", null, null);
   });
 
+  it("certificate from a CA this machine does not know, sent without its chain → tls fails naming the missing issuer", async () => {
+    const report = await tlsReport({ cert: devCert.cert, key: devCert.key }, []);
+    const tls = checkOf(report, "tls");
+    expect(tls).toMatchObject({ status: "fail", failure: "TlsFailure", detail: expect.stringMatching(/the chain stops at "localhost", issued by "xks-harness dev CA", which the server did not send and this machine does not know/) });
+    expect(tls.fix).toMatch(/^serve the full chain \(leaf \+ intermediates\) up to a CA on KMS's trusted list/);
+    expectPrediction(report, "fail", ...TLS_FAIL);
+  });
+
   it("TLS 1.1-only server → tls fails", async () => {
     const report = await tlsReport({ cert: devCert.cert, key: devCert.key, minVersion: "TLSv1", maxVersion: "TLSv1.1", ciphers: "DEFAULT@SECLEVEL=0" });
-    expect(checkOf(report, "tls")).toMatchObject({ status: "fail", failure: "TlsFailure", detail: expect.stringMatching(/^handshake failed: /), fix: "enable TLS 1.2 or 1.3 on the proxy" });
+    expect(checkOf(report, "tls")).toMatchObject({ status: "fail", failure: "TlsFailure", detail: expect.stringMatching(/^handshake failed: the proxy refused the spec's TLS offer with a protocol_version alert: it accepts only TLSv1\.1,/), fix: "enable TLS 1.2 or 1.3 on the proxy" });
     expectPrediction(report, "fail", ...TLS_FAIL);
   });
 
   it("TLS 1.2 server offering only ECDHE-RSA-AES128-GCM-SHA256 → tls fails", async () => {
     const report = await tlsReport({ cert: devCert.cert, key: devCert.key, minVersion: "TLSv1.2", maxVersion: "TLSv1.2", ciphers: "ECDHE-RSA-AES128-GCM-SHA256" });
-    expect(checkOf(report, "tls")).toMatchObject({ status: "fail", failure: "TlsFailure", detail: expect.stringMatching(/^handshake failed: /) });
-    expect(checkOf(report, "tls").fix).toMatch(/ECDHE-RSA-AES256-GCM-SHA384/);
+    expect(checkOf(report, "tls")).toMatchObject({
+      status: "fail",
+      failure: "TlsFailure",
+      detail: expect.stringMatching(/^handshake failed: the proxy refused the spec's TLS offer with a handshake_failure alert: it accepts TLSv1\.2 with ECDHE-RSA-AES128-GCM-SHA256, but none of the spec's four suites$/),
+    });
+    expect(checkOf(report, "tls").fix).toBe("offer one of the spec's suites: TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256, ECDHE-RSA-AES256-GCM-SHA384, ECDHE-ECDSA-AES256-GCM-SHA384");
     expectPrediction(report, "fail", ...TLS_FAIL);
   });
 
@@ -144,6 +169,27 @@ describe("TLS of the proxy", () => {
     const report = await tlsReport({ cert: devCert.cert, key: devCert.key, minVersion: "TLSv1.2", maxVersion: "TLSv1.2", ciphers: "ECDHE-RSA-AES256-GCM-SHA384" });
     expect(checkOf(report, "tls")).toMatchObject({ status: "warn", detail: expect.stringMatching(/^TLSv1\.2, TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384/) });
     expectPrediction(report, "pass", null, null);
+  });
+
+  it("a port that speaks plain HTTP → tls fails naming plain HTTP; the library's string only under --verbose", async () => {
+    const s = await startPlainHttpServer();
+    running.push(s);
+    const report = await runCheck(checkOptions(settingsFor(s.port, PATH, cred), { timeoutMs: 2000, verbose: true }));
+    const tls = checkOf(report, "tls");
+    expect(tls).toMatchObject({ status: "fail", failure: "TlsFailure", detail: expect.stringMatching(new RegExp(`^handshake failed: port ${s.port} answers plain HTTP \\("HTTP/1\\.1 400 Bad Request`)) });
+    expect(tls.fix).toBe(`KMS connects with HTTPS only: serve TLS on port ${s.port} (or point the endpoint at the proxy's TLS port)`);
+    expect(tls.detail).not.toMatch(/ERR_|SSL|OpenSSL/i);
+    expect(report.verbose?.some((line) => line.startsWith("tls: handshake error ERR_SSL_"))).toBe(true);
+    expectPrediction(report, "fail", ...TLS_FAIL);
+  });
+
+  it("a port that accepts TCP and closes at once → tls fails saying no TLS answer came", async () => {
+    const s = await startCountingServer();
+    running.push(s);
+    const report = await runCheck(checkOptions(settingsFor(s.port, PATH, cred), { timeoutMs: 2000 }));
+    expect(checkOf(report, "tls")).toMatchObject({ status: "fail", failure: "TlsFailure", detail: `handshake failed: port ${s.port} accepted TCP and then closed the connection without a TLS answer` });
+    expect(report.verbose).toBeUndefined();
+    expectPrediction(report, "fail", ...TLS_FAIL);
   });
 
   it("certificate expiring in 10 days → tls warns, verdict pass", async () => {

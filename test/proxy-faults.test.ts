@@ -13,6 +13,7 @@ import type { FaultRuleInput } from "../src/proxy/fault-rule.js";
 import { deriveKeyMaterial } from "../src/proxy/key-material.js";
 import { XKS_ERRORS, type XksErrorName } from "../src/xks/errors.js";
 import { HealthResponse } from "../src/xks/schemas.js";
+import { adminAuth } from "./helpers/admin-faults.js";
 import { startTestProxy, testConfig, type TestProxy } from "./helpers/proxy-fixture.js";
 import { parseJsonOrUndefined } from "./helpers/raw-xks-request.js";
 
@@ -64,7 +65,8 @@ async function admin(p: TestProxy, method: "GET" | "POST" | "DELETE", path: stri
   const res = await request(`${p.adminUrl}${path}`, {
     method,
     dispatcher: adminAgent,
-    ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body), headers: { "content-type": "application/json" } }),
+    headers: { ...adminAuth(p), ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
   });
   const text = await res.body.text();
   return { status: res.statusCode, text, json: parseJsonOrUndefined(text) };

@@ -6,6 +6,7 @@
  * KMS's request log proves no UpdateCustomKeyStore was sent), and a proxy that went down.
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
+import { PassThrough } from "node:stream";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -18,6 +19,7 @@ import {
 } from "@aws-sdk/client-kms";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runUpdate, type UpdateOptions, type UpdateReport } from "../harness/update/run-update.js";
+import { updateCommand, type UpdateFlags } from "../harness/update/command.js";
 import type { StartedLocalKms } from "../src/kms/index.js";
 import { packageRoot } from "../src/package-root.js";
 import type { XksCredential } from "../src/xks/sigv4/sign.js";
@@ -394,11 +396,18 @@ describe("the CLI: node dist/harness/cli.js update --kms-endpoint …", () => {
     ]);
 
     expect(dry.code, dry.stderr).toBe(0);
-    const json = JSON.parse(dry.stdout) as { outcome: string; plan: { calls: { operation: string; display: unknown }[] }; check: { verdict: string } };
+    const json = JSON.parse(dry.stdout) as { outcome: string; plan: { calls: { operation: string; display: unknown }[] }; check: { verdict: string }; rollback: string };
     expect(json).toMatchObject({ outcome: "dry-run", check: { verdict: "pass" } });
     expect(json.plan.calls).toEqual([
-      { operation: "UpdateCustomKeyStore", display: { CustomKeyStoreId: key.storeId, XksProxyAuthenticationCredential: { AccessKeyId: next.accessKeyId, RawSecretAccessKey: "<redacted>" } } },
+      {
+        operation: "UpdateCustomKeyStore",
+        display: { CustomKeyStoreId: key.storeId, XksProxyAuthenticationCredential: { AccessKeyId: next.accessKeyId, RawSecretAccessKey: "<redacted>" } },
+        command: `aws kms update-custom-key-store --custom-key-store-id ${key.storeId} --xks-proxy-authentication-credential 'AccessKeyId=${next.accessKeyId},RawSecretAccessKey=<new secret>' --region us-east-1 --endpoint-url ${kms.url}`,
+      },
     ]);
+    expect(json.rollback).toBe(
+      `aws kms update-custom-key-store --custom-key-store-id ${key.storeId} --xks-proxy-authentication-credential 'AccessKeyId=${cred.accessKeyId},RawSecretAccessKey=<previous secret>' --region us-east-1 --endpoint-url ${kms.url}`,
+    );
 
     expect(noTty.code).toBe(2);
     expect(noTty.stderr).toMatch(/not a terminal.*--dry-run.*--yes/);
@@ -431,13 +440,59 @@ describe("the CLI: node dist/harness/cli.js update --kms-endpoint …", () => {
     expectNoSecret(dry.stdout + dry.stderr, [next.secretAccessKey, cred.secretAccessKey]);
   });
 
+  it("--profile that no config or credentials file defines is bad usage (2) naming it, before any KMS call; a defined one works", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "xks-update-profile-"));
+    const files = { AWS_CONFIG_FILE: join(dir, "config"), AWS_SHARED_CREDENTIALS_FILE: join(dir, "credentials") };
+    writeFileSync(files.AWS_CONFIG_FILE, "[profile ops]\nregion = us-east-1\n");
+    writeFileSync(files.AWS_SHARED_CREDENTIALS_FILE, "[ops]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = local\n");
+    const env = { ...files, XKS_SECRET_ACCESS_KEY: cred.secretAccessKey };
+    const from = (await kmsRequests(kms)).length;
+    const nope = await cli([...common(), "--profile", "nope", "--dry-run"], env);
+    expect(nope.code, nope.stdout + nope.stderr).toBe(2);
+    expect(nope.stderr).toMatch(/^xks-harness: --profile nope: no such profile in .*config or .*credentials/);
+    expect(await operationsSince(kms, from)).toEqual([]);
+    const ops = await cli([...common(), "--profile", "ops", "--dry-run"], env);
+    expect(ops.code, ops.stdout + ops.stderr).toBe(0);
+    expect(ops.stdout).toContain(`--region us-east-1 --endpoint-url ${kms.url} --profile ops`);
+  });
+
+  it("on a terminal the checks, the verdict and the plan come before the question; no is no", async () => {
+    const stdin = Object.assign(new PassThrough(), { isTTY: true });
+    const stdout = new PassThrough();
+    let printed = "";
+    stdout.on("data", (c: Buffer) => {
+      printed += c.toString("utf8");
+      // Answer when, and only when, the question is on the screen.
+      if (!stdin.writableEnded && printed.includes("type yes to go ahead: ")) stdin.end("no\n");
+    });
+    const flags: UpdateFlags = {
+      customKeyStoreId: key.storeId, kmsEndpoint: kms.url, region: "us-east-1", keyId: ["foo"], ca: [pkiPath("caCert")], dev: true, timeoutMs: 3000,
+      dryRun: false, yes: false, allowDisconnect: false, connectTimeout: 10, json: false, color: false, accessKeyId: next.accessKeyId,
+    };
+    const from = (await kmsRequests(kms)).length;
+    const code = await updateCommand(flags, { XKS_SECRET_ACCESS_KEY: next.secretAccessKey }, { stdin, stdout });
+    expect(code, printed).toBe(1);
+    const question = printed.indexOf("apply this change?");
+    const order = ["PASS  auth", "verdict: PASS", "key continuity NOT proven", `plan for ${key.storeId}`, "aws kms update-custom-key-store", "rollback", "RawSecretAccessKey=<previous secret>"].map((s) => printed.indexOf(s));
+    expect(order.every((at) => at >= 0), printed).toBe(true);
+    expect([...order].sort((a, b) => a - b), printed).toEqual(order);
+    expect(order.at(-1)!).toBeLessThan(question);
+    expect(printed.slice(question)).toMatch(/update: REFUSED — not confirmed: nothing was changed/);
+    expect((await operationsSince(kms, from)).filter((op) => MUTATING.has(op))).toEqual([]);
+    expectNoSecret(printed, [next.secretAccessKey, cred.secretAccessKey]);
+  });
+
   it("--yes rotates the credential (exit 0, human report); a wrong secret with --json exits 1; neither prints a secret", async () => {
     const env = { XKS_SECRET_ACCESS_KEY: next.secretAccessKey, XKS_CURRENT_SECRET_ACCESS_KEY: cred.secretAccessKey };
     const from = (await kmsRequests(kms)).length;
     const done = await cli([...common(), "--access-key-id", next.accessKeyId, "--yes"], env);
     expect(done.code, done.stdout + done.stderr).toBe(0);
     expect(done.stdout).toMatch(/update: UPDATED — updated and verified/);
-    expect(done.stdout).toMatch(/<redacted>/);
+    // The evidence, then the plan as aws CLI lines, then the call: nothing is sent before it is shown.
+    const order = ["PASS  continuity", "verdict: PASS", `plan for ${key.storeId}`, `aws kms update-custom-key-store --custom-key-store-id ${key.storeId} --xks-proxy-authentication-credential 'AccessKeyId=${next.accessKeyId},RawSecretAccessKey=<new secret>'`, "rollback", "calling UpdateCustomKeyStore", "update: UPDATED"].map((s) => done.stdout.indexOf(s));
+    expect(order.every((at) => at >= 0), done.stdout).toBe(true);
+    expect([...order].sort((a, b) => a - b), done.stdout).toEqual(order);
+    expect(done.stdout).not.toContain("key continuity NOT proven");
     expect((await operationsSince(kms, from)).filter((op) => MUTATING.has(op))).toEqual(["UpdateCustomKeyStore"]);
     expect((await describeStore(client, key.storeId)).XksProxyConfiguration?.AccessKeyId).toBe(next.accessKeyId);
 

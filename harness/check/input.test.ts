@@ -93,6 +93,19 @@ describe("each KMS rule, violated", () => {
     ]);
   });
 
+  it("a failing row shows its errors before its warnings", () => {
+    const result = inputCheck(options({ path: "/example/kms/xks/v2", accessKeyId: "lower" }));
+    expect(result.status).toBe("fail");
+    expect(result.detail.split("\n")).toEqual([expect.stringMatching(/^XksProxyAuthenticationCredential\.AccessKeyId /), expect.stringMatching(/^\(warning\) XksProxyUriPath does not end in/)]);
+  });
+
+  it("names --dev in the fix when only local-use rules fail (port, localhost, IP), and not when a real rule fails too", () => {
+    for (const endpoint of ["https://localhost:8443", "https://127.0.0.1", "https://xks.example.com:8443"]) {
+      expect(inputCheck(options({ endpoint })).fix, endpoint).toMatch(/pass --dev/);
+    }
+    expect(inputCheck(options({ endpoint: "https://localhost:8443", accessKeyId: "lower" })).fix).not.toMatch(/--dev/);
+  });
+
   it("never repeats a secret, even an invalid one, in its messages", () => {
     const secret = `${SECRET}${SECRET}`.slice(0, 65);
     const result = inputCheck(options({ secretAccessKey: secret }, { current: { ...VALID, secretAccessKey: `${secret}!` } }));

@@ -12,6 +12,8 @@ import { CHECK_TITLES, type CheckOptions, type CheckResult, type XksSettings } f
 export interface InputProblem {
   severity: "error" | "warn";
   message: string;
+  /** A rule only real KMS needs (port, localhost/IP host): --dev turns it into a warning. */
+  local?: boolean;
 }
 
 /** The longest operation suffix of a key URI (digest §1.2). */
@@ -30,9 +32,9 @@ function settingsProblems(s: XksSettings, label: string, dev: boolean): InputPro
     const withoutPort = ep.explicitPort ? s.endpoint.replace(/:\d+\/?$/, "") : s.endpoint;
     add(checkKmsField("XksProxyUriEndpoint", withoutPort.replace(/\/$/, "")));
     const devRule = dev ? "warn" : "error";
-    if (ep.explicitPort) problems.push({ severity: devRule, message: `${label}XksProxyUriEndpoint has port ${ep.port}: KMS always connects to 443 and rejects a port. Fix: serve the proxy on 443 and drop the port` });
-    if (ep.isIp) problems.push({ severity: devRule, message: `${label}XksProxyUriEndpoint is an IP address: the spec requires a fully qualified DNS name matching the certificate. Fix: use the proxy's DNS name` });
-    else if (!ep.host.includes(".")) problems.push({ severity: devRule, message: `${label}XksProxyUriEndpoint host ${ep.host} is not a fully qualified domain name. Fix: use the proxy's public DNS name` });
+    if (ep.explicitPort) problems.push({ severity: devRule, local: true, message: `${label}XksProxyUriEndpoint has port ${ep.port}: KMS always connects to 443 and rejects a port. Fix: serve the proxy on 443 and drop the port` });
+    if (ep.isIp) problems.push({ severity: devRule, local: true, message: `${label}XksProxyUriEndpoint is an IP address: the spec requires a fully qualified DNS name matching the certificate. Fix: use the proxy's DNS name` });
+    else if (!ep.host.includes(".")) problems.push({ severity: devRule, local: true, message: `${label}XksProxyUriEndpoint host ${ep.host} is not a fully qualified domain name. Fix: use the proxy's public DNS name` });
   }
   add(checkKmsField("XksProxyUriPath", s.path));
   if (!s.path.endsWith(XKS_API_SUFFIX)) problems.push({ severity: "warn", message: `${label}XksProxyUriPath does not end in ${XKS_API_SUFFIX}: this harness speaks XKS API v1 only` });
@@ -69,13 +71,22 @@ export function inputCheck(o: CheckOptions): CheckResult {
   const errors = problems.filter((p) => p.severity === "error");
   const warns = problems.filter((p) => p.severity === "warn");
   const status = errors.length ? "fail" : warns.length ? "warn" : "pass";
+  // Errors first: the first line of a failing row is what stops the run.
+  const ordered = [...errors, ...warns];
+  const onlyLocal = errors.length > 0 && errors.every((p) => p.local);
   return {
     id: "input",
     title: CHECK_TITLES["input"],
     status,
-    detail: problems.length ? problems.map((p) => `${p.severity === "error" ? "" : "(warning) "}${p.message}`).join("\n") : "endpoint, path, credential, connectivity and key ids follow the KMS API rules",
+    detail: ordered.length ? ordered.map((p) => `${p.severity === "error" ? "" : "(warning) "}${p.message}`).join("\n") : "endpoint, path, credential, connectivity and key ids follow the KMS API rules",
     ms: performance.now() - start,
-    fix: errors.length ? "correct the values named above; KMS would reject them with a ValidationException" : warns.length ? "fine for local use; real KMS needs these fixed" : undefined,
+    fix: onlyLocal
+      ? "only rules real KMS needs are broken (a port, localhost or an IP), and KMS would reject them with a ValidationException: to test a local proxy, pass --dev; for real KMS, serve the proxy on 443 under its DNS name"
+      : errors.length
+        ? "correct the values named above; KMS would reject them with a ValidationException"
+        : warns.length
+          ? "fine for local use; real KMS needs these fixed"
+          : undefined,
     data: { problems },
   };
 }

@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CURRENT_SECRET_ENV, SECRET_ENV, UsageError, resolveSettings, toCheckOptions, type CheckFlags } from "./options.js";
+import { pem } from "../../test/helpers/proxy-fixture.js";
+import { CURRENT_SECRET_ENV, SECRET_ENV, UsageError, resolveSettings, toCheckOptions, unusedCurrentSecretNote, type CheckFlags } from "./options.js";
 
 const FILE_SECRET = "FYtE5EFA5FT0mCc3DrGUe2sti527BitkQ0Zr9MO9fvE";
 const ENV_SECRET = "EnvSecretEnvSecretEnvSecretEnvSecretEnvSecret";
@@ -124,16 +125,26 @@ describe("current settings (continuity)", () => {
     ["only --current-endpoint", { currentEndpoint: "https://old.example.com" }, {}],
     ["only --current-path", { currentPath: "/old/kms/xks/v1" }, {}],
     ["--current-access-key-id without a current secret", { currentAccessKeyId: "OLDACCESSKEYID234567" }, {}],
-    ["only XKS_CURRENT_SECRET_ACCESS_KEY", {}, { [CURRENT_SECRET_ENV]: FILE_SECRET }],
   ] as const)("partial (%s) → UsageError", (_name, over, extraEnv) => {
     const e = usageError(() => resolveSettings({ ...base, ...over }, { ...env, ...extraEnv }));
     expect(e.message).toMatch(/--current-access-key-id and XKS_CURRENT_SECRET_ACCESS_KEY/);
+  });
+
+  it("XKS_CURRENT_SECRET_ACCESS_KEY alone switches nothing on; a note says it is unused (check and snapshot)", () => {
+    const withCurrent = { ...env, [CURRENT_SECRET_ENV]: FILE_SECRET };
+    expect(resolveSettings(base, withCurrent)).toEqual({ settings: expect.objectContaining({ accessKeyId: "NEWACCESSKEYID234567" }) });
+    expect(unusedCurrentSecretNote("check", base, withCurrent)).toMatch(/XKS_CURRENT_SECRET_ACCESS_KEY is set but not used: .*--current-access-key-id/);
+    expect(unusedCurrentSecretNote("snapshot", base, withCurrent)).toMatch(/XKS_CURRENT_SECRET_ACCESS_KEY is set but snapshot does not use it/);
+    // Used (a --current-* flag) or unset: no note.
+    expect(unusedCurrentSecretNote("check", { ...base, currentAccessKeyId: "OLDACCESSKEYID234567" }, withCurrent)).toBeUndefined();
+    expect(unusedCurrentSecretNote("check", base, env)).toBeUndefined();
+    expect(unusedCurrentSecretNote("snapshot", base, env)).toBeUndefined();
   });
 });
 
 describe("toCheckOptions", () => {
   it("carries every flag into the options and reads --ca files", () => {
-    const ca = file("ca.pem", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+    const ca = file("ca.pem", pem("caCert"));
     const o = toCheckOptions(
       flags({ endpoint: "https://xks.example.com", path: "/kms/xks/v1", accessKeyId: "AKIAI2SFODNN7EXAMPLE", region: "eu-west-1", keyId: ["a", "b"], ca: [ca], dev: true, timeoutMs: 500, verbose: true }),
       { [SECRET_ENV]: ENV_SECRET },
@@ -150,5 +161,16 @@ describe("toCheckOptions", () => {
   it("a missing --ca file is a UsageError", () => {
     const e = usageError(() => toCheckOptions(flags({ endpoint: "https://xks.example.com", path: "/kms/xks/v1", accessKeyId: "AKIAI2SFODNN7EXAMPLE", ca: [join(dir, "none.pem")] }), { [SECRET_ENV]: ENV_SECRET }));
     expect(e.message).toMatch(/cannot read --ca/);
+  });
+
+  it.each([
+    ["a key, not a certificate", "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n", /holds no PEM certificate/],
+    ["an empty file", "", /holds no PEM certificate/],
+    ["a PEM block that does not parse", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", /not a valid certificate/],
+  ])("a --ca file with %s is a UsageError naming the flag", (_name, text, message) => {
+    const ca = file(`bad-${_name.length}.pem`, text);
+    const e = usageError(() => toCheckOptions(flags({ endpoint: "https://xks.example.com", path: "/kms/xks/v1", accessKeyId: "AKIAI2SFODNN7EXAMPLE", ca: [ca] }), { [SECRET_ENV]: ENV_SECRET }));
+    expect(e.message).toMatch(new RegExp(`^--ca ${ca.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} `));
+    expect(e.message).toMatch(message);
   });
 });

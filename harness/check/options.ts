@@ -3,6 +3,7 @@
  * Turns command-line flags, environment variables and the KMS console's proxy-configuration file into
  * CheckOptions. Secrets come only from the environment or files, never from argv (which `ps` shows to everyone).
  */
+import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { describeIssues } from "../../src/xks/schemas.js";
@@ -93,16 +94,43 @@ export function resolveSettings(f: CheckFlags, env: NodeJS.ProcessEnv): Resolved
   if (missing.length) throw new UsageError(`missing ${missing.join(", ")}`);
   const settings: XksSettings = { endpoint: endpoint!, path: path!, accessKeyId: accessKeyId!, secretAccessKey: secret! };
 
-  const wantsCurrent = f.currentEndpoint || f.currentPath || f.currentAccessKeyId || f.currentSecretFile || env[CURRENT_SECRET_ENV];
+  // Only a flag turns continuity with the current settings on: the README's rotation step exports
+  // XKS_CURRENT_SECRET_ACCESS_KEY, which must not change what `check` (or `snapshot`) does on its own.
+  const wantsCurrent = f.currentEndpoint || f.currentPath || f.currentAccessKeyId || f.currentSecretFile;
   if (!wantsCurrent) return { settings };
   const currentSecret = f.currentSecretFile ? readSecretFile(f.currentSecretFile, "--current-secret-file") : env[CURRENT_SECRET_ENV];
   if (!f.currentAccessKeyId || currentSecret === undefined) {
-    throw new UsageError(`the current settings need --current-access-key-id and ${CURRENT_SECRET_ENV} (or --current-secret-file); endpoint and path default to the new ones`);
+    throw new UsageError(`the current settings (--current-*) need --current-access-key-id and ${CURRENT_SECRET_ENV} (or --current-secret-file); endpoint and path default to the new ones`);
   }
   return {
     settings,
     current: { endpoint: f.currentEndpoint ?? settings.endpoint, path: f.currentPath ?? settings.path, accessKeyId: f.currentAccessKeyId, secretAccessKey: currentSecret },
   };
+}
+
+/** A note when XKS_CURRENT_SECRET_ACCESS_KEY is set but this run does not use it (no --current-* flag). */
+export function unusedCurrentSecretNote(command: "check" | "snapshot", f: Partial<CheckFlags>, env: NodeJS.ProcessEnv): string | undefined {
+  if (env[CURRENT_SECRET_ENV] === undefined) return undefined;
+  if (command === "snapshot") return `note: ${CURRENT_SECRET_ENV} is set but snapshot does not use it: it signs with the settings given, and ${SECRET_ENV} (or --secret-file)`;
+  if (f.currentEndpoint || f.currentPath || f.currentAccessKeyId || f.currentSecretFile) return undefined;
+  return `note: ${CURRENT_SECRET_ENV} is set but not used: continuity with the current settings needs --current-access-key-id (or use --snapshot)`;
+}
+
+/** Extra trust anchors: each file must hold at least one PEM certificate, and every one must parse. */
+export function readCaFiles(files: string[]): string[] {
+  return files.map((file) => {
+    const text = readText(file, "--ca");
+    const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+    if (blocks.length === 0) throw new UsageError(`--ca ${file} holds no PEM certificate (-----BEGIN CERTIFICATE-----). Fix: give the CA certificate in PEM, not a key or DER file`);
+    for (const block of blocks) {
+      try {
+        new X509Certificate(block);
+      } catch {
+        throw new UsageError(`--ca ${file} holds a PEM block that is not a valid certificate. Fix: give the CA certificate in PEM`);
+      }
+    }
+    return text;
+  });
 }
 
 export function toCheckOptions(f: CheckFlags, env: NodeJS.ProcessEnv, snapshot?: CheckOptions["snapshot"]): CheckOptions {
@@ -117,7 +145,7 @@ export function toCheckOptions(f: CheckFlags, env: NodeJS.ProcessEnv, snapshot?:
     connectivity: f.connectivity as Connectivity,
     vpcEndpointServiceName: f.vpcEndpointServiceName,
     keyIds: f.keyId,
-    extraCa: f.ca.map((file) => readText(file, "--ca")),
+    extraCa: readCaFiles(f.ca),
     dev: f.dev,
     timeoutMs: f.timeoutMs,
     snapshot,

@@ -37,7 +37,10 @@ export interface CheckTarget {
   region: string;
 }
 
-export function toHuman(report: CheckReport, o: CheckTarget, paint: Paint): string {
+/** How `check` proves key continuity; `update` says its own way. */
+export const CHECK_CONTINUITY_HOW = "give --current-access-key-id (secret in XKS_CURRENT_SECRET_ACCESS_KEY) with --key-id, or --snapshot FILE from `xks-harness snapshot`";
+
+export function toHuman(report: CheckReport, o: CheckTarget, paint: Paint, wording: { continuityHow?: string } = {}): string {
   const out: string[] = [];
   out.push(paint("bold", `xks-harness check  ${o.settings.endpoint}${o.settings.path}  (access key id ${o.settings.accessKeyId}, region ${o.region})`));
   const width = Math.max(...report.checks.map((c) => c.id.length));
@@ -52,6 +55,10 @@ export function toHuman(report: CheckReport, o: CheckTarget, paint: Paint): stri
   out.push("");
   if (report.verdict === "pass") {
     out.push(paint(["bold", "green"], "verdict: PASS") + " — UpdateCustomKeyStore with these settings is expected to succeed");
+    // A pass without continuity says nothing about the key material: say so where the verdict is read.
+    if (report.checks.find((c) => c.id === "continuity")?.status === "skip") {
+      out.push(`  key continuity NOT proven: nothing showed that the new settings reach the same key material. To prove it: ${wording.continuityHow ?? CHECK_CONTINUITY_HOW}`);
+    }
   } else {
     out.push(paint(["bold", "red"], "verdict: FAIL") + " — do not run UpdateCustomKeyStore with these settings");
     if (report.predictedException) out.push(`  UpdateCustomKeyStore would raise: ${report.predictedException}`);

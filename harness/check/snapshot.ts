@@ -4,9 +4,10 @@
  * ones (`check --snapshot`) when both cannot be reached at once (e.g. moving a proxy). Holds no secret: the access
  * key id, ciphertexts and SHA-256 digests of random probe plaintexts.
  */
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { renameSync, writeFileSync } from "node:fs";
 import { z } from "zod";
 import { describeIssues } from "../../src/xks/schemas.js";
+import { readText, UsageError } from "./options.js";
 import { encryptProbe, type Probe } from "./probe.js";
 import type { XksClient } from "../xks-client.js";
 
@@ -55,9 +56,16 @@ export function writeSnapshot(file: string, snapshot: Snapshot): void {
   renameSync(tmp, file);
 }
 
+/** The file of `check --snapshot`: unreadable, not JSON or not a snapshot is bad usage naming the flag. */
 export function readSnapshot(file: string): Snapshot {
-  const raw = JSON.parse(readFileSync(file, "utf8")) as unknown;
+  const text = readText(file, "--snapshot");
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new UsageError(`--snapshot ${file} is not JSON. Fix: give the file \`xks-harness snapshot --out\` wrote`);
+  }
   const parsed = SnapshotSchema.safeParse(raw);
-  if (!parsed.success) throw new Error(`${file} is not an xks-harness snapshot: ${describeIssues(parsed.error)}`);
+  if (!parsed.success) throw new UsageError(`--snapshot ${file} is not an xks-harness snapshot: ${describeIssues(parsed.error)}. Fix: give the file \`xks-harness snapshot --out\` wrote`);
   return parsed.data;
 }

@@ -27,6 +27,7 @@ export interface ConformanceFlags extends Omit<CheckFlags, "connectivity" | "ver
   imageConfig?: string;
   imageConfigPath: string;
   imageFile: string[];
+  imageCaPath?: string;
   json: boolean;
   junit?: string;
   color: boolean;
@@ -71,8 +72,12 @@ export function toTarget(f: ConformanceFlags, env: NodeJS.ProcessEnv, endpointOv
 export async function conformanceCommand(f: ConformanceFlags, env: NodeJS.ProcessEnv): Promise<number> {
   if (f.image) {
     const { runAgainstImage } = await import("./container.js");
-    return runAgainstImage(f, env, (endpoint) => runAndReport(toTarget(f, env, endpoint), f));
+    return runAgainstImage(f, env, ({ endpoint, extraCa }) => {
+      const target = toTarget(f, env, endpoint);
+      return runAndReport({ ...target, extraCa: [...target.extraCa, ...extraCa], image: { name: f.image!, caPath: f.imageCaPath } }, f);
+    });
   }
+  if (f.imageCaPath !== undefined) throw new UsageError("--image-ca-path goes with --image (with --endpoint, give the CA with --ca)");
   if (!f.endpoint) throw new UsageError("give --endpoint (or --image)");
   return runAndReport(toTarget(f, env), f);
 }

@@ -4,9 +4,9 @@
  * config and files in before start, waits until the mapped port answers TLS, runs the suite against
  * `https://<host>:<mapped port>` and always removes the container, also on Ctrl-C.
  *
- * Readiness is probed from the host, not with testcontainers' default `Wait.forListeningPorts()`: that one also
- * execs a shell inside the container, which a distroless or FROM scratch proxy image does not have. A TCP
- * connect is not enough either, since Docker's port proxy accepts connections before the proxy listens.
+ * Readiness is probed from the host (container-readiness.ts), not with testcontainers' default
+ * `Wait.forListeningPorts()`: that one also execs a shell inside the container, which a distroless or FROM scratch
+ * proxy image does not have. `--image-ca-path` copies the container's CA out once it answers (container-file.ts).
  *
  * Unless already set, TESTCONTAINERS_RYUK_DISABLED=true (the reaper is an image to pull, and a registry may be
  * out of reach; this module removes its container itself) and TESTCONTAINERS_HOST_OVERRIDE=localhost (the name
@@ -17,10 +17,13 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import { isIP } from "node:net";
-import { connect, type ConnectionOptions } from "node:tls";
 import type { WaitStrategy } from "testcontainers";
 import { UsageError } from "../check/options.js";
 import type { ConformanceFlags } from "./command.js";
+import { copyCertificateOut } from "./container-file.js";
+import { waitUntilAnswering } from "./container-readiness.js";
+
+export { waitUntilAnswering, type Readiness } from "./container-readiness.js";
 
 /** Bound on a started container's first TLS answer unless the caller or the environment says otherwise. */
 export const DEFAULT_STARTUP_TIMEOUT_MS = 60_000;
@@ -29,8 +32,6 @@ export const STARTUP_TIMEOUT_ENV = "XKS_IMAGE_STARTUP_TIMEOUT_MS";
 /** Label on every container this module starts, so tests and operators can find strays. */
 export const CONTAINER_LABEL = "io.github.xks-harness.conformance";
 
-const PROBE_INTERVAL_MS = 250;
-const PROBE_TIMEOUT_MS = 2_000;
 const STOP_TIMEOUT_MS = 3_000;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -56,6 +57,14 @@ export interface ImageSpec {
   port: number;
   env: Record<string, string>;
   files: ImageFile[];
+  /** --image-ca-path: a file in the container to trust once it answers (a proxy that makes its own CA). */
+  caPath?: string | undefined;
+}
+
+/** What the suite gets from a started container: where it answers, and the CA copied out of it (if asked). */
+export interface StartedImage {
+  endpoint: string;
+  extraCa: string[];
 }
 
 /**
@@ -80,7 +89,10 @@ export function imageSpec(f: ConformanceFlags, env: NodeJS.ProcessEnv): ImageSpe
     if (!m) throw new UsageError(`--image-file ${entry}: expected SRC:DEST with DEST an absolute path in the container`);
     files.push(imageFile(m[1]!, m[2]!, "--image-file"));
   }
-  return { image: f.image, port: f.imagePort ?? 443, env: containerEnv, files };
+  if (f.imageCaPath !== undefined && (!f.imageCaPath.startsWith("/") || f.imageCaPath.endsWith("/"))) {
+    throw new UsageError(`--image-ca-path ${f.imageCaPath}: expected the absolute path of a file in the container (the bundled xks-mock image: /app/certs/ca.pem)`);
+  }
+  return { image: f.image, port: f.imagePort ?? 443, env: containerEnv, files, ...(f.imageCaPath ? { caPath: f.imageCaPath } : {}) };
 }
 
 function imageFile(source: string, target: string, flag: string): ImageFile {
@@ -145,7 +157,7 @@ function demuxLog(buf: Buffer): string {
 export async function runAgainstImage(
   f: ConformanceFlags,
   env: NodeJS.ProcessEnv,
-  run: (endpoint: string) => Promise<number>,
+  run: (started: StartedImage) => Promise<number>,
   options: ImageRunOptions = {},
 ): Promise<number> {
   const spec = imageSpec(f, env);
@@ -232,7 +244,13 @@ export async function runAgainstImage(
       throw new Error(`--image ${spec.image}: container ${id} ${what}${await logTail()}`);
     }
     out.write(`xks-harness: ${spec.image} (container ${id}) answers on ${endpoint} after ${seconds(performance.now() - began)}\n`);
-    return await run(endpoint);
+    const extraCa: string[] = [];
+    if (spec.caPath) {
+      // After the first answer: a proxy that makes its own CA has written it by then.
+      extraCa.push(await copyCertificateOut((path) => started.copyArchiveFromContainer(path), spec.caPath));
+      out.write(`xks-harness: trusting ${spec.caPath} from container ${id} for this run\n`);
+    }
+    return await run({ endpoint, extraCa });
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
@@ -277,45 +295,4 @@ function noWait(): WaitStrategy {
     getStartupTimeout: () => timeoutMs,
   };
   return strategy;
-}
-
-/** What {@link waitUntilAnswering} saw: an answer, the container gone, or the deadline passed. */
-export type Readiness = { answered: true } | { answered: false; gone: true; why: string } | { answered: false; gone: false; lastTry: string };
-
-/**
- * Polls until a TLS handshake with host:port completes, or the server answers with a TLS alert (it is up;
- * whether it is right is the suite's business), until `deadline` (a performance.now() time). `gone()` says
- * why the container no longer runs, or undefined while it does.
- */
-export async function waitUntilAnswering(target: { host: string; port: number; cert?: Buffer; key?: Buffer }, deadline: number, gone: () => Promise<string | undefined>): Promise<Readiness> {
-  for (;;) {
-    const result = await tlsAnswers(target);
-    if (result === true) return { answered: true };
-    const why = await gone();
-    if (why) return { answered: false, gone: true, why };
-    if (performance.now() + PROBE_INTERVAL_MS > deadline) return { answered: false, gone: false, lastTry: result };
-    await new Promise((r) => setTimeout(r, PROBE_INTERVAL_MS));
-  }
-}
-
-function tlsAnswers(target: { host: string; port: number; cert?: Buffer; key?: Buffer }): Promise<true | string> {
-  return new Promise((resolve) => {
-    const options: ConnectionOptions = {
-      host: target.host,
-      port: target.port,
-      ...(isIP(target.host) ? {} : { servername: target.host }),
-      ...(target.cert && target.key ? { cert: target.cert, key: target.key } : {}),
-      // Readiness only: nothing is sent and nothing is trusted here. The suite checks the certificate, with --ca.
-      rejectUnauthorized: false,
-      timeout: PROBE_TIMEOUT_MS,
-    };
-    const socket = connect(options);
-    const done = (result: true | string) => {
-      socket.destroy();
-      resolve(result);
-    };
-    socket.once("secureConnect", () => done(true));
-    socket.once("timeout", () => done(`no handshake within ${PROBE_TIMEOUT_MS} ms`));
-    socket.once("error", (err: NodeJS.ErrnoException) => done(err.code?.startsWith("ERR_SSL_") ? true : (err.code ?? err.message)));
-  });
 }

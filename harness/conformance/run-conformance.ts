@@ -1,14 +1,20 @@
 /**
  * @module harness/conformance/run-conformance
- * One loop over the case table. A case whose optional input is missing is skipped and says which; a case that
- * throws (no answer at all) fails with the reason. MUST and PARITY failures fail the run; SHOULD failures warn.
+ * One loop over the case table, after a setup call (setup-check.ts): when the given settings cannot reach the
+ * proxy, that is the run's one failure and every case is skipped with the reason. A case whose optional input is
+ * missing is skipped and says which; a case that throws (no answer at all) fails with the reason. MUST and PARITY
+ * failures fail the run; SHOULD failures warn.
  */
 import { tlsPool, trustAnchors } from "../../src/client/tls-pool.js";
 import { baseUrl } from "../check/endpoint.js";
 import type { XksSettings } from "../check/types.js";
 import { XksClient, type XksClientOptions } from "../xks-client.js";
+import { checkSetup, type SetupFailure } from "./setup-check.js";
 import { CONFORMANCE_SUITE } from "./suite.js";
 import type { CaseNeed, CaseResult, ConformanceCase, ConformanceContext, ConformanceReport, ConformanceTarget } from "./types.js";
+
+/** The id of the result a failed setup call gives (it is not a case of the suite). */
+export const SETUP_CASE_ID = "setup";
 
 /** What each need asks of the target, and the flag that provides it. */
 const NEEDS: Record<CaseNeed, { flag: string; met: (t: ConformanceTarget) => boolean }> = {
@@ -61,15 +67,28 @@ async function runCase(c: ConformanceCase, ctx: ConformanceContext): Promise<Cas
   }
 }
 
+/** The result that stands for a failed setup call: the run's one failure. */
+function setupResult(f: SetupFailure, ms: number): CaseResult {
+  return { id: SETUP_CASE_ID, title: "Health call with the given settings, before the suite", section: "GetHealthStatus", level: "MUST", status: "fail", expected: "an answer to a health call signed with these settings", actual: f.cause, ms, fix: f.fix };
+}
+
 export async function runConformance(target: ConformanceTarget, suite: readonly ConformanceCase[] = CONFORMANCE_SUITE): Promise<ConformanceReport> {
   const start = performance.now();
   const ctx = createContext(target);
   const results: CaseResult[] = [];
+  let setupError: SetupFailure | undefined;
   try {
-    for (const c of suite) results.push(await runCase(c, ctx));
+    setupError = await checkSetup(ctx);
+    if (setupError) {
+      results.push(setupResult(setupError, performance.now() - start));
+      const actual = `skipped: the setup call failed (${setupError.summary})`;
+      for (const c of suite) results.push({ id: c.id, title: c.title, section: c.section, level: c.level, status: "skip", expected: "-", actual, ms: 0 });
+    } else {
+      for (const c of suite) results.push(await runCase(c, ctx));
+    }
   } finally {
     await ctx.close();
   }
   const count = (s: CaseResult["status"]) => results.filter((r) => r.status === s).length;
-  return { results, passed: count("pass"), failed: count("fail"), warned: count("warn"), skipped: count("skip"), ok: count("fail") === 0, ms: performance.now() - start };
+  return { results, ...(setupError ? { setupError } : {}), passed: count("pass"), failed: count("fail"), warned: count("warn"), skipped: count("skip"), ok: count("fail") === 0, ms: performance.now() - start };
 }

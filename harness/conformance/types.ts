@@ -5,6 +5,7 @@
 import type { XksClient, XksClientOptions } from "../xks-client.js";
 import type { XksSettings } from "../check/types.js";
 import type { ResultStatus } from "../report/style.js";
+import type { SetupFailure } from "./setup-check.js";
 
 /** MUST and PARITY failures fail the run; SHOULD failures only warn. */
 export type CaseLevel = "MUST" | "SHOULD" | "PARITY";
@@ -44,6 +45,8 @@ export interface ConformanceTarget {
   /** The CA that signs client certificates, to mint a wrong-subject certificate (dev only). */
   clientCa?: { cert: string; key: string } | undefined;
   timeoutMs: number;
+  /** Set when the run started the proxy from an image (--image): its setup advice names the image flags. */
+  image?: { name: string; caPath?: string | undefined } | undefined;
 }
 
 export interface ConformanceContext {
@@ -65,10 +68,14 @@ export interface CaseResult {
   expected: string;
   actual: string;
   ms: number;
+  /** What to change, when the run's settings (not the proxy) are at fault: the setup result only. */
+  fix?: string;
 }
 
 export interface ConformanceReport {
   results: CaseResult[];
+  /** Set when the health call with the given settings failed (setup-check.ts): no case ran. */
+  setupError?: SetupFailure;
   passed: number;
   failed: number;
   warned: number;

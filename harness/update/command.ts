@@ -4,12 +4,13 @@
  * (or a clean dry run), 1 refused or failed, 2 bad usage or invalid input (as `check`).
  */
 import { createInterface } from "node:readline/promises";
-import { CURRENT_SECRET_ENV, readProxyConfig, readSecretFile, readText, SECRET_ENV, UsageError } from "../check/options.js";
+import { CURRENT_SECRET_ENV, readCaFiles, readProxyConfig, readSecretFile, SECRET_ENV, UsageError } from "../check/options.js";
 import { toHuman } from "../check/report.js";
 import { painter, colorWanted } from "../report/style.js";
-import { createKmsClient } from "./kms-client.js";
+import { NEW_SECRET_PLACEHOLDER, planLines, rollbackLines, type AwsCliTarget } from "./aws-cli.js";
+import { assertProfileExists, createKmsClient } from "./kms-client.js";
 import type { StoreSnapshot, UpdatePlan } from "./plan.js";
-import { runUpdate, type UpdateReport } from "./run-update.js";
+import { runUpdate, type UpdateEvidence, type UpdateReport } from "./run-update.js";
 import { XKS_CONNECTIVITIES, isXksConnectivity } from "../../src/xks/kms-rules.js";
 
 export interface UpdateFlags {
@@ -38,23 +39,40 @@ export interface UpdateFlags {
   color: boolean;
 }
 
+/** Where `update` reads the confirmation and writes its report: the process's terminal, or a test's streams. */
+export interface UpdateIo {
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+}
 
-function planText(plan: Omit<UpdatePlan, "updateInput">, before: StoreSnapshot): string {
-  const lines = [`plan for ${before.id} (${before.name}, ${before.state}):`, ...plan.changes.map((c) => `  change ${c}`), "  calls:"];
-  for (const c of plan.calls) lines.push(`    aws kms ${c.operation.replace(/[A-Z]/g, (m, i: number) => `${i ? "-" : ""}${m.toLowerCase()}`)} ${JSON.stringify(c.display)}`);
+const CONTINUITY_HOW = `set ${CURRENT_SECRET_ENV} to the store's current secret and give --key-id`;
+
+function planText(plan: Omit<UpdatePlan, "updateInput">, before: StoreSnapshot, aws: AwsCliTarget): string {
+  const lines = [`plan for ${before.id} (${before.name}, ${before.state}):`, ...plan.changes.map((c) => `  change ${c}`)];
   lines.push(plan.keysUnavailable ? "  KMS keys in this store are UNUSABLE from the Disconnect until the Connect succeeds" : "  KMS keys in this store stay usable throughout");
+  lines.push(`  calls, as aws CLI commands (update sends the secret itself; ${NEW_SECRET_PLACEHOLDER} stands for it here):`);
+  for (const line of planLines(plan, aws)) lines.push(`    ${line}`);
+  lines.push("  rollback, once it has run (KMS never shows a secret: fill in the previous one):");
+  for (const line of rollbackLines(before, plan, aws)) lines.push(`    ${line}`);
   return lines.join("\n");
 }
 
-async function confirmOnTty(plan: UpdatePlan, before: StoreSnapshot): Promise<boolean> {
-  process.stdout.write(`${planText(plan, before)}\n`);
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
-  try {
-    const answer = await rl.question("apply this change? type yes to go ahead: ");
-    return answer.trim().toLowerCase() === "yes";
-  } finally {
-    rl.close();
-  }
+/** The checks, the verdict and the plan: everything a person needs before saying yes. */
+function evidenceText(e: Pick<UpdateEvidence, "check" | "target" | "plan" | "before">, f: UpdateFlags, aws: AwsCliTarget, paint: ReturnType<typeof painter>): string {
+  const table = toHuman(e.check, { settings: e.target, region: f.region }, paint, { continuityHow: CONTINUITY_HOW }).trimEnd();
+  return `${table}\n\n${planText(e.plan, e.before, aws)}\n`;
+}
+
+function confirmOn(io: UpdateIo): () => Promise<boolean> {
+  return async () => {
+    const rl = createInterface({ input: io.stdin, output: io.stdout });
+    try {
+      const answer = await rl.question("apply this change? type yes to go ahead: ");
+      return answer.trim().toLowerCase() === "yes";
+    } finally {
+      rl.close();
+    }
+  };
 }
 
 function proxyConfigValues(file: string | undefined): { path?: string; accessKeyId?: string; secret?: string } {
@@ -63,16 +81,21 @@ function proxyConfigValues(file: string | undefined): { path?: string; accessKey
   return { path: c.XksProxyUriPath, accessKeyId: c.XksProxyAuthenticationCredential.AccessKeyId, secret: c.XksProxyAuthenticationCredential.RawSecretAccessKey };
 }
 
-export async function updateCommand(f: UpdateFlags, env: NodeJS.ProcessEnv): Promise<number> {
+export async function updateCommand(f: UpdateFlags, env: NodeJS.ProcessEnv, io: UpdateIo = { stdin: process.stdin, stdout: process.stdout }): Promise<number> {
   if (!f.customKeyStoreId === !f.customKeyStoreName) throw new UsageError("give exactly one of --custom-key-store-id and --custom-key-store-name");
   const fromFile = proxyConfigValues(f.proxyConfig);
   const secret = f.secretFile ? readSecretFile(f.secretFile, "--secret-file") : (env[SECRET_ENV] ?? fromFile.secret);
   if (secret === undefined) throw new UsageError(`the proxy secret is needed, also when only the path changes: KMS takes the credential whole (${SECRET_ENV}, --secret-file or --proxy-config)`);
   if (f.connectivity && !isXksConnectivity(f.connectivity)) throw new UsageError(`--connectivity must be ${XKS_CONNECTIVITIES.join(" or ")}`);
   const interactive = !f.yes && !f.dryRun;
-  if (interactive && !process.stdin.isTTY) throw new UsageError("standard input is not a terminal, so the plan cannot be confirmed: review it with --dry-run, then pass --yes");
+  if (interactive && !io.stdin.isTTY) throw new UsageError("standard input is not a terminal, so the plan cannot be confirmed: review it with --dry-run, then pass --yes");
+  const extraCa = readCaFiles(f.ca);
+  if (f.profile) assertProfileExists(f.profile, env);
   const kms = createKmsClient({ region: f.region, endpoint: f.kmsEndpoint, profile: f.profile }, env);
-  const paint = painter(colorWanted(process.stdout, !f.color));
+  const paint = painter(io.stdout === process.stdout && colorWanted(process.stdout, !f.color));
+  const aws: AwsCliTarget = { region: f.region, endpointUrl: f.kmsEndpoint, profile: f.profile };
+  const write = (text: string) => void io.stdout.write(text);
+  let evidenceShown = false;
   try {
     const report = await runUpdate({
       kms,
@@ -86,16 +109,26 @@ export async function updateCommand(f: UpdateFlags, env: NodeJS.ProcessEnv): Pro
         vpcEndpointServiceName: f.vpcEndpointServiceName,
         newName: f.newName,
       },
-      check: { region: f.region, keyIds: f.keyId, extraCa: f.ca.map((c) => readText(c, "--ca")), dev: f.dev, timeoutMs: f.timeoutMs, verbose: false },
+      check: { region: f.region, keyIds: f.keyId, extraCa, dev: f.dev, timeoutMs: f.timeoutMs, verbose: false },
       currentSecret: env[CURRENT_SECRET_ENV],
       dryRun: f.dryRun,
       allowDisconnect: f.allowDisconnect,
       connectTimeoutMs: f.connectTimeout * 1000,
-      ...(interactive ? { confirm: confirmOnTty } : {}),
+      ...(interactive ? { confirm: confirmOn(io) } : {}),
       kmsEndpoint: f.kmsEndpoint,
-      ...(f.json ? {} : { progress: (line: string) => process.stdout.write(`${line}\n`) }),
+      profile: f.profile,
+      ...(f.json
+        ? {}
+        : {
+            progress: (line: string) => write(`${line}\n`),
+            // Evidence first: the checks, the verdict and the plan come before the question and before any call.
+            review: (e: UpdateEvidence) => {
+              write(evidenceText(e, f, aws, paint));
+              evidenceShown = true;
+            },
+          }),
     });
-    process.stdout.write(f.json ? `${JSON.stringify(toJson(report), null, 2)}\n` : humanReport(report, f, paint));
+    write(f.json ? `${JSON.stringify(toJson(report, aws), null, 2)}\n` : humanReport(report, f, aws, paint, evidenceShown));
     // Invalid input is bad usage (2), as for `check`; other refusals and failures are 1.
     if (report.check?.checks.find((c) => c.id === "input")?.status === "fail") return 2;
     return report.outcome === "updated" || report.outcome === "dry-run" ? 0 : 1;
@@ -108,24 +141,28 @@ export async function updateCommand(f: UpdateFlags, env: NodeJS.ProcessEnv): Pro
   }
 }
 
-function humanReport(r: UpdateReport, f: UpdateFlags, paint: ReturnType<typeof painter>): string {
+function humanReport(r: UpdateReport, f: UpdateFlags, aws: AwsCliTarget, paint: ReturnType<typeof painter>, evidenceShown: boolean): string {
   const out: string[] = [];
-  if (r.check && r.target) out.push(toHuman(r.check, { settings: r.target, region: f.region }, paint).trimEnd());
-  if (r.plan && r.before && (f.yes || f.dryRun)) out.push(planText(r.plan, r.before));
+  if (!evidenceShown) {
+    // Refused before the review point: show what there is.
+    if (r.check && r.target) out.push(toHuman(r.check, { settings: r.target, region: f.region }, paint, { continuityHow: CONTINUITY_HOW }).trimEnd());
+    if (r.plan && r.before) out.push(planText(r.plan, r.before, aws));
+  }
   const color = r.outcome === "updated" || r.outcome === "dry-run" ? "green" : "red";
   out.push(paint(["bold", color], `update: ${r.outcome.toUpperCase()}`) + ` — ${r.message}`);
   if (r.outcome === "failed" && r.rollback) out.push(`rollback: ${r.rollback}`);
   return `${out.join("\n")}\n`;
 }
 
-export function toJson(r: UpdateReport) {
+export function toJson(r: UpdateReport, aws: AwsCliTarget) {
+  const commands = r.plan ? planLines(r.plan, aws) : [];
   return {
     schemaVersion: 1,
     tool: "xks-harness update",
     outcome: r.outcome,
     message: r.message,
     before: r.before ?? null,
-    plan: r.plan ? { changes: r.plan.changes, calls: r.plan.calls, needsDisconnect: r.plan.needsDisconnect, keysUnavailable: r.plan.keysUnavailable, refusal: r.plan.refusal ?? null } : null,
+    plan: r.plan ? { changes: r.plan.changes, calls: r.plan.calls.map((c, i) => ({ ...c, command: commands[i] })), needsDisconnect: r.plan.needsDisconnect, keysUnavailable: r.plan.keysUnavailable, refusal: r.plan.refusal ?? null } : null,
     check: r.check ? { verdict: r.check.verdict, predictedException: r.check.predictedException, predictedConnectionErrorCode: r.check.predictedConnectionErrorCode, checks: r.check.checks.map((c) => ({ id: c.id, status: c.status, detail: c.detail, fix: c.fix ?? null })) } : null,
     after: r.after ?? null,
     rollback: r.rollback ?? null,

@@ -1,9 +1,14 @@
 /**
  * @module harness/update/kms-client
  * The KMS client `update` uses: the standard AWS credential chain (with --profile), or the local KMS. A loopback
- * --kms-endpoint with no credentials configured gets placeholder ones: the local KMS accepts any.
+ * --kms-endpoint with no credentials configured gets placeholder ones: the local KMS accepts any. An unknown
+ * --profile is bad usage, named before any call.
  */
+import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
 import { KMSClient, type KMSClientConfig } from "@aws-sdk/client-kms";
+import { UsageError } from "../check/options.js";
 
 export interface KmsClientOptions {
   region: string;
@@ -23,4 +28,33 @@ export function createKmsClient(o: KmsClientOptions, env: NodeJS.ProcessEnv): KM
   const hasCredentials = !!(env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE || o.profile || env.AWS_WEB_IDENTITY_TOKEN_FILE || env.AWS_CONTAINER_CREDENTIALS_FULL_URI || env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI);
   if (o.endpoint && isLoopback(o.endpoint) && !hasCredentials) config.credentials = { accessKeyId: "local", secretAccessKey: "local" };
   return new KMSClient(config);
+}
+
+/** The shared config and credentials files, where the SDK looks for them (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE). */
+function sharedFiles(env: NodeJS.ProcessEnv): { config: string; credentials: string } {
+  const aws = join(env.HOME ?? homedir(), ".aws");
+  return { config: env.AWS_CONFIG_FILE ?? join(aws, "config"), credentials: env.AWS_SHARED_CREDENTIALS_FILE ?? join(aws, "credentials") };
+}
+
+/** INI section names of a file, or none when it cannot be read. */
+function sections(file: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    return [];
+  }
+  return [...text.matchAll(/^\s*\[\s*([^\]]*?)\s*\]/gm)].map((m) => m[1]!.replace(/\s+/g, " "));
+}
+
+/**
+ * Refuses an unknown --profile with a message naming it, before any call: the SDK itself only says "Could not
+ * load credentials from any providers". Profiles are `[profile NAME]` (or `[default]`) in the config file and
+ * `[NAME]` in the credentials file, as the AWS CLI reads them.
+ */
+export function assertProfileExists(profile: string, env: NodeJS.ProcessEnv): void {
+  const files = sharedFiles(env);
+  const inConfig = sections(files.config).some((s) => s === `profile ${profile}` || (profile === "default" && s === "default"));
+  if (inConfig || sections(files.credentials).includes(profile)) return;
+  throw new UsageError(`--profile ${profile}: no such profile in ${files.config} or ${files.credentials}. Fix: name a profile defined there (aws configure list-profiles shows them)`);
 }

@@ -3,10 +3,9 @@
  * secret is sent whole but never shown.
  */
 import { describe, expect, it } from "vitest";
-import { planUpdate, rollbackCommand, snapshotOf, type StoreSnapshot, type Wanted } from "./plan.js";
+import { planUpdate, snapshotOf, type StoreSnapshot, type Wanted } from "./plan.js";
 
 const SECRET = "Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx5d2FsZG8=";
-const OLD_SECRET_HINT = "the previous secret";
 
 const current: StoreSnapshot = {
   id: "cks-0123456789abcdef0",
@@ -141,7 +140,7 @@ describe("changes and their order", () => {
   });
 });
 
-describe("snapshotOf and rollbackCommand", () => {
+describe("snapshotOf", () => {
   it("snapshotOf reads DescribeCustomKeyStores' entry, defaulting what is absent", () => {
     expect(
       snapshotOf({
@@ -153,13 +152,5 @@ describe("snapshotOf and rollbackCommand", () => {
       }),
     ).toEqual({ ...current, state: "FAILED", connectionErrorCode: "XKS_PROXY_NOT_REACHABLE", vpcEndpointServiceName: undefined });
     expect(snapshotOf({})).toMatchObject({ id: "", state: "UNKNOWN", connectivity: "PUBLIC_ENDPOINT", endpoint: "" });
-  });
-
-  it("rollbackCommand puts the old values back, asks for the old secret, and holds no secret", () => {
-    const cmd = rollbackCommand(current, "http://127.0.0.1:4599", "us-east-1", true);
-    expect(cmd).toBe(
-      `XKS_SECRET_ACCESS_KEY='<${OLD_SECRET_HINT}>' xks-harness update --custom-key-store-id ${current.id} --endpoint ${current.endpoint} --path ${current.path} --access-key-id ${current.accessKeyId} --region us-east-1 --kms-endpoint http://127.0.0.1:4599 --dev --allow-disconnect`,
-    );
-    expect(rollbackCommand(current, undefined, "eu-west-1", false)).not.toMatch(/--kms-endpoint|--dev/);
   });
 });

@@ -107,18 +107,3 @@ export function planUpdate(current: StoreSnapshot, wanted: Wanted, allowDisconne
   if (disconnectFirst) calls.push({ operation: "ConnectCustomKeyStore", display: { CustomKeyStoreId: current.id } });
   return { changes, updateInput: input, calls, needsDisconnect, ...(refusal ? { refusal } : {}), keysUnavailable: disconnectFirst, expectConnected: connected };
 }
-
-/** The command that puts the old values back (the old secret is not known here: the user supplies it). */
-export function rollbackCommand(current: StoreSnapshot, kmsEndpoint: string | undefined, region: string, dev: boolean): string {
-  return [
-    "XKS_SECRET_ACCESS_KEY='<the previous secret>' xks-harness update",
-    `--custom-key-store-id ${current.id}`,
-    `--endpoint ${current.endpoint}`,
-    `--path ${current.path}`,
-    `--access-key-id ${current.accessKeyId}`,
-    `--region ${region}`,
-    ...(kmsEndpoint ? [`--kms-endpoint ${kmsEndpoint}`] : []),
-    ...(dev ? ["--dev"] : []),
-    "--allow-disconnect",
-  ].join(" ");
-}

@@ -16,7 +16,8 @@ import {
 import { setTimeout as sleep } from "node:timers/promises";
 import { runCheck } from "../check/run-check.js";
 import type { CheckOptions, CheckReport } from "../check/types.js";
-import { planUpdate, rollbackCommand, snapshotOf, type StoreSnapshot, type UpdatePlan, type Wanted } from "./plan.js";
+import { awsKmsLine, rollbackCommand, type AwsCliTarget } from "./aws-cli.js";
+import { planUpdate, snapshotOf, type StoreSnapshot, type UpdatePlan, type Wanted } from "./plan.js";
 
 export type UpdateOutcome = "updated" | "dry-run" | "refused" | "failed";
 
@@ -29,7 +30,16 @@ export interface UpdateReport {
   plan?: Omit<UpdatePlan, "updateInput">;
   check?: CheckReport;
   after?: StoreSnapshot;
+  /** The `aws kms update-custom-key-store` line that puts the old values back (previous secret as a placeholder). */
   rollback?: string;
+}
+
+/** What an update is about to do and why it may: shown before it asks or acts. */
+export interface UpdateEvidence {
+  before: StoreSnapshot;
+  plan: Omit<UpdatePlan, "updateInput">;
+  check: CheckReport;
+  target: { endpoint: string; path: string; accessKeyId: string };
 }
 
 export interface UpdateOptions {
@@ -44,9 +54,13 @@ export interface UpdateOptions {
   dryRun: boolean;
   allowDisconnect: boolean;
   connectTimeoutMs: number;
+  /** Called once every gate passed, before the dry run ends, the confirmation or the first call: show the evidence. */
+  review?: (evidence: UpdateEvidence) => void;
   /** Asks the user; resolves true to go ahead. Absent = no confirmation (--yes). */
   confirm?: (plan: UpdatePlan, before: StoreSnapshot) => Promise<boolean>;
   kmsEndpoint?: string | undefined;
+  /** The AWS profile, for the `aws kms` lines the report prints. */
+  profile?: string | undefined;
   /** Progress lines for people (never the secret). */
   progress?: (line: string) => void;
 }
@@ -104,7 +118,7 @@ function sameValues(a: StoreSnapshot, w: Wanted): string[] {
 export async function runUpdate(o: UpdateOptions): Promise<UpdateReport> {
   const say = o.progress ?? (() => {});
   const before = await describe(o.kms, o.store);
-  const rollback = rollbackCommand(before, o.kmsEndpoint, o.check.region, o.check.dev);
+  const aws: AwsCliTarget = { region: o.check.region, endpointUrl: o.kmsEndpoint, profile: o.profile };
   const connectivity = o.wanted.connectivity ?? before.connectivity;
   const wanted: Wanted = {
     endpoint: o.wanted.endpoint ?? before.endpoint,
@@ -118,6 +132,7 @@ export async function runUpdate(o: UpdateOptions): Promise<UpdateReport> {
   };
   const plan = planUpdate(before, wanted, o.allowDisconnect);
   const { updateInput, ...shownPlan } = plan;
+  const rollback = rollbackCommand(before, plan, aws);
   const base = { before, target: { endpoint: wanted.endpoint, path: wanted.path, accessKeyId: wanted.accessKeyId }, plan: shownPlan, rollback };
   say(`store ${before.id} (${before.name}) is ${before.state}${before.connectionErrorCode ? ` (${before.connectionErrorCode})` : ""}`);
   if (plan.refusal) return { outcome: "refused", message: `refused: ${plan.refusal}. Nothing was changed; the store is ${before.state}`, ...base };
@@ -135,6 +150,7 @@ export async function runUpdate(o: UpdateOptions): Promise<UpdateReport> {
   }
   const clash = uniquenessClash((await allStores(o.kms)).filter((s) => s.id !== before.id), wanted);
   if (clash) return { outcome: "refused", message: `refused: ${clash}. Nothing was changed; the store is ${before.state}`, check, ...base };
+  o.review?.({ before, plan: shownPlan, check, target: base.target });
   if (o.dryRun) return { outcome: "dry-run", message: "dry run: the checks passed; nothing was sent", check, ...base };
   if (o.confirm && !(await o.confirm(plan, before))) return { outcome: "refused", message: `not confirmed: nothing was changed; the store is ${before.state}`, check, ...base };
 
@@ -142,11 +158,11 @@ export async function runUpdate(o: UpdateOptions): Promise<UpdateReport> {
     const now = await describe(o.kms, { id: before.id }).catch(() => undefined);
     const e = err as { name?: string; message?: string };
     // The rollback command alone refuses a FAILED store and leaves a DISCONNECTED one disconnected: say the whole way back.
-    const cks = `--custom-key-store-id ${before.id} --region ${o.check.region}${o.kmsEndpoint ? ` --endpoint-url ${o.kmsEndpoint}` : ""}`;
+    const id = { CustomKeyStoreId: before.id };
     const back = [
-      ...(now?.state === "FAILED" ? [`aws kms disconnect-custom-key-store ${cks}`] : []),
+      ...(now?.state === "FAILED" ? [awsKmsLine("DisconnectCustomKeyStore", id, aws)] : []),
       rollback,
-      ...(before.state === "CONNECTED" && (now?.state === "FAILED" || now?.state === "DISCONNECTED") ? [`aws kms connect-custom-key-store ${cks}`] : []),
+      ...(before.state === "CONNECTED" && (now?.state === "FAILED" || now?.state === "DISCONNECTED") ? [awsKmsLine("ConnectCustomKeyStore", id, aws)] : []),
     ];
     return {
       outcome: "failed",

@@ -25,7 +25,7 @@ export interface XksClientOptions {
   /** Client certificate and key for mTLS, PEM. */
   cert?: string | undefined;
   key?: string | undefined;
-  /** Bound on each whole call (connect, TLS, request, response). @default 3000 */
+  /** Bound on each whole call: connect, TLS, request, response headers and the whole body. @default 3000 */
   timeoutMs?: number;
   /** Reuse one connection pool (keep-alive) across calls. @default true */
   keepAlive?: boolean;
@@ -77,7 +77,16 @@ export const DEFAULT_PRINCIPAL = "arn:aws:iam::123456789012:user/xks-harness";
 export const DEFAULT_KMS_KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000";
 
 /** Bounded read of a response body: a proxy cannot make the harness buffer without limit. */
-const MAX_RESPONSE_BYTES = 1 << 20;
+export const MAX_RESPONSE_BYTES = 1 << 20;
+
+/** An answer longer than {@link MAX_RESPONSE_BYTES}: an answer KMS could not read either (classify.ts). */
+export class ResponseTooLargeError extends Error {
+  readonly code = "XKS_RESPONSE_TOO_LARGE";
+  constructor(readonly limit: number) {
+    super(`response body larger than ${limit} bytes`);
+    this.name = "ResponseTooLargeError";
+  }
+}
 
 export class XksClient {
   readonly #target: XksTarget;
@@ -178,6 +187,8 @@ export class XksClient {
         headers,
         body: method === "GET" || method === "HEAD" ? null : sent,
         dispatcher,
+        // One deadline for the whole exchange: undici's own timeouts are per gap, so a proxy that sends a byte
+        // now and then would hold the call open forever. Aborting also destroys a body still being read.
         signal: AbortSignal.timeout(this.#timeoutMs),
       });
       const chunks: Buffer[] = [];
@@ -186,7 +197,7 @@ export class XksClient {
         size += (chunk as Buffer).length;
         if (size > MAX_RESPONSE_BYTES) {
           res.body.destroy();
-          throw new Error(`response body larger than ${MAX_RESPONSE_BYTES} bytes`);
+          throw new ResponseTooLargeError(MAX_RESPONSE_BYTES);
         }
         chunks.push(chunk as Buffer);
       }

@@ -2,7 +2,6 @@
  * @module kms/start-local-kms
  * Starts the local KMS on HTTP (127.0.0.1:4599 by default) with its state file and proxy gateway.
  */
-import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
@@ -17,8 +16,10 @@ export interface StartLocalKmsOptions {
   host?: string;
   /** @default 4599; 0 = any free port */
   port?: number;
-  /** Where state persists; in memory only when absent. */
+  /** Where state persists; in memory only when absent. Ignored when `store` is given. */
   stateFile?: string | undefined;
+  /** A store already opened (StateStore.open), e.g. to refuse a bad --state before anything listens. Closed by stop(). */
+  store?: StateStore;
   /** @default false */
   strict?: boolean;
   /** Trust anchors for proxies' certificates besides Node's roots (the dev CA, unless strict). */
@@ -37,11 +38,32 @@ export interface StartedLocalKms {
   requests: readonly RequestRecord[];
   /** Waits for asynchronous work in progress (connects). */
   idle(): Promise<void>;
+  /** Stops listening, waits for state writes, and releases the state file's lock. */
   stop(): Promise<void>;
 }
 
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+}
+
 export async function startLocalKms(o: StartLocalKmsOptions): Promise<StartedLocalKms> {
-  const store = new StateStore(o.stateFile);
+  const store = o.store ?? StateStore.open(o.stateFile);
+  try {
+    return await startWithStore(o, store);
+  } catch (err) {
+    // Nothing listens: give the state file back (its lock) so the caller can exit or retry.
+    await store.close();
+    throw err;
+  }
+}
+
+async function startWithStore(o: StartLocalKmsOptions, store: StateStore): Promise<StartedLocalKms> {
   const options: LocalKmsOptions = { strict: o.strict ?? false, connectDelayMs: o.connectDelayMs ?? 100 };
   const gateway = new XksGateway({ ...(o.proxyTimeoutMs ? { timeoutMs: o.proxyTimeoutMs } : {}), extraCa: options.strict ? [] : (o.extraCa ?? []) });
   const pending = new Set<Promise<void>>();
@@ -55,7 +77,7 @@ export async function startLocalKms(o: StartLocalKmsOptions): Promise<StartedLoc
   // One update (one write of the state file) for all of them.
   const interrupted = (x: { connectionState: string }) => x.connectionState === "CONNECTING" || x.connectionState === "DISCONNECTING";
   if (store.state.customKeyStores.some(interrupted)) {
-    store.update((st) => {
+    await store.update((st) => {
       for (const rec of st.customKeyStores.filter(interrupted)) {
         rec.connectionState = rec.connectionState === "CONNECTING" ? "FAILED" : "DISCONNECTED";
         if (rec.connectionState === "FAILED") rec.connectionErrorCode = "INTERNAL_ERROR";
@@ -64,8 +86,7 @@ export async function startLocalKms(o: StartLocalKmsOptions): Promise<StartedLoc
   }
   const app = createLocalKmsApp({ store, gateway, options, logger: o.logger, background });
   const server: Server = createServer(app);
-  server.listen(o.port ?? DEFAULT_KMS_PORT, o.host ?? "127.0.0.1");
-  await once(server, "listening");
+  await listen(server, o.port ?? DEFAULT_KMS_PORT, o.host ?? "127.0.0.1");
   const port = (server.address() as AddressInfo).port;
   const idle = async () => {
     while (pending.size) await Promise.all([...pending]);
@@ -83,6 +104,7 @@ export async function startLocalKms(o: StartLocalKmsOptions): Promise<StartedLoc
         server.closeIdleConnections();
       });
       await gateway.close();
+      await store.close();
     },
   };
 }

@@ -1,11 +1,14 @@
 /**
  * @module kms/state-file
- * Persistence that survives kill -9: every change is written to a temporary file, fsynced, and renamed over the
- * state file (rename is atomic), before the API answers. A file that does not parse is refused — never reset.
+ * Persistence that survives kill -9: a change is written to a temporary file, fsynced, and renamed over the state
+ * file (rename is atomic), before the API answers. A file that does not parse is refused — never reset — and the
+ * refusal says where it broke, never what the file holds (it holds proxy secrets).
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
-import { dirname } from "node:path";
-import { describeIssues } from "../xks/schemas.js";
+import { closeSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { open, rename } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import type { z } from "zod";
+import { jsonErrorPosition } from "./json-error-position.js";
 import { KmsStateSchema, emptyState, type KmsState } from "./state.js";
 
 export class StateFileError extends Error {
@@ -15,27 +18,102 @@ export class StateFileError extends Error {
   }
 }
 
+const tmpPathOf = (file: string) => `${file}.${process.pid}.tmp`;
+
+/** Where each schema problem is and what was expected there, built from the issue's structure only: no value of the file. */
+function describeShapeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((i) => {
+      const where = i.path.length ? i.path.map(String).join(".") : "(top level)";
+      const expected = "expected" in i && typeof i.expected === "string" ? `expected ${i.expected}` : i.code.replace(/_/g, " ");
+      return `${where}: ${expected}`;
+    })
+    .join("; ");
+}
+
+function describeSyntaxError(text: string): string {
+  if (text.trim() === "") return "not JSON: the file is empty";
+  const at = jsonErrorPosition(text);
+  if (!at) return "not JSON: nested too deeply";
+  return at.atEnd ? `not JSON: it ends early, at line ${at.line} column ${at.column}` : `not JSON: syntax error at line ${at.line} column ${at.column}`;
+}
+
+/**
+ * Refuses, before anything is locked or listened on, a state path that cannot work: a missing directory, a path
+ * that is not a regular file. (Permission bits do not stop root; a directory in place of the file does.)
+ */
+export function checkStatePath(file: string): void {
+  const dir = dirname(file);
+  let dirStat;
+  try {
+    dirStat = statSync(dir);
+  } catch (err) {
+    throw new StateFileError(`the directory of --state ${file} cannot be used (${(err as NodeJS.ErrnoException).code ?? "error"}: ${dir}). Fix: create ${dir}, or choose another --state`);
+  }
+  if (!dirStat.isDirectory()) throw new StateFileError(`the directory of --state ${file} is not a directory (${dir}). Fix: choose another --state`);
+  try {
+    if (!statSync(file).isFile()) throw new StateFileError(`--state ${file} is not a regular file. Fix: give the path of a file (it is made on the first change)`);
+  } catch (err) {
+    if (err instanceof StateFileError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== "ENOENT") throw new StateFileError(`cannot read --state ${file} (${code ?? "error"}). Fix: make it readable and writable by this user, or choose another --state`);
+  }
+}
+
+/** The state in `file` (empty when there is none yet), or StateFileError saying where it is broken. */
 export function loadState(file: string | undefined): KmsState {
-  if (!file || !existsSync(file)) return emptyState();
-  const text = readFileSync(file, "utf8");
+  if (!file) return emptyState();
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return emptyState();
+    throw new StateFileError(`cannot read --state ${file} (${code ?? "error"}). Fix: make it a readable file, or choose another --state`);
+  }
   const refuse = (why: string) =>
-    new StateFileError(`state file ${file} is corrupt (${why}); refusing to start rather than lose it. Fix: restore it from a backup, or move it away to start with an empty state`);
+    new StateFileError(`state file ${file} (--state) is corrupt (${why}); refusing to start rather than lose it. Fix: restore it from a backup, or move it away to start with an empty state`);
   let raw: unknown;
   try {
     raw = JSON.parse(text);
-  } catch (err) {
-    throw refuse(`not JSON: ${(err as Error).message}`);
+  } catch {
+    // The parser's own message quotes the file's text: describe the place ourselves.
+    throw refuse(describeSyntaxError(text));
   }
   const parsed = KmsStateSchema.safeParse(raw);
-  if (!parsed.success) throw refuse(describeIssues(parsed.error).slice(0, 300));
+  if (!parsed.success) throw refuse(`not a state file: ${describeShapeIssues(parsed.error)}`);
   return parsed.data;
 }
 
+/**
+ * Removes `<state>.<pid>.tmp` files a killed process left (owner-only, but they hold secrets). Only for the lock
+ * holder: no other process can be writing one then.
+ */
+export function removeOrphanTmpFiles(file: string): string[] {
+  const dir = dirname(file);
+  const prefix = `${basename(file)}.`;
+  const removed: string[] = [];
+  for (const name of readdirSync(dir)) {
+    if (!name.startsWith(prefix) || !/^\d+\.tmp$/.test(name.slice(prefix.length))) continue;
+    try {
+      unlinkSync(join(dir, name));
+      removed.push(name);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+    }
+  }
+  return removed;
+}
+
+const serialize = (state: KmsState) => `${JSON.stringify(state, null, 2)}\n`;
+
+/** Synchronous save: for setting up a file (tests, tools). The server saves with saveStateAsync. */
 export function saveState(file: string, state: KmsState): void {
-  const tmp = `${file}.${process.pid}.tmp`;
+  const tmp = tmpPathOf(file);
   const fd = openSync(tmp, "w", 0o600);
   try {
-    writeSync(fd, `${JSON.stringify(state, null, 2)}\n`);
+    writeSync(fd, serialize(state));
     fsyncSync(fd);
   } finally {
     closeSync(fd);
@@ -47,5 +125,24 @@ export function saveState(file: string, state: KmsState): void {
     fsyncSync(dir);
   } finally {
     closeSync(dir);
+  }
+}
+
+/** The same steps on libuv's thread pool, so the event loop keeps serving while the disk syncs. */
+export async function saveStateAsync(file: string, state: KmsState): Promise<void> {
+  const tmp = tmpPathOf(file);
+  const fh = await open(tmp, "w", 0o600);
+  try {
+    await fh.writeFile(serialize(state));
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  await rename(tmp, file);
+  const dir = await open(dirname(file), "r");
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
   }
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -40,5 +40,17 @@ describe("certs CLI", () => {
     const forced = capture();
     expect(await runCli(["--dir", target, "--force"], forced.io)).toBe(0);
     expect(forced.out.join("\n")).toContain("written");
+  });
+
+  it("refuses a partial set without --force, naming the missing files; --force replaces it", async () => {
+    const target = join(dir, "partial");
+    expect(await runCli(["--dir", target], capture().io)).toBe(0);
+    unlinkSync(join(target, "server.key.pem"));
+    const refused = capture();
+    expect(await runCli(["--dir", target], refused.io)).toBe(1);
+    expect(refused.err.join("\n")).toMatch(/but not server\.key\.pem\. Nothing was changed\./);
+    expect(existsSync(join(target, "server.key.pem"))).toBe(false);
+    expect(await runCli(["--dir", target, "--force"], capture().io)).toBe(0);
+    expect(existsSync(join(target, "server.key.pem"))).toBe(true);
   });
 });

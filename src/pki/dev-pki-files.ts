@@ -30,9 +30,30 @@ export type DevPkiPaths = Record<DevPkiFile, string>;
 /** Result of {@link ensureDevPki}. */
 export interface EnsureDevPkiResult {
   dir: string;
-  /** False when a complete set already existed and nothing was written. */
+  /** False when a usable set already existed and nothing was written. */
   created: boolean;
   paths: DevPkiPaths;
+  /** Files of the set that do not exist: only ever some of a server-only set (see {@link ensureDevPki}). */
+  absent: DevPkiFile[];
+}
+
+/**
+ * The certs directory holds some of the dev PKI but not a usable set: making a new PKI would replace a CA the
+ * user may already trust (or have copied in on purpose), so nothing is written and the missing files are named.
+ */
+export class DevPkiIncompleteError extends Error {
+  constructor(
+    readonly dir: string,
+    readonly missing: string[],
+    present: string[],
+  ) {
+    super(
+      `${dir} holds part of a dev PKI (${present.join(", ")}) but not ${missing.join(", ")}. Nothing was changed. ` +
+        `Fix: add the missing file(s); or give just ${DEV_PKI_FILES.serverCert} and ${DEV_PKI_FILES.serverKey} (with ${DEV_PKI_FILES.caCert}, ` +
+        `without ${DEV_PKI_FILES.caKey}); or remove the partial set (or run npm run certs -- --dir DIR --force) to have a new dev PKI made`,
+    );
+    this.name = "DevPkiIncompleteError";
+  }
 }
 
 /** How long another process's lock is honoured before it is presumed dead. */
@@ -51,8 +72,27 @@ export function defaultCertsDir(): string {
   return join(packageRoot(), "certs");
 }
 
-function allExist(paths: DevPkiPaths): boolean {
-  return Object.values(paths).every((p) => existsSync(p));
+const ALL_FILES = Object.keys(DEV_PKI_FILES) as DevPkiFile[];
+
+function presentFiles(paths: DevPkiPaths): DevPkiFile[] {
+  return ALL_FILES.filter((f) => existsSync(paths[f]));
+}
+
+/**
+ * A server certificate and key without the CA key: nothing to mint, and nothing can be (the CA key is what
+ * signs). This module never leaves such a set behind while writing (it writes the CA key second), so it is never
+ * another process's half-written PKI.
+ */
+function isServerOnly(present: DevPkiFile[]): boolean {
+  return present.includes("serverCert") && present.includes("serverKey") && !present.includes("caKey");
+}
+
+/** The set as found, if usable (complete, or server-only with whatever `need` asks for); else the files missing. */
+function settled(abs: string, paths: DevPkiPaths, present: DevPkiFile[], need: readonly DevPkiFile[]): EnsureDevPkiResult {
+  const absent = ALL_FILES.filter((f) => !present.includes(f));
+  const missing = absent.length === 0 ? [] : isServerOnly(present) ? need.filter((f) => absent.includes(f)) : absent;
+  if (missing.length > 0) throw new DevPkiIncompleteError(abs, missing.map((f) => DEV_PKI_FILES[f]), present.map((f) => DEV_PKI_FILES[f]));
+  return { dir: abs, created: false, paths, absent };
 }
 
 /** Private keys are owner-only; certificates are public. */
@@ -111,22 +151,32 @@ async function withLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
 }
 
 /**
- * Makes sure `dir` holds a complete dev PKI. An existing complete set is left
- * untouched (its CA may already be trusted by the user); a partial set, or
- * `force`, regenerates all six files so cert and key always match.
+ * Makes sure `dir` holds a usable dev PKI, and makes one only where there is none. A complete set is left
+ * untouched (its CA may already be trusted by the user). A server certificate and key without the CA key are
+ * used as they are (`absent` lists what they lack); `need` names files such a set must still have (the CA
+ * certificate, to verify client certificates). Any other partial set throws {@link DevPkiIncompleteError}:
+ * replacing it would swap the PKI under the user. `force` makes a new set of all six regardless.
  */
-export async function ensureDevPki(dir: string, opts: { force?: boolean } = {}): Promise<EnsureDevPkiResult> {
+export async function ensureDevPki(dir: string, opts: { force?: boolean; need?: readonly DevPkiFile[] } = {}): Promise<EnsureDevPkiResult> {
   const abs = resolve(dir);
   const paths = devPkiPaths(abs);
-  if (!opts.force && allExist(paths)) return { dir: abs, created: false, paths };
+  const need = opts.need ?? [];
+  if (!opts.force) {
+    const present = presentFiles(paths);
+    // Judged without the lock: a complete or a server-only set is never another process's half-written PKI.
+    if (present.length === ALL_FILES.length || isServerOnly(present)) return settled(abs, paths, present, need);
+  }
   await mkdir(abs, { recursive: true });
   return withLock(abs, async () => {
-    // Another process may have finished while we waited for the lock.
-    if (!opts.force && allExist(paths)) return { dir: abs, created: false, paths };
+    if (!opts.force) {
+      // Another process may have finished while we waited for the lock; a partial set left now is refused.
+      const present = presentFiles(paths);
+      if (present.length > 0) return settled(abs, paths, present, need);
+    }
     const files = contents(await generateDevPki());
-    for (const key of Object.keys(files) as DevPkiFile[]) {
+    for (const key of ALL_FILES) {
       await writeAtomic(paths[key], files[key].data, files[key].mode);
     }
-    return { dir: abs, created: true, paths };
+    return { dir: abs, created: true, paths, absent: [] };
   });
 }

@@ -1,5 +1,5 @@
 import { createPrivateKey, X509Certificate } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync } from "node:fs";
 import { createServer, request, type ServerOptions } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { TLSSocket } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_SERVER_NAMES, generateDevPki, generateLeaf, generateSelfSigned, type DevPki, type Pem } from "./dev-pki.js";
-import { DEV_PKI_FILES, defaultCertsDir, ensureDevPki } from "./dev-pki-files.js";
+import { DEV_PKI_FILES, DevPkiIncompleteError, defaultCertsDir, ensureDevPki } from "./dev-pki-files.js";
 import { x509 } from "./x509.js";
 
 const DAY = 86_400_000;
@@ -237,7 +237,7 @@ describe("ensureDevPki", () => {
     expect(readFileSync(second.paths.caCert, "utf8")).toBe(before);
   });
 
-  it("regenerates everything on force or when a file is missing", async () => {
+  it("regenerates everything on force; refuses a partial set, naming what is missing, and changes nothing", async () => {
     const target = join(dir, "regen");
     const { paths } = await ensureDevPki(target);
     const ca1 = readFileSync(paths.caCert, "utf8");
@@ -246,8 +246,46 @@ describe("ensureDevPki", () => {
     const ca2 = readFileSync(paths.caCert, "utf8");
     expect(ca2).not.toBe(ca1);
     unlinkSync(paths.clientKey);
-    expect((await ensureDevPki(target)).created).toBe(true);
-    expect(readFileSync(paths.caCert, "utf8")).not.toBe(ca2);
+    const refused = await ensureDevPki(target).catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(DevPkiIncompleteError);
+    expect(refused).toMatchObject({ missing: ["client.key.pem"], message: expect.stringMatching(/holds part of a dev PKI \(ca\.pem, ca\.key\.pem, server\.pem, server\.key\.pem, client\.pem\) but not client\.key\.pem\. Nothing was changed\. Fix: /) });
+    expect(readFileSync(paths.caCert, "utf8")).toBe(ca2);
+    expect(existsSync(paths.clientKey)).toBe(false);
+    expect((await ensureDevPki(target, { force: true })).created).toBe(true);
+  });
+
+  it("uses a server certificate and key without the CA key as they are, minting nothing", async () => {
+    const source = await ensureDevPki(join(dir, "source"));
+    for (const [files, absent] of [
+      [["serverCert", "serverKey"], ["caCert", "caKey", "clientCert", "clientKey"]],
+      [["caCert", "serverCert", "serverKey"], ["caKey", "clientCert", "clientKey"]],
+    ] as const) {
+      const target = mkdtempSync(join(dir, "server-only-"));
+      for (const f of files) copyFileSync(source.paths[f], join(target, DEV_PKI_FILES[f]));
+      const result = await ensureDevPki(target);
+      expect(result).toMatchObject({ created: false, absent });
+      expect(readdirSync(target).sort()).toEqual(files.map((f) => DEV_PKI_FILES[f]).sort());
+    }
+  });
+
+  it("refuses a server-only set that lacks a file the caller needs (the CA, for mTLS)", async () => {
+    const source = await ensureDevPki(join(dir, "source"));
+    const target = mkdtempSync(join(dir, "server-only-mtls-"));
+    for (const f of ["serverCert", "serverKey"] as const) copyFileSync(source.paths[f], join(target, DEV_PKI_FILES[f]));
+    await expect(ensureDevPki(target, { need: ["caCert"] })).rejects.toMatchObject({ name: "DevPkiIncompleteError", missing: ["ca.pem"] });
+    expect(readdirSync(target).sort()).toEqual(["server.key.pem", "server.pem"]);
+  });
+
+  it.each([
+    [["caCert"], ["ca.key.pem", "server.pem", "server.key.pem", "client.pem", "client.key.pem"]],
+    [["caCert", "caKey", "serverCert"], ["server.key.pem", "client.pem", "client.key.pem"]],
+    [["serverCert"], ["ca.pem", "ca.key.pem", "server.key.pem", "client.pem", "client.key.pem"]],
+  ] as const)("refuses the partial set %j, naming %j", async (files, missing) => {
+    const source = await ensureDevPki(join(dir, "source"));
+    const target = mkdtempSync(join(dir, "partial-"));
+    for (const f of files) copyFileSync(source.paths[f], join(target, DEV_PKI_FILES[f]));
+    await expect(ensureDevPki(target)).rejects.toMatchObject({ name: "DevPkiIncompleteError", missing });
+    expect(readdirSync(target).sort()).toEqual(files.map((f) => DEV_PKI_FILES[f]).sort());
   });
 
   it("yields one consistent set when called concurrently", async () => {

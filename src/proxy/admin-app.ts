@@ -1,11 +1,14 @@
 /**
  * @module proxy/admin-app
  * Admin HTTP API, bound to 127.0.0.1 only: fault injection at runtime and reload. Tests and the harness use it
- * to create each failure class on demand. It never shows secrets or key material.
+ * to create each failure class on demand. It never shows secrets or key material. Every request needs the
+ * admin token (Authorization: Bearer) and a Host naming this listener on loopback: one POST can turn signature
+ * checking off, so neither another local user nor a web page (DNS rebinding) may send one.
  */
 import express from "express";
 import { z } from "zod";
 import { describeIssues } from "../xks/schemas.js";
+import { tokenMatches } from "./admin-token.js";
 import type { FaultRegistry } from "./fault-registry.js";
 import type { ProxyRuntime } from "./runtime.js";
 
@@ -14,11 +17,34 @@ export interface AdminAppOptions {
   runtime: () => ProxyRuntime;
   /** Re-reads the config file; rejects with the validation message when it is bad. */
   reload: () => Promise<void>;
+  /** The bearer token every request must carry. */
+  token: string;
+  /** The port the admin API listens on (known once it listens): the only port a Host header may name. */
+  port: () => number;
+}
+
+const LOOPBACK_NAMES = ["127.0.0.1", "localhost", "[::1]"];
+
+/** 403 for a Host that is not this listener on loopback, 401 without the token; before the body is parsed. */
+function guard(o: AdminAppOptions): express.RequestHandler {
+  return (req, res, next) => {
+    const host = (req.headers.host ?? "").toLowerCase();
+    if (!LOOPBACK_NAMES.some((name) => host === `${name}:${o.port()}`)) {
+      return void res.status(403).json({ error: `Host must be 127.0.0.1, localhost or [::1] with port ${o.port()}: the admin API refuses requests addressed to any other name` });
+    }
+    const bearer = /^Bearer +(\S+) *$/i.exec(req.headers.authorization ?? "")?.[1];
+    if (bearer === undefined || !tokenMatches(bearer, o.token)) {
+      res.setHeader("www-authenticate", 'Bearer realm="xks-mock admin"');
+      return void res.status(401).json({ error: "the admin API needs Authorization: Bearer <token>: $XKS_MOCK_ADMIN_TOKEN, or the admin-token file named in xks-mock's banner" });
+    }
+    next();
+  };
 }
 
 export function createAdminApp(o: AdminAppOptions): express.Express {
   const app = express();
   app.disable("x-powered-by");
+  app.use(guard(o));
   app.use(express.json({ limit: "64kb" }));
 
   app.get("/keystores", (_req, res) => {

@@ -6,14 +6,17 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { integerOption } from "../cli-options.js";
+import { packageVersion } from "../package-version.js";
 import type { Logger } from "pino";
 import { DEMO_ALIAS, DEMO_STORE_NAME, ensureDemoStore } from "../kms/demo-store.js";
 import { DEFAULT_KMS_PORT, startLocalKms, type StartedLocalKms } from "../kms/start-local-kms.js";
 import { StateFileError } from "../kms/state-file.js";
+import { StateStore } from "../kms/state-store.js";
 import { XKS_API_SUFFIX, XKS_SIGV4_SERVICE } from "../xks/constants.js";
-import { isPublicTestCredential } from "./config-schema.js";
+import { isPublicTestCredential, type ProxyConfig } from "./config-schema.js";
 import { ConfigError, loadConfig, type ConfigOverrides } from "./load-config.js";
 import { createLogger } from "./request-log.js";
+import { FAILED_START_EXIT_MS, listenFailure, portClash, stopSignals } from "./cli-start.js";
 import { startProxy, type StartedProxy } from "./start-proxy.js";
 import { watchConfig } from "./watch-config.js";
 
@@ -28,6 +31,7 @@ const port = integerOption(0, 65535, "a port number");
 const program = new Command()
   .name("xks-mock")
   .description("Mock AWS KMS external key store (XKS) proxy, XKS Proxy API v1")
+  .version(packageVersion(), "-V, --version", "print the version and exit")
   .option("-c, --config <file>", "JSON config file, reloaded on change and on SIGHUP (env XKS_MOCK_CONFIG)")
   .option("-p, --port <port>", "port of the XKS API (default 8443; 0 = any free port)", port)
   .option("--host <host>", "address to listen on (default 127.0.0.1)")
@@ -47,7 +51,11 @@ const program = new Command()
 function banner(proxy: StartedProxy): string {
   const config = proxy.config();
   const lines = [`xks-mock listening on ${proxy.url}`];
-  if (proxy.adminUrl) lines.push(`  admin API:  ${proxy.adminUrl} (faults, reload; 127.0.0.1 only)`);
+  if (proxy.adminUrl) {
+    lines.push(`  admin API:  ${proxy.adminUrl} (faults, reload; 127.0.0.1 only; Authorization: Bearer <token>)`);
+    // Where the token is, never the token itself.
+    lines.push(`  admin token: ${proxy.adminTokenFile ?? "$XKS_MOCK_ADMIN_TOKEN"}`);
+  }
   if (proxy.caFile) lines.push(`  CA file:    ${proxy.caFile}`);
   let usesPublic = false;
   for (const k of config.keystores) {
@@ -71,15 +79,8 @@ function banner(proxy: StartedProxy): string {
   return lines.join("\n");
 }
 
-/** The local KMS beside the proxy, pre-wired with the demo store unless told otherwise. */
-async function startKmsBeside(proxy: StartedProxy, o: { kmsPort?: number; state?: string; strict: boolean; demoStore: boolean; host?: string }, logger: Logger): Promise<StartedLocalKms> {
-  const kms = await startLocalKms({
-    port: o.kmsPort ?? DEFAULT_KMS_PORT,
-    stateFile: o.state,
-    strict: o.strict,
-    extraCa: proxy.caFile ? [readFileSync(proxy.caFile, "utf8")] : [],
-    logger,
-  });
+/** Pre-wires the demo store (unless told otherwise) and says where the local KMS is; a failure is only a banner line. */
+async function announceKms(proxy: StartedProxy, kms: StartedLocalKms, o: { state?: string; demoStore: boolean }): Promise<void> {
   const lines = [`local KMS on ${kms.url} (AWS JSON 1.1; any credentials; state ${o.state ?? "in memory"})`];
   const config = proxy.config();
   const first = config.keystores[0]!;
@@ -94,10 +95,25 @@ async function startKmsBeside(proxy: StartedProxy, o: { kmsPort?: number; state?
     }
   }
   process.stderr.write(`${lines.join("\n")}\n`);
-  return kms;
 }
 
-async function main(): Promise<number> {
+/** The local KMS beside the proxy, on the state store main() opened before anything listened. */
+function startKmsBeside(proxy: StartedProxy, store: StateStore, o: { kmsPort?: number; strict: boolean }, logger: Logger): Promise<StartedLocalKms> {
+  return startLocalKms({
+    port: o.kmsPort ?? DEFAULT_KMS_PORT,
+    store,
+    strict: o.strict,
+    extraCa: proxy.caFile ? [readFileSync(proxy.caFile, "utf8")] : [],
+    logger,
+  });
+}
+
+/**
+ * Start-up in the order that lets every failure exit 2 with nothing left behind: flags, config, the state file
+ * (checked and locked), then TLS material and the listeners (proxy, admin, KMS). A failed step closes what the
+ * earlier ones opened.
+ */
+async function main(signals: ReturnType<typeof stopSignals>): Promise<number> {
   try {
     program.parse();
   } catch (err) {
@@ -122,36 +138,76 @@ async function main(): Promise<number> {
   const flags: ConfigOverrides = { port: opts.port, host: opts.host, http: opts.http, mtls: opts.mtls, adminPort: opts.adminPort === ADMIN_OFF ? null : opts.adminPort, logLevel: opts.logLevel };
   const configFile = opts.config ?? (process.env.XKS_MOCK_CONFIG || undefined);
   const load = () => loadConfig({ file: configFile, env: process.env, flags });
-  let proxy: StartedProxy;
+  const usage = (message: string) => {
+    process.stderr.write(`xks-mock: ${message}\n`);
+    return 2;
+  };
+
+  let config: ProxyConfig;
+  let store: StateStore | undefined;
+  const kmsListener = { flag: "--kms-port", what: "local KMS", port: opts.kmsPort ?? DEFAULT_KMS_PORT };
+  let proxyListeners: Parameters<typeof listenFailure>[1];
   try {
-    const config = load();
-    const logger = createLogger(config.logLevel);
-    proxy = await startProxy({ config, reloadSource: load, logger, ...(opts.certsDir ? { certsDir: opts.certsDir } : {}) });
-    const watcher = watchConfig(configFile, () => proxy.reload(), logger);
-    // Listen before the banner says we are up: a SIGTERM sent on seeing it must stop us cleanly, not kill us.
-    const stopRequested = new Promise<void>((resolve) => {
-      process.once("SIGINT", resolve);
-      process.once("SIGTERM", resolve);
-    });
-    process.stderr.write(`${banner(proxy)}\n`);
-    const kms = opts.kms ? await startKmsBeside(proxy, opts, logger) : undefined;
-    await stopRequested;
-    watcher.close();
-    await kms?.stop();
-    await proxy.stop();
-    return 0;
+    config = load();
+    proxyListeners = [
+      { flag: "--port", what: "XKS API", port: config.port },
+      { flag: "--admin-port", what: "admin API", port: config.adminPort },
+    ];
+    const clash = portClash([...proxyListeners, ...(opts.kms ? [kmsListener] : [])]);
+    if (clash) return usage(clash);
+    store = opts.kms ? StateStore.open(opts.state) : undefined;
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof StateFileError) {
-      process.stderr.write(`xks-mock: ${err.message}\n`);
-      return 2;
-    }
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === "EADDRINUSE" || code === "EACCES") {
-      process.stderr.write(`xks-mock: cannot listen: ${(err as Error).message}. Fix: choose another --port / --admin-port\n`);
-      return 2;
-    }
+    if (err instanceof ConfigError || err instanceof StateFileError) return usage(err.message);
     throw err;
   }
+
+  const logger = createLogger(config.logLevel);
+  const closers: (() => Promise<void>)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.splice(0).reverse()) await close().catch((err: Error) => logger.error({ reason: err.message }, "stop failed"));
+  };
+  if (store) closers.push(() => store.close());
+  const failStart = async (message: string) => {
+    process.stderr.write(`xks-mock: ${message}\n`);
+    // startProxy does not close its XKS listener when the admin one fails: exit regardless once the rest is closed.
+    setTimeout(() => process.exit(2), FAILED_START_EXIT_MS).unref();
+    await closeAll();
+    return 2;
+  };
+  const describeFailure = (err: unknown, listener: Parameters<typeof listenFailure>[1]) =>
+    listenFailure(err, listener) ?? (err instanceof ConfigError ? err.message : `could not start: ${(err as Error)?.message ?? String(err)}`);
+
+  let proxy: StartedProxy;
+  try {
+    proxy = await startProxy({ config, reloadSource: load, logger, ...(opts.certsDir ? { certsDir: opts.certsDir } : {}) });
+  } catch (err) {
+    return failStart(describeFailure(err, proxyListeners));
+  }
+  closers.push(() => proxy.stop());
+  let kms: StartedLocalKms | undefined;
+  if (store) {
+    try {
+      // stop() of the KMS closes the store: it replaces the store's own closer.
+      closers.shift();
+      kms = await startKmsBeside(proxy, store, opts, logger);
+    } catch (err) {
+      return failStart(describeFailure(err, [kmsListener]));
+    }
+    closers.push(() => kms!.stop());
+  }
+  const watcher = watchConfig(configFile, () => proxy.reload(), logger);
+  closers.push(async () => watcher.close());
+  if (!signals.requested()) {
+    process.stderr.write(`${banner(proxy)}\n`);
+    if (kms) void announceKms(proxy, kms, opts);
+  }
+  await signals.stopped;
+  await closeAll();
+  return 0;
 }
 
-process.exitCode = await main();
+const signals = stopSignals();
+const code = await main(signals);
+process.exitCode = code;
+// Anything still open after a stop or a refusal (a client socket, a timer) must not keep the process alive.
+setTimeout(() => process.exit(code), FAILED_START_EXIT_MS).unref();

@@ -9,6 +9,7 @@ import { decodeBase64 } from "../xks/base64.js";
 import { REGION_PATTERN, checkKmsField, type KmsFieldName } from "../xks/kms-rules.js";
 import { XKS_LIMITS } from "../xks/limits.js";
 import { HealthResponse, KEY_STATUSES } from "../xks/schemas.js";
+import { REQUEST_TIMEOUT_MS } from "./connection-limits.js";
 import { FaultRule } from "./fault-rule.js";
 
 /** The AWS test client's public defaults: printed with a warning whenever they are in use. */
@@ -107,6 +108,12 @@ export const ProxyConfigSchema = z
         maxPlaintextBytes: z.number().int().min(XKS_LIMITS.minSupportedPlaintextBytes).max(1 << 20).default(6144),
         maxAadBytes: z.number().int().min(XKS_LIMITS.minSupportedAadBytes).max(XKS_LIMITS.maxFramedAadBytes).default(12288),
         maxBodyBytes: z.number().int().min(32 * 1024).max(8 << 20).default(256 * 1024),
+        /** A connection with no request in progress closes after this long (before its first request too). */
+        idleTimeoutMs: z.number().int().min(100).max(3_600_000).default(60_000),
+        /** A request's headers must be complete this long after its first byte (at most the 30 s request limit). */
+        headersTimeoutMs: z.number().int().min(100).max(REQUEST_TIMEOUT_MS).default(10_000),
+        /** Connections beyond this many at once are closed as they arrive. */
+        maxConnections: z.number().int().min(1).max(1_000_000).default(4096),
       })
       .prefault({}),
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "silent"]).default("info"),

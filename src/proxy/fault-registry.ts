@@ -23,10 +23,26 @@ const MAX_RULES = 256;
 export class FaultRegistry {
   #faults: ActiveFault[] = [];
 
-  /** Replaces the rules that came from the config file; rules added through the admin API stay. */
+  /** Replaces the rules that came from the config file; rules added through the admin API stay. All or nothing. */
   setConfigFaults(byKeystore: ReadonlyMap<string, readonly FaultRule[]>): void {
-    this.#faults = this.#faults.filter((f) => f.source === "admin");
-    for (const [keystore, rules] of byKeystore) for (const rule of rules) this.#push(keystore, rule, "config");
+    this.planConfigFaults(byKeystore)();
+  }
+
+  /**
+   * Checks that these config rules fit beside the admin ones and returns the swap, so that a reload can check
+   * everything before it changes anything. Throws, changing nothing, when they do not fit. Call the swap in the
+   * same tick (no admin change in between).
+   */
+  planConfigFaults(byKeystore: ReadonlyMap<string, readonly FaultRule[]>): () => void {
+    const fromConfig: ActiveFault[] = [];
+    for (const [keystore, rules] of byKeystore) for (const rule of rules) fromConfig.push(newFault(keystore, rule, "config"));
+    const fromAdmin = this.#faults.filter((f) => f.source === "admin").length;
+    if (fromAdmin + fromConfig.length > MAX_RULES) {
+      throw new RangeError(
+        `the configuration's ${fromConfig.length} fault rules and the ${fromAdmin} added through the admin API exceed ${MAX_RULES} active rules. Fix: remove admin rules (DELETE /faults) or config rules, then reload`,
+      );
+    }
+    return () => void (this.#faults = [...this.#faults.filter((f) => f.source === "admin"), ...fromConfig]);
   }
 
   add(keystore: string, input: FaultRuleInput): ActiveFault {
@@ -68,8 +84,12 @@ export class FaultRegistry {
 
   #push(keystore: string, rule: FaultRule, source: ActiveFault["source"]): ActiveFault {
     if (this.#faults.length >= MAX_RULES) throw new RangeError(`at most ${MAX_RULES} fault rules can be active`);
-    const fault: ActiveFault = { id: randomUUID(), keystore, source, rule, ...(rule.times ? { remaining: rule.times } : {}) };
+    const fault = newFault(keystore, rule, source);
     this.#faults.push(fault);
     return fault;
   }
+}
+
+function newFault(keystore: string, rule: FaultRule, source: ActiveFault["source"]): ActiveFault {
+  return { id: randomUUID(), keystore, source, rule, ...(rule.times ? { remaining: rule.times } : {}) };
 }

@@ -1,16 +1,20 @@
 /**
  * @module proxy/start-proxy
  * Starts the mock: the XKS API over HTTPS (or HTTP), the admin API on 127.0.0.1, hot reload of credentials,
- * keys, faults and the server certificate without a restart and without dropping requests in flight.
+ * keys, faults, limits and the server certificate without a restart and without dropping requests in flight.
+ * A reload builds and checks everything first and then swaps it in: it applies in full or not at all.
  */
 import { once } from "node:events";
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
-import type { TLSSocket } from "node:tls";
+import { createSecureContext, type TLSSocket } from "node:tls";
 import type { Logger } from "pino";
 import { defaultCertsDir, ensureDevPki } from "../pki/dev-pki-files.js";
 import { createAdminApp } from "./admin-app.js";
+import { resolveAdminToken } from "./admin-token.js";
+import { answerClientError } from "./client-error.js";
+import { applyConnectionLimits, closeConnectionsIdleBeforeFirstRequest, HANDSHAKE_TIMEOUT_MS, LISTENER_OPTIONS } from "./connection-limits.js";
 import { createProxyApp } from "./app.js";
 import type { ProxyConfig } from "./config-schema.js";
 import { FaultRegistry } from "./fault-registry.js";
@@ -28,6 +32,10 @@ export interface StartProxyOptions {
   certsDir?: string;
   /** @default () => new Date() */
   now?: () => Date;
+  /** The admin API's bearer token. @default env XKS_MOCK_ADMIN_TOKEN, else a random one written to <certsDir>/admin-token */
+  adminToken?: string;
+  /** Where XKS_MOCK_ADMIN_TOKEN is read. @default process.env */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface StartedProxy {
@@ -35,6 +43,10 @@ export interface StartedProxy {
   url: string;
   port: number;
   adminUrl?: string | undefined;
+  /** The admin API's bearer token (for in-process callers; never printed). */
+  adminToken?: string | undefined;
+  /** The file a generated admin token was written to (owner-only). */
+  adminTokenFile?: string | undefined;
   /** The CA that signed the server certificate, when the dev PKI is in use. */
   caFile?: string | undefined;
   config(): ProxyConfig;
@@ -48,6 +60,8 @@ export interface StartedProxy {
 
 /** How long stop() lets requests in flight finish before it cuts their connections. */
 const STOP_GRACE_MS = 2000;
+/** The admin API's own limits: a few local tools at a time. */
+const ADMIN_LIMITS = { idleTimeoutMs: 60_000, headersTimeoutMs: 10_000, maxConnections: 64 };
 
 function faultsByKeystore(config: ProxyConfig) {
   return new Map(config.keystores.map((k) => [k.name, k.faults]));
@@ -74,6 +88,7 @@ export async function startProxy(options: StartProxyOptions): Promise<StartedPro
   let config = options.config;
   let runtime: ProxyRuntime = buildRuntime(config);
   const logger = options.logger ?? createLogger(config.logLevel);
+  const certsDir = options.certsDir ?? defaultCertsDir();
   const faults = new FaultRegistry();
   faults.setConfigFaults(faultsByKeystore(config));
 
@@ -85,8 +100,9 @@ export async function startProxy(options: StartProxyOptions): Promise<StartedPro
     const needsDevPki = !c.tls.certFile || !c.tls.keyFile || (mtls && !c.tls.clientCaFile);
     let fallback = { certFile: "", keyFile: "", caFile: "" };
     if (needsDevPki) {
-      const pki = await ensureDevPki(options.certsDir ?? defaultCertsDir());
-      caFile = pki.paths.caCert;
+      // A server certificate + key without the CA is a usable set; client certificates still need the CA.
+      const pki = await ensureDevPki(certsDir, mtls && !c.tls.clientCaFile ? { need: ["caCert"] } : {});
+      caFile = pki.absent.includes("caCert") ? undefined : pki.paths.caCert;
       fallback = { certFile: pki.paths.serverCert, keyFile: pki.paths.serverKey, caFile: pki.paths.caCert };
     }
     return httpsServerOptions(readTlsMaterial(c.tls, fallback), mtls);
@@ -96,12 +112,13 @@ export async function startProxy(options: StartProxyOptions): Promise<StartedPro
   const mtls = config.tls.mtls;
   let server: Server;
   if (config.http) {
-    server = createHttpServer(app);
+    server = createHttpServer(LISTENER_OPTIONS, app);
+    closeConnectionsIdleBeforeFirstRequest(server, "connection", () => config.limits.idleTimeoutMs);
   } else {
     // With TLS 1.3 the client's first request can arrive with its Finished message; Node's HTTP parser then
     // delivers it even though the mTLS check below destroyed the socket. A refused connection is never served.
     const serveUnlessRefused = (req: IncomingMessage, res: ServerResponse) => void (req.socket.destroyed || app(req, res));
-    const https = createHttpsServer(await tlsOptionsFor(config, mtls), serveUnlessRefused);
+    const https = createHttpsServer({ ...(await tlsOptionsFor(config, mtls)), ...LISTENER_OPTIONS, handshakeTimeout: HANDSHAKE_TIMEOUT_MS }, serveUnlessRefused);
     https.on("secureConnection", (socket: TLSSocket) => {
       if (!mtls) return;
       const reason = refuseClientCertificate(socket, config.tls.allowedClientSubjects);
@@ -111,29 +128,61 @@ export async function startProxy(options: StartProxyOptions): Promise<StartedPro
       }
     });
     https.on("tlsClientError", (err) => logger.debug({ reason: err.message }, "TLS handshake failed"));
+    closeConnectionsIdleBeforeFirstRequest(https, "secureConnection", () => config.limits.idleTimeoutMs);
     server = https;
   }
-  // Bound how long one request may hold a connection.
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 10_000;
+  // After the TLS material (a refused dev PKI leaves its dir untouched), before anything listens (a bad
+  // XKS_MOCK_ADMIN_TOKEN stops the start with nothing to close).
+  const adminToken = config.adminPort === null ? undefined : resolveAdminToken({ token: options.adminToken, env: options.env ?? process.env, certsDir });
+  applyConnectionLimits(server, config.limits);
+  server.on("clientError", answerClientError(logger));
   const port = await listen(server, config.port, config.host);
 
   let admin: Server | undefined;
   let adminUrl: string | undefined;
-  const reload = async (next?: ProxyConfig) => {
+  /** Everything a new configuration needs, built and checked first; then swapped in, in one tick. */
+  const reloadNow = async (next?: ProxyConfig) => {
     const fresh = next ?? (options.reloadSource ? options.reloadSource() : config);
+    let tls: Awaited<ReturnType<typeof tlsOptionsFor>> | undefined;
     if (!fresh.http && !config.http && "setSecureContext" in server) {
       // mTLS on or off needs a restart: the new context keeps the running server's setting.
-      (server as ReturnType<typeof createHttpsServer>).setSecureContext(await tlsOptionsFor(fresh, mtls));
+      tls = await tlsOptionsFor(fresh, mtls);
+      createSecureContext(tls); // throws here, before anything changed, on a key that does not fit its certificate
     }
-    runtime = buildRuntime(fresh);
-    faults.setConfigFaults(faultsByKeystore(fresh));
+    const freshRuntime = buildRuntime(fresh);
+    const swapFaults = faults.planConfigFaults(faultsByKeystore(fresh));
+    if (tls) (server as ReturnType<typeof createHttpsServer>).setSecureContext(tls);
+    swapFaults();
+    runtime = freshRuntime;
     config = fresh;
-    logger.info({ keystores: fresh.keystores.map((k) => k.name) }, "configuration reloaded");
+    applyConnectionLimits(server, fresh.limits);
+  };
+  // One reload at a time (the file watcher and POST /reload may overlap); each is logged, applied or refused.
+  let reloading = Promise.resolve();
+  const reload = (next?: ProxyConfig): Promise<void> => {
+    const run = reloading.then(() =>
+      reloadNow(next).then(
+        () => logger.info({ keystores: config.keystores.map((k) => k.name) }, "configuration reloaded"),
+        (err: Error) => {
+          logger.error({ reason: err.message }, "reload refused; keeping the current configuration");
+          throw err;
+        },
+      ),
+    );
+    reloading = run.catch(() => undefined);
+    return run;
   };
   if (config.adminPort !== null) {
-    admin = createHttpServer(createAdminApp({ faults, runtime: () => runtime, reload: () => reload() }));
-    const adminPort = await listen(admin, config.adminPort, "127.0.0.1");
+    let adminPort = 0;
+    admin = createHttpServer(LISTENER_OPTIONS, createAdminApp({ faults, runtime: () => runtime, reload: () => reload(), token: adminToken!.token, port: () => adminPort }));
+    applyConnectionLimits(admin, ADMIN_LIMITS);
+    closeConnectionsIdleBeforeFirstRequest(admin, "connection", () => ADMIN_LIMITS.idleTimeoutMs);
+    try {
+      adminPort = await listen(admin, config.adminPort, "127.0.0.1");
+    } catch (err) {
+      await closeServer(server);
+      throw err;
+    }
     adminUrl = `http://127.0.0.1:${adminPort}`;
   }
 
@@ -143,6 +192,8 @@ export async function startProxy(options: StartProxyOptions): Promise<StartedPro
     url,
     port,
     adminUrl,
+    adminToken: adminToken?.token,
+    adminTokenFile: adminToken?.file,
     caFile,
     config: () => config,
     faults,

@@ -1,15 +1,22 @@
 /**
  * @module proxy/watch-config
- * Reloads on SIGHUP and when the config file changes. A bad new file is logged and ignored: the proxy keeps
- * serving with the configuration it has.
+ * Reloads on SIGHUP and when the config file changes. A bad new file is refused (the proxy logs it and keeps
+ * serving with the configuration it has; the reload itself writes that line).
+ *
+ * The file is followed by its path, not its inode: editors and config tools replace it (`mv new cfg.json`),
+ * and Kubernetes swaps a symlink above it. An inode watch (fs.watch on the file) sees the first replacement
+ * and then watches a file no one uses any more, so every later change was lost. fs.watchFile polls the path's
+ * stat (it follows symlinks): any change of inode, size, mtime or ctime, or the file going away, is seen.
  */
-import { watch, type FSWatcher } from "node:fs";
+import { unwatchFile, watchFile, type Stats } from "node:fs";
 import type { Logger } from "pino";
 
 export interface ConfigWatcher {
   close(): void;
 }
 
+/** How often the file's stat is polled: a change applies within about this long plus the debounce. */
+const POLL_MS = 250;
 /** Editors save in bursts (truncate, write, rename): wait for the burst to end. */
 const DEBOUNCE_MS = 150;
 
@@ -19,25 +26,19 @@ export function watchConfig(file: string | undefined, reload: () => Promise<void
   const trigger = (why: string) => {
     clearTimeout(timer);
     timer = setTimeout(() => {
-      running = running.then(() =>
-        reload().catch((err: Error) => logger.error({ reason: err.message, trigger: why }, "reload refused; keeping the current configuration")),
-      );
+      logger.info({ trigger: why }, "reloading the configuration");
+      // A refusal is logged by the reload itself; nothing more to do here than keep the chain alive.
+      running = running.then(() => reload().catch(() => undefined));
     }, DEBOUNCE_MS);
   };
   const onHup = () => trigger("SIGHUP");
   process.on("SIGHUP", onHup);
-  let watcher: FSWatcher | undefined;
-  if (file) {
-    try {
-      watcher = watch(file, () => trigger("file change"));
-    } catch (err) {
-      logger.warn({ reason: (err as Error).message }, "cannot watch the config file; reload with SIGHUP");
-    }
-  }
+  const onChange = (current: Stats) => trigger(current.nlink === 0 && current.mtimeMs === 0 ? "config file removed" : "config file changed");
+  if (file) watchFile(file, { interval: POLL_MS, persistent: false }, onChange);
   return {
     close() {
       clearTimeout(timer);
-      watcher?.close();
+      if (file) unwatchFile(file, onChange);
       process.off("SIGHUP", onHup);
     },
   };

@@ -2,7 +2,8 @@
  * `xks-harness conformance --image`: the built CLI starts xks-mock as a container (testcontainers), runs the
  * strict suite against it and removes the container. The image comes from scripts/build-images.sh; the mock's
  * TLS files are the test run's dev PKI, copied in with --image-file (or named by a config file copied in with
- * --image-config), so the suite trusts the server with --ca.
+ * --image-config), so the suite trusts the server with --ca; or the PKI the mock makes on first start, trusted with
+ * --image-ca-path.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -60,6 +61,44 @@ describe.skipIf(blocked !== undefined)(`conformance --image ${MOCK_IMAGE}${block
     expect(Number(skipped)).toBeGreaterThan(0);
     expect(r.stderr).toMatch(/answers on https:\/\/localhost:\d+ after/);
     expect(harnessContainers().filter((id) => !before.includes(id))).toEqual([]);
+  });
+
+  it("as a newcomer runs it: the image makes its own PKI and --image-ca-path trusts its CA (no --ca, no --image-file)", async () => {
+    const r = await runCli(["conformance", "--image", MOCK_IMAGE, "--image-ca-path", "/app/certs/ca.pem", ...TC_FLAGS, "--no-color"], { env: TC_ENV });
+
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(r.stderr).toMatch(/trusting \/app\/certs\/ca\.pem from container [0-9a-f]{12} for this run/);
+    const [, passed, failed] = SUMMARY.exec(lastLine(r.stdout)) ?? [];
+    expect(Number(failed)).toBe(0);
+    expect(Number(passed)).toBeGreaterThan(49);
+    expect(harnessContainers().filter((id) => !before.includes(id))).toEqual([]);
+  });
+
+  it("without a trusted CA: one setup failure whose fix is --image-ca-path, every case skipped, not 80 failures", async () => {
+    const r = await runCli(["conformance", "--image", MOCK_IMAGE, ...TC_FLAGS, "--no-color"], { env: TC_ENV });
+
+    expect(r.code, r.stderr + r.stdout).toBe(1);
+    expect(r.stdout.split("\n").filter((l) => l.startsWith("FAIL "))).toHaveLength(1);
+    expect(r.stdout).toContain("actual:   untrusted CA: ");
+    expect(r.stdout).toContain("fix:      pass --image-ca-path PATH to trust the CA the container holds (the bundled xks-mock image: --image-ca-path /app/certs/ca.pem), or --ca FILE");
+    expect(lastLine(r.stdout)).toMatch(/^0 passed, 1 failed, \d+ skipped$/);
+  });
+
+  it("with part of the dev PKI copied in (ca.pem, server.pem, server.key.pem: no CA key) the mock serves it as it is", async () => {
+    const copies = (["caCert", "serverCert", "serverKey"] as const).flatMap((f) => ["--image-file", `${pki(f)}:/app/certs/${DEV_PKI_FILES[f]}`]);
+    const r = await runCli(["conformance", "--image", MOCK_IMAGE, ...copies, ...TC_FLAGS, "--ca", pki("caCert"), "--no-color"], { env: TC_ENV });
+
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(lastLine(r.stdout)).toMatch(/^\d+ passed, 0 failed, \d+ skipped$/);
+  });
+
+  it("with a set it cannot use copied in (ca.pem alone) the mock refuses to start, naming the missing files", async () => {
+    const r = await runCli(["conformance", "--image", MOCK_IMAGE, "--image-file", `${pki("caCert")}:/app/certs/ca.pem`, ...TC_FLAGS, "--ca", pki("caCert")], { env: TC_ENV });
+
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/exited with code 2 before it answered TLS on 443\/tcp/);
+    expect(r.stderr).toContain("holds part of a dev PKI (ca.pem) but not ca.key.pem, server.pem, server.key.pem, client.pem, client.key.pem");
+    expect(r.stdout).toBe("");
   });
 
   it("runs every case, mTLS included, with --image-config naming TLS files copied by --image-file and --image-env", async () => {

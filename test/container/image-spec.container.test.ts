@@ -51,6 +51,14 @@ describe("imageSpec", () => {
     expect(spec.port).toBe(443);
   });
 
+  it("takes --image-ca-path as an absolute file path in the container, and refuses anything else", () => {
+    expect(imageSpec(flags({ imageCaPath: "/app/certs/ca.pem" }), {}).caPath).toBe("/app/certs/ca.pem");
+    expect(imageSpec(flags({}), {}).caPath).toBeUndefined();
+    for (const imageCaPath of ["certs/ca.pem", "/app/certs/"]) {
+      expect(() => imageSpec(flags({ imageCaPath }), {})).toThrow(`--image-ca-path ${imageCaPath}: expected the absolute path of a file in the container`);
+    }
+  });
+
   it.each([
     [`KEY:relative/path`, /expected SRC:DEST with DEST an absolute path/],
     [`KEY:/dir/`, /must be an absolute file path/],

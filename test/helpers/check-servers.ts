@@ -1,9 +1,11 @@
 /**
  * Purpose-built servers for the `xks-harness check` tests, each on 127.0.0.1 with an ephemeral port: a minimal XKS
  * "proxy" whose SigV4 handling can be broken on purpose (accept anything, no clock-skew limit, wrong answers to an
- * unknown path) over any TLS configuration, a TCP server that only counts connections, and a port nobody listens on.
+ * unknown path) over any TLS configuration, a plain HTTP server, a TCP server that only counts connections, and a port
+ * nobody listens on.
  */
 import { once } from "node:events";
+import { createServer as createHttpServer } from "node:http";
 import { createServer as createHttpsServer, type ServerOptions } from "node:https";
 import { connect, createServer as createNetServer, type AddressInfo, type Socket } from "node:net";
 import { verifySigV4 } from "../../src/xks/sigv4/verify.js";
@@ -67,6 +69,22 @@ export async function startMiniProxy(o: MiniProxyOptions): Promise<StartedServer
       send(200, VALID_HEALTH);
     });
   });
+  const sockets = trackSockets(server);
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  return {
+    port: (server.address() as AddressInfo).port,
+    async stop() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const s of sockets) s.destroy();
+      await closed;
+    },
+  };
+}
+
+/** Plain HTTP (no TLS) on 127.0.0.1: Node's parser answers a TLS ClientHello with 400 Bad Request. */
+export async function startPlainHttpServer(): Promise<StartedServer> {
+  const server = createHttpServer((_req, res) => res.writeHead(404).end());
   const sockets = trackSockets(server);
   server.listen(0, "127.0.0.1");
   await once(server, "listening");

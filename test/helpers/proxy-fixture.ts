@@ -3,6 +3,7 @@
  * startTestProxy is the one way the tests start a mock in-process (the check, conformance, proxy-api, SigV4 and
  * reload tests included).
  */
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -47,13 +48,16 @@ export interface TestProxy extends StartedProxy {
   client(options?: ClientChoice): XksClient;
 }
 
+/** The admin token of in-process test proxies: given, so that none writes an admin-token file into the shared PKI dir. */
+export const TEST_ADMIN_TOKEN = randomBytes(24).toString("base64url");
+
 export function testConfig(overrides: Partial<ProxyConfigInput> = {}) {
   return parseProxyConfig({ ...defaultConfigInput(), port: 0, adminPort: 0, logLevel: "info", ...overrides });
 }
 
 export async function startTestProxy(config = testConfig(), extra: Partial<StartProxyOptions> = {}): Promise<TestProxy> {
   const logs = new LogCapture();
-  const proxy = await startProxy({ config, logger: createLogger(config.logLevel, logs), certsDir: inject("pkiDir"), ...extra });
+  const proxy = await startProxy({ config, logger: createLogger(config.logLevel, logs), certsDir: inject("pkiDir"), adminToken: TEST_ADMIN_TOKEN, ...extra });
   const clients: XksClient[] = [];
   // Keep the started proxy's own stop: Object.assign below replaces proxy.stop, which would then call itself forever.
   const stopProxy = proxy.stop.bind(proxy);

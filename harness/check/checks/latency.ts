@@ -41,6 +41,7 @@ function timedHealthCall(ctx: CheckContext, agent: Agent, fresh: boolean): Promi
         const ttfb = performance.now();
         res.resume();
         res.once("end", () => {
+          clearTimeout(deadline);
           const end = performance.now();
           const phase = (from: number | undefined, to: number | undefined) => (from !== undefined && to !== undefined ? to - from : null);
           resolve({
@@ -60,7 +61,16 @@ function timedHealthCall(ctx: CheckContext, agent: Agent, fresh: boolean): Promi
       socket.once("connect", () => (marks.connect = performance.now()));
       socket.once("secureConnect", () => (marks.secure = performance.now()));
     });
-    req.once("timeout", () => req.destroy(Object.assign(new Error(`no answer within ${ctx.options.timeoutMs} ms`), { code: "ETIMEDOUT" })));
+    // The request's `timeout` is per gap (socket idle); this bounds the whole call, so an answer that drips a
+    // byte now and then cannot hold the check open past --timeout-ms.
+    const giveUp = (what: string) => {
+      const err = Object.assign(new Error(`${what} within ${ctx.options.timeoutMs} ms`), { code: "ETIMEDOUT" });
+      reject(err);
+      req.destroy(err);
+    };
+    const deadline = setTimeout(() => giveUp("no complete answer"), ctx.options.timeoutMs);
+    req.once("close", () => clearTimeout(deadline));
+    req.once("timeout", () => giveUp("no answer"));
     req.once("error", reject);
     req.end(body);
   });

@@ -23,7 +23,7 @@ export async function createAlias(ctx: KmsContext, input: unknown) {
   }
   const key = resolveKey(ctx.store.state, ctx.region, i.TargetKeyId);
   if (i.TargetKeyId.includes("alias/")) throw kmsError.validation("TargetKeyId must be a key id or key ARN, not an alias");
-  ctx.store.update((s) => void s.aliases.push({ aliasName: i.AliasName, region: ctx.region, targetKeyId: key.keyId, creationDate: Date.now() / 1000 }));
+  await ctx.store.update((s) => void s.aliases.push({ aliasName: i.AliasName, region: ctx.region, targetKeyId: key.keyId, creationDate: Date.now() / 1000 }));
   return {};
 }
 
@@ -45,7 +45,7 @@ export async function listAliases(ctx: KmsContext, input: unknown) {
 export async function deleteAlias(ctx: KmsContext, input: unknown) {
   const i = parseInput(z.object({ AliasName }), input);
   if (!ctx.store.state.aliases.some((a) => a.region === ctx.region && a.aliasName === i.AliasName)) throw kmsError.notFound(`Alias ${aliasArn(ctx.region, i.AliasName)} is not found`);
-  ctx.store.update((s) => {
+  await ctx.store.update((s) => {
     s.aliases = s.aliases.filter((a) => !(a.region === ctx.region && a.aliasName === i.AliasName));
   });
   return {};

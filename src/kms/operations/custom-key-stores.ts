@@ -98,7 +98,7 @@ export async function createCustomKeyStore(ctx: KmsContext, input: unknown) {
   // KMS checks a public endpoint at creation; a VPC endpoint service only at connect.
   if (xks.connectivity === "PUBLIC_ENDPOINT") await probeProxy(ctx, xks, "CreateCustomKeyStore");
   const id = storeId();
-  ctx.store.update((s) => {
+  await ctx.store.update((s) => {
     assertUnique(s, ctx.region, { name: i.CustomKeyStoreName, xks });
     s.customKeyStores.push({ id, name: i.CustomKeyStoreName, region: ctx.region, connectionState: "DISCONNECTED", creationDate: Date.now() / 1000, xks });
   });
@@ -169,7 +169,7 @@ export async function updateCustomKeyStore(ctx: KmsContext, input: unknown) {
   const proxyChanged = i.XksProxyUriPath !== undefined || i.XksProxyAuthenticationCredential !== undefined || needsDisconnected.length > 0;
   // A connected store keeps serving KMS keys: KMS proves the new settings before it switches to them.
   if (proxyChanged && current.connectionState === "CONNECTED") await probeProxy(ctx, next, "UpdateCustomKeyStore");
-  ctx.store.update((s) => {
+  await ctx.store.update((s) => {
     const rec = findStore(s, ctx.region, current.id);
     assertUnique(s, ctx.region, { id: current.id, name, xks: next });
     rec.name = name;
@@ -185,7 +185,7 @@ export async function connectCustomKeyStore(ctx: KmsContext, input: unknown) {
   if (store.connectionState !== "DISCONNECTED") {
     throw kmsError.storeState(`The custom key store is ${store.connectionState}. Disconnect it (DisconnectCustomKeyStore) before connecting again`);
   }
-  ctx.store.update((s) => {
+  await ctx.store.update((s) => {
     const rec = findStore(s, ctx.region, id);
     rec.connectionState = "CONNECTING";
     delete rec.connectionErrorCode;
@@ -196,7 +196,7 @@ export async function connectCustomKeyStore(ctx: KmsContext, input: unknown) {
     const rec = ctx.store.state.customKeyStores.find((s) => s.id === id);
     if (!rec || rec.connectionState !== "CONNECTING") return;
     const r = await ctx.gateway.health(rec.xks, rec.region, "ConnectCustomKeyStore");
-    ctx.store.update((s) => {
+    await ctx.store.update((s) => {
       const live = s.customKeyStores.find((x) => x.id === id);
       if (!live || live.connectionState !== "CONNECTING") return;
       if (r.ok) live.connectionState = "CONNECTED";
@@ -213,7 +213,7 @@ export async function disconnectCustomKeyStore(ctx: KmsContext, input: unknown) 
   const { CustomKeyStoreId: id } = parseInput(IdInput, input);
   const store = findStore(ctx.store.state, ctx.region, id);
   if (store.connectionState === "DISCONNECTED") throw kmsError.storeState("The custom key store is already DISCONNECTED");
-  ctx.store.update((s) => {
+  await ctx.store.update((s) => {
     const rec = findStore(s, ctx.region, id);
     rec.connectionState = "DISCONNECTED";
     delete rec.connectionErrorCode;
@@ -228,7 +228,7 @@ export async function deleteCustomKeyStore(ctx: KmsContext, input: unknown) {
   if (ctx.store.state.keys.some((k) => k.customKeyStoreId === id)) {
     throw new KmsError("CustomKeyStoreHasCMKsException", "The custom key store still has KMS keys. Schedule their deletion and wait for it before deleting the store");
   }
-  ctx.store.update((s) => {
+  await ctx.store.update((s) => {
     s.customKeyStores = s.customKeyStores.filter((x) => x.id !== id);
   });
   return {};

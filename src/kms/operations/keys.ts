@@ -85,7 +85,7 @@ export async function createKey(ctx: KmsContext, input: unknown) {
     throw new KmsError("XksKeyInvalidConfigurationException", `The external key ${i.XksKeyId} cannot back a KMS key: it must be AES_256 with ENCRYPT and DECRYPT, and ENABLED (${describeIssues(usable.error)})`);
   }
   const record: KeyRecord = { keyId, region: ctx.region, customKeyStoreId: store.id, xksKeyId: i.XksKeyId, description: i.Description ?? "", keyState: "Enabled", creationDate: Date.now() / 1000 };
-  ctx.store.update((s) => {
+  await ctx.store.update((s) => {
     if (s.keys.some((k) => k.customKeyStoreId === store.id && k.xksKeyId === i.XksKeyId)) throw new KmsError("XksKeyAlreadyInUseException", `The external key ${i.XksKeyId} is already in use`);
     s.keys.push(record);
   });
@@ -109,7 +109,7 @@ export async function scheduleKeyDeletion(ctx: KmsContext, input: unknown) {
   if (key.keyState === "PendingDeletion") throw kmsError.keyState(`${keyArn(key.region, key.keyId)} is pending deletion.`);
   const days = i.PendingWindowInDays ?? 30;
   const deletionDate = Date.now() / 1000 + days * 86400;
-  ctx.store.update((s) => {
+  await ctx.store.update((s) => {
     const k = s.keys.find((x) => x.keyId === key.keyId)!;
     k.keyState = "PendingDeletion";
     k.deletionDate = deletionDate;

@@ -1,0 +1,51 @@
+/**
+ * @module proxy/cli-start
+ * What `xks-mock` needs to start or stop without leaving a half-started process: signal handling that always ends
+ * the process, and refusals that name the flag to change.
+ */
+
+/** A stop that takes longer than this (a request that will not finish) ends the process anyway. */
+export const STOP_DEADLINE_MS = 5000;
+/** After a failed start, what was opened gets this long to close before the process exits regardless. */
+export const FAILED_START_EXIT_MS = 300;
+
+/**
+ * SIGINT/SIGTERM, installed before anything that can hang: the first asks for a clean stop (exit 0) and ends the
+ * process after STOP_DEADLINE_MS whatever is still open; a second ends it at once (128 + the signal's number).
+ */
+export function stopSignals(): { requested: () => boolean; stopped: Promise<void> } {
+  let requested = false;
+  let stop!: () => void;
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (requested) process.exit(128 + (signal === "SIGINT" ? 2 : 15));
+    requested = true;
+    setTimeout(() => process.exit(process.exitCode ?? 0), STOP_DEADLINE_MS).unref();
+    stop();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  return { requested: () => requested, stopped };
+}
+
+/** Which flag sets the port a listen error is about, for a message that names it. */
+export function listenFailure(err: unknown, listeners: { flag: string; what: string; port: number | null | undefined }[]): string | undefined {
+  const e = err as NodeJS.ErrnoException & { port?: number; address?: string };
+  const reasons: Record<string, string> = { EADDRINUSE: "the address is in use", EACCES: "permission denied", EADDRNOTAVAIL: "the address is not available here" };
+  const reason = e?.code ? reasons[e.code] : undefined;
+  if (!reason) return undefined;
+  if (e.code === "EADDRNOTAVAIL") return `cannot listen on ${e.address ?? "that address"}: ${reason}. Fix: choose another --host`;
+  const l = listeners.find((x) => x.port === e.port) ?? listeners[0]!;
+  return `cannot listen on ${e.address ?? "127.0.0.1"}:${e.port ?? l.port} for the ${l.what}: ${reason}. Fix: choose another ${l.flag} (0 = any free port), or stop what uses it`;
+}
+
+/** Two listeners told to share a port would fail on the second: refused before anything listens. */
+export function portClash(ports: { flag: string; port: number | null | undefined }[]): string | undefined {
+  const set = ports.filter((p) => p.port);
+  for (let i = 0; i < set.length; i++) {
+    for (let j = i + 1; j < set.length; j++) {
+      if (set[i]!.port === set[j]!.port) return `${set[i]!.flag} and ${set[j]!.flag} are both ${set[i]!.port}. Fix: give each its own port (0 = any free port)`;
+    }
+  }
+  return undefined;
+}

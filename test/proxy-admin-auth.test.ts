@@ -1,0 +1,172 @@
+/**
+ * The admin API changes how the mock behaves (one POST turns signature checking off), so every request needs
+ * Authorization: Bearer <token> and a Host naming this listener on loopback (DNS rebinding). The token comes
+ * from the caller, from XKS_MOCK_ADMIN_TOKEN, or is generated and written owner-only to <certs-dir>/admin-token.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { once } from "node:events";
+import { request as httpRequest } from "node:http";
+import { connect, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startProxy, type StartedProxy } from "../src/proxy/start-proxy.js";
+import { ConfigError } from "../src/proxy/load-config.js";
+import { createLogger } from "../src/proxy/request-log.js";
+import { startTestProxy, testConfig, TEST_ADMIN_TOKEN, type TestProxy } from "./helpers/proxy-fixture.js";
+
+interface Answer {
+  status: number;
+  body: string;
+}
+
+/** One admin request with full control of Host and Authorization (fetch would not let a test set Host). */
+function adminRequest(proxy: { adminUrl?: string | undefined }, o: { method?: string; path: string; host?: string; authorization?: string; body?: string }): Promise<Answer> {
+  const url = new URL(proxy.adminUrl!);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({
+      host: "127.0.0.1",
+      port: url.port,
+      method: o.method ?? "GET",
+      path: o.path,
+      timeout: 5000,
+      headers: {
+        host: o.host ?? url.host,
+        ...(o.authorization ? { authorization: o.authorization } : {}),
+        ...(o.body ? { "content-type": "application/json" } : {}),
+      },
+    });
+    req.on("timeout", () => req.destroy(new Error("admin request timed out")));
+    req.on("error", reject);
+    req.on("response", (res) => {
+      let body = "";
+      res.setEncoding("utf8").on("data", (c: string) => (body += c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.end(o.body);
+  });
+}
+
+const bearer = (token: string) => `Bearer ${token}`;
+const acceptAnySignature = JSON.stringify({ type: "mutation", mutation: "accept-any-signature" });
+
+describe("admin API authentication", () => {
+  let proxy: TestProxy;
+  beforeAll(async () => {
+    proxy = await startTestProxy();
+  });
+  afterAll(async () => {
+    await proxy?.stop();
+  });
+  const faultCount = async () => (JSON.parse((await adminRequest(proxy, { path: "/faults", authorization: bearer(TEST_ADMIN_TOKEN) })).body) as unknown[]).length;
+
+  it("without a token: 401 with WWW-Authenticate, and the POST that would turn signature checking off changes nothing", async () => {
+    const res = await adminRequest(proxy, { method: "POST", path: "/faults/default", body: acceptAnySignature });
+    expect(res.status).toBe(401);
+    expect(JSON.parse(res.body)).toMatchObject({ error: expect.stringMatching(/Authorization: Bearer <token>/) });
+    expect(await faultCount()).toBe(0);
+    expect((await adminRequest(proxy, { path: "/keystores" })).status).toBe(401);
+  });
+
+  it("a wrong token, or another scheme, is 401", async () => {
+    for (const authorization of [bearer(`${TEST_ADMIN_TOKEN}x`), bearer("short"), `Basic ${Buffer.from(`admin:${TEST_ADMIN_TOKEN}`).toString("base64")}`, TEST_ADMIN_TOKEN]) {
+      expect((await adminRequest(proxy, { method: "POST", path: "/faults/default", body: acceptAnySignature, authorization })).status, authorization).toBe(401);
+    }
+    expect(await faultCount()).toBe(0);
+  });
+
+  it("a Host other than 127.0.0.1, localhost or [::1] with the admin port is 403, even with the token (DNS rebinding)", async () => {
+    const port = new URL(proxy.adminUrl!).port;
+    for (const host of ["evil.example", `evil.example:${port}`, "127.0.0.1", `127.0.0.1:${Number(port) + 1}`, `localhost.evil.example:${port}`]) {
+      const res = await adminRequest(proxy, { path: "/keystores", host, authorization: bearer(TEST_ADMIN_TOKEN) });
+      expect(res.status, host).toBe(403);
+    }
+  });
+
+  it("with the token and a loopback Host the API answers", async () => {
+    const port = new URL(proxy.adminUrl!).port;
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `LOCALHOST:${port}`]) {
+      expect((await adminRequest(proxy, { path: "/keystores", host, authorization: bearer(TEST_ADMIN_TOKEN) })).status, host).toBe(200);
+    }
+  });
+});
+
+describe("the admin listener's own limits", () => {
+  it("caps connections at 64: the 65th is closed as it arrives, the others are served", async () => {
+    const proxy = await startTestProxy();
+    const url = new URL(proxy.adminUrl!);
+    const open = async () => {
+      const s = connect(Number(url.port), "127.0.0.1");
+      s.on("error", () => undefined);
+      await once(s, "connect");
+      return s;
+    };
+    const held: Socket[] = [];
+    try {
+      for (let i = 0; i < 64; i++) held.push(await open());
+      const extra = await open();
+      held.push(extra);
+      const closed = new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), 5000);
+        extra.once("close", () => {
+          clearTimeout(timer);
+          resolve(true);
+        });
+      });
+      expect(await closed).toBe(true);
+      let text = "";
+      held[0]!.on("data", (c: Buffer) => (text += c.toString("utf8")));
+      held[0]!.write(`GET /faults HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${TEST_ADMIN_TOKEN}\r\n\r\n`);
+      await expect.poll(() => text, { timeout: 5000 }).toMatch(/^HTTP\/1\.1 200 OK/);
+    } finally {
+      for (const s of held) s.destroy();
+      await proxy.stop();
+    }
+  });
+});
+
+describe("where the admin token comes from", () => {
+  const certsDir = mkdtempSync(join(tmpdir(), "xks-admin-token-"));
+  let started: StartedProxy | undefined;
+  afterEach(async () => {
+    await started?.stop();
+    started = undefined;
+  });
+  afterAll(() => rmSync(certsDir, { recursive: true, force: true }));
+  // Plain HTTP: the XKS listener needs no dev PKI in this empty certs dir.
+  const start = (env: NodeJS.ProcessEnv) => startProxy({ config: testConfig({ http: true }), logger: createLogger("silent"), certsDir, env });
+
+  it("generated when XKS_MOCK_ADMIN_TOKEN is not set: written owner-only to <certs-dir>/admin-token, and it works", async () => {
+    started = await start({});
+    const file = join(certsDir, "admin-token");
+    expect(started.adminTokenFile).toBe(file);
+    const token = readFileSync(file, "utf8").trim();
+    expect(token).toBe(started.adminToken);
+    expect(token.length).toBeGreaterThanOrEqual(32);
+    if (process.platform !== "win32") expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect((await adminRequest(started, { path: "/faults", authorization: bearer(token) })).status).toBe(200);
+    expect((await adminRequest(started, { path: "/faults" })).status).toBe(401);
+  });
+
+  it("a new start writes a new token, replacing the file", async () => {
+    started = await start({});
+    const first = readFileSync(join(certsDir, "admin-token"), "utf8").trim();
+    await started.stop();
+    started = await start({});
+    expect(readFileSync(join(certsDir, "admin-token"), "utf8").trim()).not.toBe(first);
+  });
+
+  it("XKS_MOCK_ADMIN_TOKEN when set: used as is, no file written", async () => {
+    rmSync(join(certsDir, "admin-token"), { force: true });
+    const token = "env-token-0123456789abcdef";
+    started = await start({ XKS_MOCK_ADMIN_TOKEN: token });
+    expect(started.adminTokenFile).toBeUndefined();
+    expect(existsSync(join(certsDir, "admin-token"))).toBe(false);
+    expect((await adminRequest(started, { path: "/faults", authorization: bearer(token) })).status).toBe(200);
+  });
+
+  it("a too short XKS_MOCK_ADMIN_TOKEN stops the start with a message naming the variable and the fix", async () => {
+    await expect(start({ XKS_MOCK_ADMIN_TOKEN: "short" })).rejects.toThrow(ConfigError);
+    await expect(start({ XKS_MOCK_ADMIN_TOKEN: "short" })).rejects.toThrow(/XKS_MOCK_ADMIN_TOKEN: must be 16-512 characters.*Fix:/);
+  });
+});
