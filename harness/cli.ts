@@ -23,7 +23,7 @@ import { conformanceCommand, type ConformanceFlags } from "./conformance/command
 import { updateCommand, type UpdateFlags } from "./update/command.js";
 import { XKS_CONNECTIVITIES } from "../src/xks/kms-rules.js";
 
-// This project targets Node 20 on purpose (see README); the SDK's notice about its future Node 22 floor is noise here.
+// Node 20.18+ is still supported (see README, "Supported Node versions"): the SDK's notice about its coming Node 22 floor is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 const EXIT = { pass: 0, fail: 1, usage: 2 } as const;
@@ -147,6 +147,8 @@ program
   .option("--access-key-id <id>", "new AccessKeyId (default: unchanged); the secret always from $XKS_SECRET_ACCESS_KEY or --secret-file")
   .option("--secret-file <file>", "file holding RawSecretAccessKey")
   .option("--proxy-config <file>", "the KMS console's proxy configuration JSON (path + credential)")
+  .option("--continuity", "also prove key continuity with the store's current credential (secret: $XKS_CURRENT_SECRET_ACCESS_KEY)", false)
+  .option("--current-secret-file <file>", "file holding the store's current secret (implies --continuity)")
   .addOption(new Option("--connectivity <type>", "new XksProxyConnectivity").choices(XKS_CONNECTIVITIES))
   .option("--vpc-endpoint-service-name <name>", "new XksProxyVpcEndpointServiceName")
   .option("--new-name <name>", "new custom key store name")

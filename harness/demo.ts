@@ -32,7 +32,7 @@ import { planLines } from "./update/aws-cli.js";
 import { XksClient, type XksResponse } from "./xks-client.js";
 import { randomXksCredential } from "../src/client/random-credential.js";
 
-// This project targets Node 20 on purpose (see README); the SDK's notice about its future Node 22 floor is noise here.
+// Node 20.18+ is still supported (see README, "Supported Node versions"): the SDK's notice about its coming Node 22 floor is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 const out = (text: string) => process.stdout.write(`${text}\n`);

@@ -214,6 +214,7 @@ describe("TLS of the proxy", () => {
       const result = await tlsWith(false);
       expect(result).toMatchObject({ status: "fail", failure: "TlsFailure", detail: expect.stringMatching(/root CA "xks-harness dev CA" is not in KMS's trusted CA list/) });
       expect(result.fix).toMatch(/TrustedCertificateAuthorities/);
+      expect(result.fix).toMatch(/to test locally with a private CA \(given with --ca\), add --dev$/);
     });
 
     it("the same server only warns with --dev", async () => {

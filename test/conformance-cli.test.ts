@@ -4,7 +4,7 @@
  * secret kept out of every output.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -79,6 +79,12 @@ async function conformance(extra: string[], env: Record<string, string> = SECRET
   const r = await cli(args, env);
   record(r.stdout, r.stderr);
   return r;
+}
+
+function writeTemp(name: string, text: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
 }
 
 const lastLine = (text: string) => text.trimEnd().split("\n").at(-1)!;
@@ -215,6 +221,19 @@ describe("xks-harness conformance (built CLI)", () => {
     record(http.stdout, http.stderr);
     expect(http.code).toBe(2);
     expect(http.stderr).toMatch(/is not an https:\/\/ URL/);
+  });
+
+  it.each([
+    ["--junit into a missing directory", () => ["--junit", join(dir, "missing", "x.xml")], /^xks-harness: --junit .*the directory .* does not exist/],
+    ["--ca with no PEM certificate", () => ["--ca", writeTemp("not-a-cert.pem", "hello")], /^xks-harness: --ca .* holds no PEM certificate/],
+    ["--image-ca-path without --image", () => ["--image-ca-path", "/app/certs/ca.pem"], /^xks-harness: --image-ca-path goes with --image/],
+  ])("%s: exit 2 naming the flag, before any request reaches the proxy", async (_name, extra, stderr) => {
+    const before = proxy.logs.lines.length;
+    const r = await conformance(extra());
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(stderr);
+    expect(r.stdout).toBe("");
+    expect(proxy.logs.lines.length).toBe(before);
   });
 
   // Last in the file: it scans what every run above wrote.

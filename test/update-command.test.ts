@@ -409,6 +409,11 @@ describe("the CLI: node dist/harness/cli.js update --kms-endpoint …", () => {
       `aws kms update-custom-key-store --custom-key-store-id ${key.storeId} --xks-proxy-authentication-credential 'AccessKeyId=${cred.accessKeyId},RawSecretAccessKey=<previous secret>' --region us-east-1 --endpoint-url ${kms.url}`,
     );
 
+    // XKS_CURRENT_SECRET_ACCESS_KEY alone switches nothing on: continuity is skipped and a note says why.
+    const checks = (json.check as unknown as { checks: { id: string; status: string }[] }).checks;
+    expect(checks.find((c) => c.id === "continuity")?.status).toBe("skip");
+    expect(dry.stderr).toContain("xks-harness update: note: XKS_CURRENT_SECRET_ACCESS_KEY is set but not used: give --continuity");
+
     expect(noTty.code).toBe(2);
     expect(noTty.stderr).toMatch(/not a terminal.*--dry-run.*--yes/);
 
@@ -438,6 +443,22 @@ describe("the CLI: node dist/harness/cli.js update --kms-endpoint …", () => {
     expect(dry.code, dry.stdout + dry.stderr).toBe(0);
     expect(dry.stdout).toMatch(new RegExp(`access key id ${next.accessKeyId}`));
     expectNoSecret(dry.stdout + dry.stderr, [next.secretAccessKey, cred.secretAccessKey]);
+  });
+
+  it("--continuity without the current secret is bad usage (2) naming both ways to give it; --current-secret-file turns continuity on", async () => {
+    const from = (await kmsRequests(kms)).length;
+    const noSecret = await cli([...common(), "--continuity", "--dry-run"], { XKS_SECRET_ACCESS_KEY: cred.secretAccessKey });
+    expect(noSecret.code, noSecret.stderr).toBe(2);
+    expect(noSecret.stderr).toBe("xks-harness: --continuity needs the store's current secret: set XKS_CURRENT_SECRET_ACCESS_KEY or give --current-secret-file\n");
+    expect(await operationsSince(kms, from)).toEqual([]);
+
+    const file = join(mkdtempSync(join(tmpdir(), "xks-update-current-")), "current");
+    writeFileSync(file, `${cred.secretAccessKey}\n`);
+    const dry = await cli([...common(), "--current-secret-file", file, "--dry-run", "--json"], { XKS_SECRET_ACCESS_KEY: cred.secretAccessKey });
+    expect(dry.code, dry.stdout + dry.stderr).toBe(0);
+    const checks = (JSON.parse(dry.stdout) as { check: { checks: { id: string; status: string }[] } }).check.checks;
+    expect(checks.find((c) => c.id === "continuity")?.status).toBe("pass");
+    expectNoSecret(dry.stdout + dry.stderr, [cred.secretAccessKey]);
   });
 
   it("--profile that no config or credentials file defines is bad usage (2) naming it, before any KMS call; a defined one works", async () => {
@@ -485,7 +506,7 @@ describe("the CLI: node dist/harness/cli.js update --kms-endpoint …", () => {
   it("--yes rotates the credential (exit 0, human report); a wrong secret with --json exits 1; neither prints a secret", async () => {
     const env = { XKS_SECRET_ACCESS_KEY: next.secretAccessKey, XKS_CURRENT_SECRET_ACCESS_KEY: cred.secretAccessKey };
     const from = (await kmsRequests(kms)).length;
-    const done = await cli([...common(), "--access-key-id", next.accessKeyId, "--yes"], env);
+    const done = await cli([...common(), "--access-key-id", next.accessKeyId, "--continuity", "--yes"], env);
     expect(done.code, done.stdout + done.stderr).toBe(0);
     expect(done.stdout).toMatch(/update: UPDATED — updated and verified/);
     // The evidence, then the plan as aws CLI lines, then the call: nothing is sent before it is shown.

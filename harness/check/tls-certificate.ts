@@ -105,7 +105,8 @@ export function certificateFindings(ctx: CheckContext, chain: DetailedPeerCertif
   } else if (!trusted) {
     const text = `root CA ${`"${root.subject?.CN ?? "unknown"}"`} is not in KMS's trusted CA list`;
     if (ctx.options.dev) warnings.push({ text: `${text} (allowed with --dev)`, fix: `fine for local use; real KMS needs a certificate that chains to ${KMS_CA_LIST}` });
-    else problems.push({ text, fix: `use a certificate that chains to ${KMS_CA_LIST}` });
+    // A private CA given with --ca is how people test locally: say which flag makes that a warning.
+    else problems.push({ text, fix: `use a certificate that chains to ${KMS_CA_LIST}; to test locally with a private CA (given with --ca), add --dev` });
   }
   return { problems, warnings, trusted };
 }

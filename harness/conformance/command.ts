@@ -4,7 +4,8 @@
  * Exit 0 when no MUST case failed, 1 otherwise, 2 bad usage.
  */
 import { writeFileSync } from "node:fs";
-import { readText, resolveSettings, UsageError, type CheckFlags } from "../check/options.js";
+import { readCaFiles, readText, resolveSettings, UsageError, type CheckFlags } from "../check/options.js";
+import { outputPathProblem } from "../report/output-path.js";
 import { parseEndpoint } from "../check/endpoint.js";
 import { colorWanted, painter } from "../report/style.js";
 import { conformanceHuman, conformanceJson, conformanceJunit } from "./report.js";
@@ -62,7 +63,7 @@ export function toTarget(f: ConformanceFlags, env: NodeJS.ProcessEnv, endpointOv
     impotentKeyId: f.impotentKeyId,
     disabledKeyId: f.disabledKeyId,
     secondCredential,
-    extraCa: f.ca.map((file) => readText(file, "--ca")),
+    extraCa: readCaFiles(f.ca),
     clientCert: pair(f.clientCert, f.clientKey, "--client-cert and --client-key"),
     clientCa: pair(f.clientCaCert, f.clientCaKey, "--client-ca-cert and --client-ca-key"),
     timeoutMs: f.timeoutMs,
@@ -70,12 +71,16 @@ export function toTarget(f: ConformanceFlags, env: NodeJS.ProcessEnv, endpointOv
 }
 
 export async function conformanceCommand(f: ConformanceFlags, env: NodeJS.ProcessEnv): Promise<number> {
+  // Every usage problem, output paths included, comes before the first packet and before a container starts.
+  const junitProblem = f.junit ? outputPathProblem(f.junit, "--junit") : undefined;
+  if (junitProblem) throw new UsageError(junitProblem);
   if (f.image) {
+    // The endpoint is known once the container is up; everything else is resolved (and refused) now.
+    const target = toTarget(f, env, "https://localhost");
     const { runAgainstImage } = await import("./container.js");
-    return runAgainstImage(f, env, ({ endpoint, extraCa }) => {
-      const target = toTarget(f, env, endpoint);
-      return runAndReport({ ...target, extraCa: [...target.extraCa, ...extraCa], image: { name: f.image!, caPath: f.imageCaPath } }, f);
-    });
+    return runAgainstImage(f, env, ({ endpoint, extraCa }) =>
+      runAndReport({ ...target, settings: { ...target.settings, endpoint }, extraCa: [...target.extraCa, ...extraCa], image: { name: f.image!, caPath: f.imageCaPath } }, f),
+    );
   }
   if (f.imageCaPath !== undefined) throw new UsageError("--image-ca-path goes with --image (with --endpoint, give the CA with --ca)");
   if (!f.endpoint) throw new UsageError("give --endpoint (or --image)");

@@ -21,6 +21,8 @@ export interface UpdateFlags {
   accessKeyId?: string;
   secretFile?: string;
   proxyConfig?: string;
+  continuity?: boolean;
+  currentSecretFile?: string;
   connectivity?: string;
   vpcEndpointServiceName?: string;
   newName?: string;
@@ -45,7 +47,22 @@ export interface UpdateIo {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
-const CONTINUITY_HOW = `set ${CURRENT_SECRET_ENV} to the store's current secret and give --key-id`;
+const CONTINUITY_HOW = `give --continuity with ${CURRENT_SECRET_ENV} set to the store's current secret (or --current-secret-file) and --key-id`;
+
+/**
+ * The store's current secret, for the continuity check. Only a flag turns that check on: the rotation steps export
+ * XKS_CURRENT_SECRET_ACCESS_KEY, and a variable left in a shell must not change what a later run does.
+ */
+function currentSecretFor(f: UpdateFlags, env: NodeJS.ProcessEnv, note: (line: string) => void): string | undefined {
+  if (f.currentSecretFile) return readSecretFile(f.currentSecretFile, "--current-secret-file");
+  if (!f.continuity) {
+    if (env[CURRENT_SECRET_ENV] !== undefined) note(`note: ${CURRENT_SECRET_ENV} is set but not used: give --continuity to prove key continuity with it`);
+    return undefined;
+  }
+  const secret = env[CURRENT_SECRET_ENV];
+  if (secret === undefined) throw new UsageError(`--continuity needs the store's current secret: set ${CURRENT_SECRET_ENV} or give --current-secret-file`);
+  return secret;
+}
 
 function planText(plan: Omit<UpdatePlan, "updateInput">, before: StoreSnapshot, aws: AwsCliTarget): string {
   const lines = [`plan for ${before.id} (${before.name}, ${before.state}):`, ...plan.changes.map((c) => `  change ${c}`)];
@@ -90,6 +107,7 @@ export async function updateCommand(f: UpdateFlags, env: NodeJS.ProcessEnv, io: 
   const interactive = !f.yes && !f.dryRun;
   if (interactive && !io.stdin.isTTY) throw new UsageError("standard input is not a terminal, so the plan cannot be confirmed: review it with --dry-run, then pass --yes");
   const extraCa = readCaFiles(f.ca);
+  const currentSecret = currentSecretFor(f, env, (line) => process.stderr.write(`xks-harness update: ${line}\n`));
   if (f.profile) assertProfileExists(f.profile, env);
   const kms = createKmsClient({ region: f.region, endpoint: f.kmsEndpoint, profile: f.profile }, env);
   const paint = painter(io.stdout === process.stdout && colorWanted(process.stdout, !f.color));
@@ -110,7 +128,7 @@ export async function updateCommand(f: UpdateFlags, env: NodeJS.ProcessEnv, io: 
         newName: f.newName,
       },
       check: { region: f.region, keyIds: f.keyId, extraCa, dev: f.dev, timeoutMs: f.timeoutMs, verbose: false },
-      currentSecret: env[CURRENT_SECRET_ENV],
+      currentSecret,
       dryRun: f.dryRun,
       allowDisconnect: f.allowDisconnect,
       connectTimeoutMs: f.connectTimeout * 1000,

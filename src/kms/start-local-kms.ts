@@ -3,6 +3,7 @@
  * Starts the local KMS on HTTP (127.0.0.1:4599 by default) with its state file and proxy gateway.
  */
 import { createServer, type Server } from "node:http";
+import { applyConnectionLimits, closeConnectionsIdleBeforeFirstRequest, LISTENER_OPTIONS, type ConnectionLimits } from "../net/connection-limits.js";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import { createLocalKmsApp, type RequestRecord } from "./app.js";
@@ -28,6 +29,8 @@ export interface StartLocalKmsOptions {
   proxyTimeoutMs?: number;
   /** @default 100 */
   connectDelayMs?: number;
+  /** @default KMS_LIMITS */
+  limits?: ConnectionLimits;
   logger: Logger;
 }
 
@@ -41,6 +44,9 @@ export interface StartedLocalKms {
   /** Stops listening, waits for state writes, and releases the state file's lock. */
   stop(): Promise<void>;
 }
+
+/** The local KMS's listener limits: SDK and CLI clients on this machine, each with a small keep-alive pool. */
+export const KMS_LIMITS = { idleTimeoutMs: 60_000, headersTimeoutMs: 10_000, maxConnections: 256 } as const;
 
 function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -85,7 +91,10 @@ async function startWithStore(o: StartLocalKmsOptions, store: StateStore): Promi
     });
   }
   const app = createLocalKmsApp({ store, gateway, options, logger: o.logger, background });
-  const server: Server = createServer(app);
+  const server: Server = createServer(LISTENER_OPTIONS, app);
+  const limits = o.limits ?? KMS_LIMITS;
+  applyConnectionLimits(server, limits);
+  closeConnectionsIdleBeforeFirstRequest(server, "connection", () => limits.idleTimeoutMs);
   await listen(server, o.port ?? DEFAULT_KMS_PORT, o.host ?? "127.0.0.1");
   const port = (server.address() as AddressInfo).port;
   const idle = async () => {

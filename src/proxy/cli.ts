@@ -20,7 +20,7 @@ import { FAILED_START_EXIT_MS, listenFailure, portClash, stopSignals } from "./c
 import { startProxy, type StartedProxy } from "./start-proxy.js";
 import { watchConfig } from "./watch-config.js";
 
-// This project targets Node 20 on purpose (see README); the SDK's notice about its future Node 22 floor is noise here.
+// Node 20.18+ is still supported (see README, "Supported Node versions"): the SDK's notice about its coming Node 22 floor is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 /** Commander turns a null from a parser into "", so "off" travels as this sentinel. */

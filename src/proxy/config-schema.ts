@@ -9,7 +9,7 @@ import { decodeBase64 } from "../xks/base64.js";
 import { REGION_PATTERN, checkKmsField, type KmsFieldName } from "../xks/kms-rules.js";
 import { XKS_LIMITS } from "../xks/limits.js";
 import { HealthResponse, KEY_STATUSES } from "../xks/schemas.js";
-import { REQUEST_TIMEOUT_MS } from "./connection-limits.js";
+import { REQUEST_TIMEOUT_MS } from "../net/connection-limits.js";
 import { FaultRule } from "./fault-rule.js";
 
 /** The AWS test client's public defaults: printed with a warning whenever they are in use. */

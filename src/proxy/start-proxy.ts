@@ -14,7 +14,7 @@ import { defaultCertsDir, ensureDevPki } from "../pki/dev-pki-files.js";
 import { createAdminApp } from "./admin-app.js";
 import { resolveAdminToken } from "./admin-token.js";
 import { answerClientError } from "./client-error.js";
-import { applyConnectionLimits, closeConnectionsIdleBeforeFirstRequest, HANDSHAKE_TIMEOUT_MS, LISTENER_OPTIONS } from "./connection-limits.js";
+import { applyConnectionLimits, closeConnectionsIdleBeforeFirstRequest, HANDSHAKE_TIMEOUT_MS, LISTENER_OPTIONS } from "../net/connection-limits.js";
 import { createProxyApp } from "./app.js";
 import type { ProxyConfig } from "./config-schema.js";
 import { FaultRegistry } from "./fault-registry.js";

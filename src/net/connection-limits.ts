@@ -1,6 +1,6 @@
 /**
- * @module proxy/connection-limits
- * What one connection may hold, on every listener of the mock: a cap on connections, a deadline for a request's
+ * @module net/connection-limits
+ * What one connection may hold, on every listener we open (the mock's XKS and admin APIs, the local KMS): a cap on connections, a deadline for a request's
  * headers and for the whole request, and an idle limit. Node covers the gap after a response (keepAliveTimeout)
  * but not the gap between the handshake and the first request, so that one is armed here.
  */
