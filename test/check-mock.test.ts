@@ -1,7 +1,7 @@
 /**
  * `xks-harness check` (runCheck) against the real mock proxy over TLS on an ephemeral port, with faults injected
  * through its admin API: each check's pass and fail, and the UpdateCustomKeyStore exception and
- * ConnectCustomKeyStore ConnectionErrorCode the harness predicts for each failure (spec table, digest §3.3–§3.4).
+ * ConnectCustomKeyStore ConnectionErrorCode the harness predicts for each failure (spec, "Error codes → KMS considerations").
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { runCheck } from "../harness/check/run-check.js";
@@ -190,7 +190,7 @@ describe("health answers KMS cannot use", () => {
 });
 
 describe("errorName answers to GetHealthStatus (spec table rows with a Create/Update exception)", () => {
-  // Transcribed from the spec table (digest §3.3 rows 1, 6, 9, 11, 12, 13) and §3.4's ConnectionErrorCodes.
+  // Transcribed from the spec table (ValidationException, AuthenticationFailed, InvalidUriPath, DependencyTimeout, Throttling, Internal) and the KMS API's ConnectionErrorCodes.
   const ROWS = [
     { errorName: "ValidationException", exception: INVALID_RESPONSE, code: "XKS_PROXY_INVALID_RESPONSE" },
     { errorName: "AuthenticationFailedException", exception: "XksProxyIncorrectAuthenticationCredentialException", code: "INVALID_CREDENTIALS" },

@@ -1,7 +1,7 @@
 /**
  * The local KMS's custom-key-store API through the real AWS SDK against real mock proxies: the shapes
  * DescribeCustomKeyStores returns, the state machine, KMS's state rules for UpdateCustomKeyStore, and the
- * exception class the SDK raises for every failure row of the spec's table (digest §3.3–§3.4).
+ * exception class the SDK raises for every failure row of the spec's table (spec, "Error codes → KMS considerations", and the KMS API reference).
  */
 import {
   ConnectCustomKeyStoreCommand,
@@ -160,7 +160,7 @@ const ROWS: FailureRow[] = [
   { row: "1: ValidationException", fault: { type: "error", errorName: "ValidationException", operation: "health" }, ...INVALID_RESPONSE },
   { row: "12: ThrottlingException", fault: { type: "error", errorName: "ThrottlingException", operation: "health" }, ...UNREACHABLE },
   { row: "11: DependencyTimeoutException", fault: { type: "error", errorName: "DependencyTimeoutException", operation: "health" }, ...UNREACHABLE },
-  { row: "§3.4: every key manager UNAVAILABLE", fault: { type: "health-status", status: "UNAVAILABLE", operation: "health" }, ...UNREACHABLE },
+  { row: "every key manager UNAVAILABLE", fault: { type: "health-status", status: "UNAVAILABLE", operation: "health" }, ...UNREACHABLE },
 ];
 
 describe("CreateCustomKeyStore: each proxy failure row raises the spec's exception, and creates nothing", () => {

@@ -2,7 +2,7 @@
  * KMS keys in an external key store and the cryptographic operations, through the real AWS SDK against the local
  * KMS and a real mock proxy: CreateKey's checks of the external key, aliases, and Encrypt / Decrypt / ReEncrypt /
  * GenerateDataKey* round trips, with the requestMetadata the proxy receives and the failures the spec's table
- * maps to KMSInvalidStateException (digest §3.3).
+ * maps to KMSInvalidStateException (spec, "Error codes → KMS considerations").
  */
 import {
   AlreadyExistsException,

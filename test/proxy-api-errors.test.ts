@@ -1,6 +1,6 @@
 /**
  * Every row of the spec's error table (src/xks/errors.ts), produced for real through signed HTTPS requests to the
- * mock, and the check order the AWS test client depends on (digest A2, A23).
+ * mock, and the check order the AWS test client depends on (docs/spec-notes.md: "Unknown path before authentication", "Check order inside an operation").
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { XksClient, XksResponse } from "../harness/xks-client.js";
@@ -62,8 +62,8 @@ const bytes = (n: number) => b64(Buffer.alloc(n, 7));
 
 describe("400 ValidationException", () => {
   const cases: [string, () => Promise<XksResponse>][] = [
-    ["health without requestMetadata (digest A1)", () => c.send("/health", {})],
-    ["health with empty requestMetadata (digest A1)", () => c.send("/health", { requestMetadata: {} })],
+    ["health without requestMetadata (test-client test 2)", () => c.send("/health", {})],
+    ["health with empty requestMetadata (test-client test 3)", () => c.send("/health", { requestMetadata: {} })],
     ["metadata without requestMetadata", () => c.send(c.pathOf("metadata", "foo"), {})],
     ["metadata with empty requestMetadata", () => c.send(c.pathOf("metadata", "foo"), { requestMetadata: {} })],
     ["encrypt without requestMetadata", () => c.send(encPath(), { encryptionAlgorithm: "AES_GCM", plaintext: PT })],
@@ -152,7 +152,7 @@ describe("400 InvalidKeyUsageException", () => {
     expectError(await c.encrypt("impotent_key", { plaintext: PT, additionalAuthenticatedData: AAD }), "InvalidKeyUsageException");
     expectError(await c.decrypt("impotent_key", decryptFields(sealed)), "InvalidKeyUsageException");
   });
-  it("CDIV on encrypt_only_key fails its verify-decrypt (digest A8), with and without AAD", async () => {
+  it("CDIV on encrypt_only_key fails its verify-decrypt (test-client tests 40/41), with and without AAD", async () => {
     expectError(await c.encrypt("encrypt_only_key", { plaintext: PT, additionalAuthenticatedData: AAD, ciphertextDataIntegrityValueAlgorithm: "SHA_256" }), "InvalidKeyUsageException");
     expectError(await c.encrypt("encrypt_only_key", { plaintext: PT, ciphertextDataIntegrityValueAlgorithm: "SHA_256" }), "InvalidKeyUsageException");
   });
@@ -201,7 +201,7 @@ describe("404 KeyNotFoundException", () => {
   });
 });
 
-describe("404 InvalidUriPathException, answered before authentication (digest A2)", () => {
+describe("404 InvalidUriPathException, answered before authentication", () => {
   const bad: [string, string, string][] = [
     ["wrong prefix", `${DEFAULT_PATH_PREFIX}/invalid/kms/xks/v1`, "/health"],
     ["no prefix", "/kms/xks/v1", "/keys/foo/encrypt"],
@@ -253,7 +253,7 @@ describe("501 UnsupportedOperationException", () => {
   });
 });
 
-describe("check order (digest A23)", () => {
+describe("check order (the reference proxy's)", () => {
   it("unknown path with a bad signature → 404, not 401", async () => {
     const client = api.paths.at("/nowhere/kms/xks/v1", randomXksCredential());
     expectError(await client.health(), "InvalidUriPathException");

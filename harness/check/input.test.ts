@@ -1,6 +1,6 @@
 /**
- * The input check, offline: every rule UpdateCustomKeyStore applies to its input (KMS API model, digest §1.2 and
- * §3.4), each violation naming the field, the rule and a fix, and --dev turning only the KMS-only rules into warnings.
+ * The input check, offline: every rule UpdateCustomKeyStore applies to its input (the KMS API model and
+ * the spec's URI rules), each violation naming the field, the rule and a fix, and --dev turning only the KMS-only rules into warnings.
  */
 import { describe, expect, it } from "vitest";
 import { inputCheck, inputProblems } from "./input.js";

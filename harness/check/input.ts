@@ -16,7 +16,7 @@ export interface InputProblem {
   local?: boolean;
 }
 
-/** The longest operation suffix of a key URI (digest §1.2). */
+/** The longest operation suffix of a key URI (the spec's URI path rules). */
 const LONGEST_KEY_URI_SUFFIX = "/metadata";
 
 function settingsProblems(s: XksSettings, label: string, dev: boolean): InputProblem[] {

@@ -1,6 +1,6 @@
 /**
  * The conformance suite's strict expectations, on hand-built responses: what passes, what fails, and that a failure
- * says what was expected and what came back. The encrypt vectors are the spec's Appendix C example (digest §6.1).
+ * says what was expected and what came back. The encrypt vectors are the spec's Appendix C example.
  */
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
@@ -83,7 +83,7 @@ describe("expectError", () => {
   });
 });
 
-// Spec Appendix C example (digest §6.1): "Hello World!" under AAD "project=nile,department=marketing" and metadata "key_version=1".
+// Spec Appendix C example: "Hello World!" under AAD "project=nile,department=marketing" and metadata "key_version=1".
 const V = {
   plaintext: "SGVsbG8gV29ybGQh",
   aad: "cHJvamVjdD1uaWxlLGRlcGFydG1lbnQ9bWFya2V0aW5n",

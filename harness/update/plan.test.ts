@@ -1,5 +1,5 @@
 /**
- * planUpdate: which changes need DISCONNECTED (digest §3.4), the calls it plans, its refusals, and that the
+ * planUpdate: which changes need DISCONNECTED (KMS API reference, UpdateCustomKeyStore), the calls it plans, its refusals, and that the
  * secret is sent whole but never shown.
  */
 import { describe, expect, it } from "vitest";

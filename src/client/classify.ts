@@ -1,6 +1,6 @@
 /**
  * @module client/classify
- * Turns what came back from a proxy into the failure KMS would see (digest §3.4 decision table). The harness
+ * Turns what came back from a proxy into the failure KMS would see (docs/spec-notes.md, "What KMS makes of a proxy's answer"). The harness
  * predicts with it; the local KMS acts on it.
  */
 import { isXksErrorName } from "../xks/errors.js";

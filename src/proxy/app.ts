@@ -1,7 +1,7 @@
 /**
  * @module proxy/app
- * The mock's data plane: one request listener for node:http(s), in the reference proxy's check order (digest
- * A23): route (404, before auth) → method (405) → body read → SigV4 (401) → faults → content type and JSON
+ * The mock's data plane: one request listener for node:http(s), in the reference proxy's check order
+ * (docs/spec-notes.md, "Check order inside an operation"): route (404, before auth) → method (405) → body read → SigV4 (401) → faults → content type and JSON
  * (400) → the API handler. `createProxyApp` never listens; `startProxy` does.
  *
  * Plain node:http, not express (which serves the admin API and the local KMS): KMS holds an XKS proxy to
@@ -49,7 +49,7 @@ const HANDLERS: Record<XksOperation, (body: unknown, ctx: RequestContext) => obj
 const PING_PATH = "/ping";
 const PONG = { status: "pong", service: "xks-mock" };
 
-/** application/json or application/*+json, as the reference proxy accepts (digest §1.4). */
+/** application/json or application/*+json, as the reference proxy accepts. */
 function isJsonContentType(value: string | undefined): boolean {
   const type = value?.split(";")[0]?.trim().toLowerCase() ?? "";
   return type === "application/json" || /^application\/[^/]+\+json$/.test(type);

@@ -1,7 +1,7 @@
 /**
  * @module proxy/route
  * Maps a request path to (keystore, API, key id). An unknown path is InvalidUriPathException before any
- * SigV4 check, as the reference proxy does (digest A2): that is how KMS tells a bad path from a bad credential.
+ * SigV4 check, as the reference proxy does (docs/spec-notes.md, "Unknown path before authentication"): that is how KMS tells a bad path from a bad credential.
  */
 import type { XksOperation } from "../xks/constants.js";
 import type { ProxyRuntime, RuntimeKeystore } from "./runtime.js";

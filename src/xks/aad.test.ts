@@ -6,7 +6,7 @@ const b64 = (text: string | undefined) => (text === undefined ? undefined : Buff
 const utf8 = (text: string) => Buffer.from(text, "utf8");
 
 const cases: { name: string; aad: Uint8Array | undefined; metadata: Uint8Array | undefined; hex: string }[] = [
-  { name: "spec example (§2.5, 49 bytes)", aad: utf8(SPEC_AAD_TEXT), metadata: utf8(SPEC_METADATA_TEXT), hex: SPEC_FRAMED_AAD_HEX },
+  { name: "spec example (Encrypt, ciphertextMetadata; 49 bytes)", aad: utf8(SPEC_AAD_TEXT), metadata: utf8(SPEC_METADATA_TEXT), hex: SPEC_FRAMED_AAD_HEX },
   { name: "both absent", aad: undefined, metadata: undefined, hex: "000000" },
   { name: "both empty", aad: new Uint8Array(), metadata: new Uint8Array(), hex: "000000" },
   { name: "metadata only", aad: undefined, metadata: utf8("ab"), hex: "0000026162" },
@@ -20,11 +20,11 @@ describe("frameAad", () => {
 
   it("the spec example is 49 bytes", () => expect(frameAad(utf8(SPEC_AAD_TEXT), utf8(SPEC_METADATA_TEXT))).toHaveLength(49));
 
-  it.each(GCM_VECTORS)("§6.3 key-manager AAD column: $name", ({ aad, ciphertextMetadata, framedAadHex }) =>
+  it.each(GCM_VECTORS)("GCM vector key-manager AAD: $name", ({ aad, ciphertextMetadata, framedAadHex }) =>
     expect(frameAad(b64(aad), b64(ciphertextMetadata)).toString("hex")).toBe(framedAadHex),
   );
 
-  it("is not the reference proxy's SHA-256 framing (digest A5)", () =>
+  it("is not the reference proxy's SHA-256 framing", () =>
     expect(frameAad(utf8(SPEC_AAD_TEXT), utf8(SPEC_METADATA_TEXT)).toString("hex")).not.toBe(GCM_REF_STYLE_VECTOR.framedAadHex));
 
   it("accepts an AAD of 65535 bytes", () => {

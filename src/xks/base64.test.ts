@@ -65,7 +65,7 @@ describe("sizes", () => {
     { size: 4096, chars: 5464 },
     { size: 4300, chars: 5736 },
     { size: 8192, chars: 10924 },
-  ])("the digest's size table: $size bytes is $chars chars", ({ size, chars }) => {
+  ])("Base64 size: $size bytes is $chars chars", ({ size, chars }) => {
     const text = encodeBase64(new Uint8Array(size));
     expect(text).toHaveLength(chars);
     expect(decodeBase64(text)?.length).toBe(size);

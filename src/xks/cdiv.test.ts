@@ -6,9 +6,9 @@ import { CDIV_VECTOR, GCM_CIPHERTEXT_B64, GCM_IV_B64, GCM_VECTORS } from "./spec
 const b64 = (text: string | undefined) => (text === undefined ? undefined : Buffer.from(text, "base64"));
 
 const vectors: { name: string; aad?: string; ciphertextMetadata?: string; iv: string; ciphertext: string; tag: string; cdiv: string }[] = [
-  { name: "§6.1 spec Appendix C", ...CDIV_VECTOR },
+  { name: "spec Appendix C", ...CDIV_VECTOR },
   ...GCM_VECTORS.map((v) => ({
-    name: `§6.3 ${v.name}`,
+    name: `GCM vector: ${v.name}`,
     ...(v.aad === undefined ? {} : { aad: v.aad }),
     ...(v.ciphertextMetadata === undefined ? {} : { ciphertextMetadata: v.ciphertextMetadata }),
     iv: GCM_IV_B64,
@@ -23,7 +23,7 @@ describe("computeCdiv", () => {
     expect(computeCdiv({ aad: b64(aad), ciphertextMetadata: b64(ciphertextMetadata), iv: b64(iv)!, ciphertext: b64(ciphertext)!, tag: b64(tag)! })).toBe(cdiv),
   );
 
-  it("§6.1: the digest is SHA-256 over the 86-byte concatenation", () => {
+  it("Appendix C: the hash is SHA-256 over the 86-byte concatenation", () => {
     const parts = [CDIV_VECTOR.aad, CDIV_VECTOR.ciphertextMetadata, CDIV_VECTOR.iv, CDIV_VECTOR.ciphertext, CDIV_VECTOR.tag].map((p) => Buffer.from(p, "base64"));
     const all = Buffer.concat(parts);
     expect(all).toHaveLength(86);

@@ -5,9 +5,9 @@ import { XKS_ERRORS, XKS_ERROR_NAMES, XksError, isValidErrorMessage, isXksErrorN
 const ALL: XksOperation[] = ["health", "metadata", "encrypt", "decrypt"];
 const ALL_BUT_HEALTH: XksOperation[] = ["metadata", "encrypt", "decrypt"];
 
-/** Digest §3.1, the spec's error table, row by row. */
+/** The spec's "Error codes" table, row by row. */
 const SPEC_ERROR_TABLE: { status: number; errorName: string; apis: XksOperation[] }[] = [
-  // The table says "all except GetHealthStatus"; the reference proxy and TC #2/#3 need it on health (digest A1).
+  // The table says "all except GetHealthStatus"; the reference proxy and TC #2/#3 need it on health (docs/spec-notes.md, "Health requests are validated").
   { status: 400, errorName: "ValidationException", apis: ALL },
   { status: 400, errorName: "InvalidStateException", apis: ALL },
   { status: 400, errorName: "InvalidCiphertextException", apis: ["decrypt"] },

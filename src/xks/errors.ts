@@ -10,7 +10,7 @@ const ALL_BUT_HEALTH: readonly XksOperation[] = XKS_OPERATIONS.filter((op) => op
 
 /** errorName → HTTP status and the APIs that may return it. */
 export const XKS_ERRORS = {
-  // The table excludes GetHealthStatus, but the reference proxy and the AWS test client need it there (digest A1).
+  // The table excludes GetHealthStatus, but the reference proxy and the AWS test client need it there (docs/spec-notes.md, "Health requests are validated").
   ValidationException: { status: 400, apis: ALL },
   InvalidStateException: { status: 400, apis: ALL },
   InvalidCiphertextException: { status: 400, apis: ["decrypt"] },

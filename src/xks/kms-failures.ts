@@ -1,6 +1,6 @@
 /**
  * @module xks/kms-failures
- * What KMS makes of each proxy failure (spec "Error codes → KMS considerations", digest §3.3–§3.4): the
+ * What KMS makes of each proxy failure (spec "Error codes → KMS considerations", with the KMS API reference for ConnectionErrorCode): the
  * exception CreateCustomKeyStore/UpdateCustomKeyStore, CreateKey and the cryptographic operations raise, and
  * the ConnectionErrorCode a ConnectCustomKeyStore ends with. The harness predicts with it; the local KMS obeys it.
  */
@@ -31,7 +31,7 @@ export type ConnectionErrorCode =
   | "NETWORK_ERRORS";
 
 export interface KmsOutcome {
-  /** CreateCustomKeyStore / UpdateCustomKeyStore; undefined where the spec names none (digest A24). */
+  /** CreateCustomKeyStore / UpdateCustomKeyStore; undefined where the spec names none (docs/spec-notes.md, "Create and Update outcomes the spec leaves out"). */
   createUpdate?: string;
   /** CreateKey in the store. */
   createKey?: string;
@@ -57,7 +57,7 @@ export const KMS_FAILURE_OUTCOMES: Record<ProxyFailure, KmsOutcome> = {
   AccessDeniedException: { createKey: CRYPTO, crypto: CRYPTO, connectionErrorCode: "XKS_PROXY_ACCESS_DENIED" },
   KeyNotFoundException: { createKey: "XksKeyNotFoundException", crypto: CRYPTO },
   InvalidUriPathException: { createUpdate: "XksProxyInvalidConfigurationException", createKey: CKS_STATE, crypto: CRYPTO, connectionErrorCode: "XKS_PROXY_INVALID_CONFIGURATION" },
-  // The spec names "XksKeyInvalidResponseException", which KMS does not have (digest A25); this is the closest real one.
+  // The spec names "XksKeyInvalidResponseException", which the KMS API does not have; this is the closest real one.
   UnsupportedOperationException: { createKey: "XksKeyInvalidConfigurationException", crypto: CRYPTO },
   DependencyTimeoutException: { createUpdate: UNREACHABLE, createKey: CKS_STATE, crypto: CRYPTO, connectionErrorCode: "XKS_PROXY_TIMED_OUT" },
   ThrottlingException: { createUpdate: UNREACHABLE, createKey: CKS_STATE, crypto: CRYPTO, connectionErrorCode: "XKS_PROXY_NOT_REACHABLE" },

@@ -8,19 +8,19 @@ const secret = (n: number) => SECRET_CHARS.repeat(2).slice(0, n);
 const uriPath = (total: number) => `/${"p".repeat(total - 1 - "/kms/xks/v1".length)}/kms/xks/v1`;
 
 const valid: { name: string; field: KmsFieldName; value: string }[] = [
-  // Digest §5.4, the KMS console proxy-configuration JSON.
+  // The spec's proxy configuration file for the KMS console.
   { name: "console JSON XksProxyUriPath", field: "XksProxyUriPath", value: "/keystores/4a0d79d6-1d1b-49fd-9dbe-799cb9c0fb3f/kms/xks/v1" },
   { name: "console JSON AccessKeyId (20 chars)", field: "AccessKeyId", value: "AKIAI2SFODNN7EXAMPLE" },
   { name: "console JSON RawSecretAccessKey (43 chars)", field: "RawSecretAccessKey", value: "FYtE5EFA5FT0mCc3DrGUe2sti527BitkQ0Zr9MO9fvE" },
-  // Digest §7.1, the test client's defaults.
+  // The AWS test client's defaults.
   { name: "TC access key id", field: "AccessKeyId", value: "BETWEEN2TENAND3TENCHARACTERS" },
   { name: "TC secret (45 chars)", field: "RawSecretAccessKey", value: "PleaseReplaceThisWithSomeSecretOfLength43To64" },
   { name: "TC path", field: "XksProxyUriPath", value: "/example/uri/path/prefix/kms/xks/v1" },
   { name: "TC key id", field: "XksKeyId", value: "foo" },
   { name: "TC encrypt-only key id", field: "XksKeyId", value: "encrypt_only_key" },
-  // Digest §6.4 credentials.
-  { name: "§6.4 access key id", field: "AccessKeyId", value: "XKSTESTACCESSKEYID234567" },
-  { name: "§6.4 secret", field: "RawSecretAccessKey", value: "5JaKFdSbBkkDzufKelW9Yd7rLyX48GBC2+hq2DaVUgs=" },
+  // The SigV4 vector's credential (docs/spec-notes.md, "Where the test vectors come from").
+  { name: "SigV4 vector access key id", field: "AccessKeyId", value: "XKSTESTACCESSKEYID234567" },
+  { name: "SigV4 vector secret", field: "RawSecretAccessKey", value: "5JaKFdSbBkkDzufKelW9Yd7rLyX48GBC2+hq2DaVUgs=" },
   // Boundaries.
   { name: "path without prefix", field: "XksProxyUriPath", value: "/kms/xks/v1" },
   { name: "path of 128 chars", field: "XksProxyUriPath", value: uriPath(128) },

@@ -17,7 +17,7 @@ import {
 type Json = Record<string, unknown>;
 const b64 = (n: number) => Buffer.alloc(n, 0xab).toString("base64");
 
-// Digest §6.2: the spec's example payloads, verbatim.
+// The spec's example payloads (its Encrypt, Decrypt, GetKeyMetadata and GetHealthStatus sections), verbatim.
 const SPEC_ENCRYPT_REQUEST: Json = JSON.parse(
   '{"requestMetadata":{"awsPrincipalArn":"arn:aws:iam::123456789012:user/Alice","kmsKeyArn":"arn:aws:kms:us-east-2:123456789012:/key/1234abcd-12ab-34cd-56ef-1234567890ab","kmsOperation":"Encrypt","kmsRequestId":"4112f4d6-db54-4af4-ae30-c55a22a8dfae","kmsViaService":"ebs"},"additionalAuthenticatedData":"cHJvamVjdD1uaWxlLGRlcGFydG1lbnQ9bWFya2V0aW5n","plaintext":"SGVsbG8gV29ybGQh","encryptionAlgorithm":"AES_GCM","ciphertextDataIntegrityValueAlgorithm":"SHA_256"}',
 );
@@ -40,7 +40,7 @@ const APPENDIX_D_HEALTH_RESPONSE: Json = JSON.parse(
 const APPENDIX_D_ENCRYPT_RESPONSE: Json = JSON.parse('{"ciphertext":"yhvo7e8vvg3UoCLP","initializationVector":"BejmaUXJA08WzxJZ","authenticationTag":"2wsU/8i0OvB7JJkDJeiWSQ=="}');
 const SPEC_METADATA_RESPONSE: Json = { keySpec: "AES_256", keyUsage: ["ENCRYPT", "DECRYPT"], keyStatus: "ENABLED" };
 
-// Digest §7.1/§7.2: the test client's bodies.
+// The AWS test client's request bodies.
 const TC_METADATA = {
   awsPrincipalArn: "arn:aws:iam::123456789012:user/Alice",
   kmsKeyArn: "arn:aws:kms:us-east-2:123456789012:/key/1234abcd-12ab-34cd-56ef-1234567890ab",
@@ -94,7 +94,7 @@ const accepted: Case[] = [
   { name: "Decrypt with an empty AAD", schema: DecryptRequest, body: { ...TC_DECRYPT, additionalAuthenticatedData: "" } },
   { name: "Encrypt with 2048-char ARNs", schema: EncryptRequest, body: withMetadata(TC_ENCRYPT, { awsPrincipalArn: `arn:${"a".repeat(2044)}`, kmsKeyArn: `arn:${"k".repeat(2044)}` }) },
   { name: "Encrypt with VPC fields", schema: EncryptRequest, body: withMetadata(TC_ENCRYPT, { awsSourceVpc: "vpc-123", awsSourceVpce: "vpce-456" }) },
-  // Spec Appendix B: unknown requestMetadata fields are ignored; §2.0: an unknown kmsOperation must not fail validation.
+  // Spec Appendix B: unknown requestMetadata fields are ignored; its requestMetadata section: an unknown kmsOperation must not fail validation.
   { name: "Encrypt with unknown requestMetadata fields", schema: EncryptRequest, body: withMetadata(TC_ENCRYPT, { sourceIdentity: "x", tags: { a: 1 } }) },
   { name: "Decrypt with unknown requestMetadata fields", schema: DecryptRequest, body: withMetadata(TC_DECRYPT, { nitroAttestation: "AAAA" }) },
   { name: "health with unknown requestMetadata fields", schema: HealthRequest, body: withMetadata(TC_HEALTH, { futureField: true }) },
@@ -135,7 +135,7 @@ const requestRejected: BadCase[] = [
   { name: "Decrypt without the tag", schema: DecryptRequest, body: without(TC_DECRYPT, "authenticationTag"), field: "authenticationTag" },
   { name: "Decrypt without the IV", schema: DecryptRequest, body: without(TC_DECRYPT, "initializationVector"), field: "initializationVector" },
   { name: "Decrypt without the ciphertext", schema: DecryptRequest, body: without(TC_DECRYPT, "ciphertext"), field: "ciphertext" },
-  // Digest A1, TC #2/#3 and #9/#10: health and metadata need requestMetadata too.
+  // docs/spec-notes.md, "Health requests are validated"; test-client tests 2, 3, 9 and 10: health and metadata need requestMetadata too.
   { name: "health body {} (TC #2)", schema: HealthRequest, body: {}, field: "requestMetadata" },
   { name: "health with empty requestMetadata (TC #3)", schema: HealthRequest, body: { requestMetadata: {} }, field: "requestMetadata" },
   { name: "health without kmsOperation", schema: HealthRequest, body: { requestMetadata: { kmsRequestId: "x" } }, field: "kmsOperation" },

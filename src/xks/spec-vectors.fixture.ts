@@ -1,11 +1,11 @@
 /**
  * @module xks/spec-vectors.fixture
- * Test vectors from the spec digest (/work/shared/xks-spec-digest.md §2.5, §6.1, §6.3, §6.4), copied as
+ * Test vectors (where each comes from: docs/spec-notes.md, "Where the test vectors come from"), kept as
  * data so the `*.test.ts` files beside each module can run them through `it.each`. Test-only: nothing in
  * src imports this.
  */
 
-/** §2.5 / §6.1: the spec's AAD and ciphertextMetadata, as UTF-8 text. */
+/** The spec's example AAD and ciphertextMetadata (Encrypt; Appendix C), as UTF-8 text. */
 export const SPEC_AAD_TEXT = "project=nile,department=marketing";
 export const SPEC_METADATA_TEXT = "key_version=1";
 export const SPEC_AAD_B64 = "cHJvamVjdD1uaWxlLGRlcGFydG1lbnQ9bWFya2V0aW5n";
@@ -13,10 +13,10 @@ export const SPEC_METADATA_B64 = "a2V5X3ZlcnNpb249MQ==";
 export const SPEC_AAD_HEX = "70726f6a6563743d6e696c652c6465706172746d656e743d6d61726b6574696e67";
 export const SPEC_METADATA_HEX = "6b65795f76657273696f6e3d31";
 
-/** §2.5: the 49-byte key-manager AAD for the spec example (spaces only for reading). */
+/** Encrypt, ciphertextMetadata: the 49-byte key-manager AAD for the spec example (spaces only for reading). */
 export const SPEC_FRAMED_AAD_HEX = `0021 ${SPEC_AAD_HEX} 0d ${SPEC_METADATA_HEX}`.replace(/ /g, "");
 
-/** §6.1: CDIV vector of spec Appendix C (all values Base64). */
+/** CDIV vector of spec Appendix C (all values Base64). */
 export const CDIV_VECTOR = {
   aad: SPEC_AAD_B64,
   ciphertextMetadata: SPEC_METADATA_B64,
@@ -27,7 +27,7 @@ export const CDIV_VECTOR = {
   cdiv: "qHA/ImC9h5HsLRXqCyPmWgYx7tzyoTplzILbP0fPXsc=",
 } as const;
 
-/** §6.3: AES-256-GCM inputs shared by every row. */
+/** Our AES-256-GCM vectors: inputs shared by every row. */
 export const GCM_KEY_HEX = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
 export const GCM_IV_B64 = "AAECAwQFBgcICQoL";
 export const GCM_IV_HEX = "000102030405060708090a0b";
@@ -41,13 +41,13 @@ export interface GcmVector {
   aad: string | undefined;
   /** Base64 of ciphertextMetadata; undefined = absent. */
   ciphertextMetadata: string | undefined;
-  /** The key-manager AAD under the SPEC framing (§2.5), hex. */
+  /** The key-manager AAD under the spec's framing (Encrypt, ciphertextMetadata), hex. */
   framedAadHex: string;
   tag: string;
   cdiv: string;
 }
 
-/** §6.3 rows 1-3 (SPEC framing). */
+/** Rows 1-3 (the spec's framing). */
 export const GCM_VECTORS: readonly GcmVector[] = [
   {
     name: "AAD and ciphertextMetadata",
@@ -75,13 +75,13 @@ export const GCM_VECTORS: readonly GcmVector[] = [
   },
 ];
 
-/** §6.3 row 4: the reference proxy's framing `BE16(len aad) ‖ SHA-256(aad) ‖ U8(len cm) ‖ cm` (digest A5). */
+/** Row 4: the reference proxy's framing `BE16(len aad) ‖ SHA-256(aad) ‖ U8(len cm) ‖ cm` (docs/spec-notes.md, "AAD framing"). */
 export const GCM_REF_STYLE_VECTOR = {
   framedAadHex: `0021${"6fb32b1a4c13895a23343800001e0635885003c4d04ebb3cdd631452a824e639"}0d${SPEC_METADATA_HEX}`,
   tag: "bfJZGtJ467nLg9SrQBNpoQ==",
 } as const;
 
-/** §6.4: SigV4 inputs for `POST https://xks.example.com/example/kms/xks/v1/health`. */
+/** SigV4 inputs for `POST https://xks.example.com/example/kms/xks/v1/health`. */
 export const SIGV4_INPUT = {
   accessKeyId: "XKSTESTACCESSKEYID234567",
   secret: "5JaKFdSbBkkDzufKelW9Yd7rLyX48GBC2+hq2DaVUgs=",
@@ -112,7 +112,7 @@ export interface SigV4Vector {
 const authorization = (signedHeaders: string, signature: string) =>
   `AWS4-HMAC-SHA256 Credential=${SIGV4_INPUT.accessKeyId}/${SIGV4_INPUT.scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
 
-/** §6.4 A (KMS style) and B (curl / TC style). */
+/** Signatures A (KMS style, host;x-amz-date) and B (curl / test-client style, content-type too). */
 export const SIGV4_VECTORS: readonly SigV4Vector[] = [
   {
     name: "A: KMS style, host;x-amz-date",

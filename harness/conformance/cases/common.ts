@@ -12,7 +12,7 @@ import type { CaseOutcome, ConformanceContext } from "../types.js";
 /** Base64 of n random bytes. */
 export const randomB64 = (n: number) => randomBytes(n).toString("base64");
 
-/** The AWS test client's AAD values (digest §7.1). */
+/** The AWS test client's AAD values (its defaults). */
 export const AAD = Buffer.from("project=nile,department=marketing").toString("base64");
 export const AAD2 = Buffer.from("project=blue,department=finance").toString("base64");
 

@@ -1,6 +1,6 @@
 /**
  * @module harness/conformance/cases/test-client-parity
- * Every case of the AWS curl test client's `-a` run (digest §7.2, numbers 1-49), checked strictly: status code,
+ * Every case of the AWS curl test client's `-a` run (its tests 1-49), checked strictly: status code,
  * exact errorName, response schema, lengths, CDIV and plaintext — where the client only greps for a substring.
  */
 import { XKS_API_NAMES, type XksOperation } from "../../../src/xks/constants.js";
@@ -81,9 +81,9 @@ const caseNumber = (c: ConformanceCase) => Number(c.id.slice("tc-".length));
 
 const UNSORTED: ConformanceCase[] = [
   { id: "tc-1", title: "GetHealthStatus", section: `GetHealthStatus; ${tc(1)}`, level: "MUST", run: async (ctx) => expectHealth(await ctx.client.health()) },
-  // The spec's table excludes GetHealthStatus from ValidationException, but the reference proxy and the test client require it (digest A1).
-  { id: "tc-2", title: "GetHealthStatus without requestMetadata", section: `Error codes; digest A1; ${tc(2)}`, level: "PARITY", run: async (ctx) => expectError(await ctx.client.send("/health", {}), "ValidationException") },
-  { id: "tc-3", title: "GetHealthStatus with empty requestMetadata", section: `Error codes; digest A1; ${tc(3)}`, level: "PARITY", run: async (ctx) => expectError(await ctx.client.send("/health", { requestMetadata: {} }), "ValidationException") },
+  // The spec's table excludes GetHealthStatus from ValidationException, but the reference proxy and the test client require it (docs/spec-notes.md, "Health requests are validated").
+  { id: "tc-2", title: "GetHealthStatus without requestMetadata", section: `Error codes; spec-notes: health validated; ${tc(2)}`, level: "PARITY", run: async (ctx) => expectError(await ctx.client.send("/health", {}), "ValidationException") },
+  { id: "tc-3", title: "GetHealthStatus with empty requestMetadata", section: `Error codes; spec-notes: health validated; ${tc(3)}`, level: "PARITY", run: async (ctx) => expectError(await ctx.client.send("/health", { requestMetadata: {} }), "ValidationException") },
   ...authAndPathCases(4, "health", "GetHealthStatus"),
   { id: "tc-7", title: "GetKeyMetadata for DescribeKey", section: `GetKeyMetadata; ${tc(7)}`, level: "MUST", run: async (ctx) => expectUsableMetadata(await ctx.client.metadata(ctx.target.keyId, { kmsOperation: "DescribeKey", kmsViaService: "ebs" })) },
   { id: "tc-8", title: "GetKeyMetadata for CreateKey", section: `GetKeyMetadata; ${tc(8)}`, level: "MUST", run: async (ctx) => expectUsableMetadata(await ctx.client.metadata(ctx.target.keyId, { kmsOperation: "CreateKey" })) },
@@ -152,12 +152,12 @@ const UNSORTED: ConformanceCase[] = [
       return expectEncrypt(await ctx.client.encrypt(ctx.target.encryptOnlyKeyId!, { plaintext, additionalAuthenticatedData: AAD }), plaintext, AAD, false).outcome;
     },
   },
-  // The CDIV's verification decrypt fails on an encrypt-only key; the spec allows an error, the test client requires this one (digest A8).
+  // The CDIV's verification decrypt fails on an encrypt-only key; the spec allows an error, the test client requires this one (docs/spec-notes.md, "A failed CDIV proof").
   ...[40, 41].map(
     (n): ConformanceCase => ({
       id: `tc-${n}`,
       title: `Encrypt with CDIV ${n === 40 ? "and AAD" : "but without AAD"} using the encrypt-only key`,
-      section: `Appendix C; digest A8; ${tc(n)}`,
+      section: `Appendix C; spec-notes: failed CDIV proof; ${tc(n)}`,
       level: "PARITY",
       needs: ["encryptOnlyKey"],
       run: async (ctx) =>

@@ -36,7 +36,7 @@ export function encrypt(body: unknown, ctx: RequestContext): EncryptResponse {
   if (keystore.ciphertextMetadata) response.ciphertextMetadata = keystore.ciphertextMetadata.toString("base64");
   if (request.ciphertextDataIntegrityValueAlgorithm) {
     // Spec Appendix C: compute the CDIV first, then prove the output decrypts; the other order could bless
-    // data corrupted in between. An encrypt-only key fails the proof with InvalidKeyUsageException (digest A8).
+    // data corrupted in between. An encrypt-only key fails the proof with InvalidKeyUsageException (docs/spec-notes.md, "A failed CDIV proof").
     const cdiv = computeCdiv({ aad, ciphertextMetadata: keystore.ciphertextMetadata, iv, ...sealed });
     requireUsage(key, "DECRYPT");
     const roundTrip = gcmDecrypt(key.material, iv, sealed, context);

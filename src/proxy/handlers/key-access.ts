@@ -1,6 +1,6 @@
 /**
  * @module proxy/handlers/key-access
- * The steps every per-key API shares, in the reference proxy's order (digest A23): key lookup (404), secondary
+ * The steps every per-key API shares, in the reference proxy's order (docs/spec-notes.md, "Check order inside an operation"): key lookup (404), secondary
  * authorization (403), then key state (400).
  */
 import { XksError } from "../../xks/errors.js";
@@ -36,7 +36,7 @@ export function requireUsage(key: RuntimeKey, usage: "ENCRYPT" | "DECRYPT"): voi
   if (!key.usage.has(usage)) throw new XksError("InvalidKeyUsageException", `key ${key.id} does not allow ${usage}`);
 }
 
-/** Inputs above what this mock supports (but at or above the spec's minimums) get 501 (spec, digest A7). */
+/** Inputs above what this mock supports (but at or above the spec's minimums) get 501 (docs/spec-notes.md, "Oversized inputs"). */
 export function requireAtMost(what: string, bytes: number, max: number): void {
   if (bytes > max) throw new XksError("UnsupportedOperationException", `${what} is ${bytes} bytes; this proxy supports at most ${max}`);
 }

@@ -8,7 +8,7 @@ const header = (credential = CRED, signedHeaders = "host;x-amz-date", signature:
   `AWS4-HMAC-SHA256 Credential=${credential}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
 
 describe("parseAuthorization", () => {
-  it.each(SIGV4_VECTORS)("parses §6.4 $name", ({ authorization, signedHeaders, signature }) => {
+  it.each(SIGV4_VECTORS)("parses SigV4 vector $name", ({ authorization, signedHeaders, signature }) => {
     expect(parseAuthorization(authorization)).toEqual({
       ok: true,
       value: {

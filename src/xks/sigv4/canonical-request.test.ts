@@ -10,7 +10,7 @@ const input = (signedHeaders: readonly string[], headers: Record<string, string 
   body,
 });
 
-describe("§6.4 SigV4 vector", () => {
+describe("SigV4 vector", () => {
   it("payload hash of the 113-byte body", () => {
     expect(Buffer.byteLength(SIGV4_INPUT.body)).toBe(113);
     expect(sha256Hex(SIGV4_INPUT.body)).toBe(SIGV4_INPUT.payloadHash);

@@ -15,7 +15,7 @@ const options: SignOptions = {
 };
 
 describe("signXksRequest", () => {
-  it("§6.4 A: yields exactly the KMS-style Authorization header", () =>
+  it("SigV4 vector A: yields exactly the KMS-style Authorization header", () =>
     expect(signXksRequest(options)).toEqual({
       host: "xks.example.com",
       "x-amz-date": "20240515T120000Z",
@@ -23,7 +23,7 @@ describe("signXksRequest", () => {
       authorization: A.authorization,
     }));
 
-  it("§6.4 B: signContentType yields the curl / TC signature", () => {
+  it("SigV4 vector B: signContentType yields the curl / TC signature", () => {
     const signed = signXksRequest({ ...options, signContentType: true });
     expect(signed.authorization).toBe(B.authorization);
     expect(signed.authorization).toContain(`Signature=${B.signature}`);

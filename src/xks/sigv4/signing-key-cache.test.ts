@@ -7,7 +7,7 @@ import { verifySigV4 } from "./verify.js";
 const { secret, scopeDate, region, service } = SIGV4_INPUT;
 
 describe("SigningKeyCache", () => {
-  it("gives the digest's signing key, and the same Buffer on the second call", () => {
+  it("gives the SigV4 vector's signing key, and the same Buffer on the second call", () => {
     const cache = new SigningKeyCache();
     const first = cache.get(secret, scopeDate, region, service);
     expect(first.toString("hex")).toBe(SIGV4_INPUT.signingKeyHex);

@@ -47,7 +47,7 @@ const at = (iso: string) => new Date(iso);
 const changeHexDigit = (sig: string, i: number) => sig.slice(0, i) + (sig[i] === "0" ? "1" : "0") + sig.slice(i + 1);
 
 describe("verifySigV4 accepts", () => {
-  it.each(SIGV4_VECTORS)("§6.4 $name at the vector date", ({ authorization, signedHeaders }) =>
+  it.each(SIGV4_VECTORS)("SigV4 vector $name at the vector date", ({ authorization, signedHeaders }) =>
     expect(verifySigV4(request(authorization), options())).toEqual({ ok: true, accessKeyId: SIGV4_INPUT.accessKeyId, region: "us-east-1", signedHeaders }));
 
   it("a Buffer body with the same bytes", () => expect(verifySigV4({ ...request(A.authorization), body: Buffer.from(SIGV4_INPUT.body) }, options()).ok).toBe(true));
