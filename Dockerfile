@@ -29,5 +29,5 @@ COPY --chown=1000:1000 certs/README.md ./certs/README.md
 # ports below 1024 inside a container (net.ipv4.ip_unprivileged_port_start=0 since Engine 20.10).
 USER 1000:1000
 EXPOSE 443
-ENTRYPOINT ["node", "--max-semi-space-size=64", "dist/src/proxy/cli.js"]
+ENTRYPOINT ["node", "--max-semi-space-size=64", "dist/src/bin/xks-mock.js"]
 CMD ["--host", "0.0.0.0", "--port", "443", "--admin-port", "off"]

@@ -6,9 +6,9 @@
  */
 import { execFileSync, fork, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
-import type { ChildMessage } from "./messages.js";
+import type { ChildMessage, StopMessage } from "./messages.js";
 
-export interface ForkOptions {
+interface ForkOptions {
   args?: string[];
   /** Node flags for the child (e.g. --cpu-prof). @default none: the orchestrator's own flags are not passed on */
   execArgv?: string[];
@@ -108,7 +108,7 @@ export function forkChild(name: string, script: string, o: ForkOptions = {}): St
     },
     async stop(graceMs = 3000) {
       if (exitCode !== undefined) return;
-      if (child.connected) child.send({ type: "stop" }, () => {});
+      if (child.connected) child.send({ type: "stop" } satisfies StopMessage, () => {});
       const timer = setTimeout(() => {
         if (exitCode === undefined) child.kill("SIGKILL");
       }, graceMs);

@@ -3,7 +3,7 @@
  * The benchmark's knobs, read from the environment once and checked at the edge: a bad value stops the run
  * with the variable's name, the rule and an example (as the proxy's own config does).
  */
-import { DEFAULT_XKS_TPS } from "../src/xks/constants.js";
+import { DEFAULT_XKS_TPS } from "../src/xks/index.js";
 
 export interface BenchOptions {
   /** Measured seconds of each run (after its warm-up). BENCH_SECONDS. @default 5 */

@@ -26,7 +26,7 @@ export interface RunResult extends LoadResult {
   otherCpuPct?: number | undefined;
 }
 
-export interface Verdict {
+interface Verdict {
   value: number;
   target: string;
   pass: boolean;
@@ -34,7 +34,7 @@ export interface Verdict {
   note?: string;
 }
 
-export interface BenchReport {
+interface BenchReport {
   options: BenchOptions;
   pinned: boolean;
   results: RunResult[];
@@ -47,8 +47,8 @@ export interface BenchReport {
   notes: string[];
 }
 
-export const RATIO_TARGET = 0.6;
-export const P99_TARGET_MS = 5;
+const RATIO_TARGET = 0.6;
+const P99_TARGET_MS = 5;
 /** An open-loop run that served less than this share of the asked rate did not run "at" that rate. */
 const RATE_REACHED = 0.97;
 /** At this much CPU the load generator, not the server, may be what limits the closed loop. */

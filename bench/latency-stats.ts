@@ -1,12 +1,12 @@
 /**
  * @module bench/latency-stats
  * Percentiles of a run's latencies: every sample kept and sorted (a 5 s run at a few thousand req/s is
- * tens of thousands of numbers), nearest-rank (harness/report/percentile.ts), so p99 is a latency that some
+ * tens of thousands of numbers), nearest-rank (src/stats/percentile.ts), so p99 is a latency that some
  * request really had.
  */
-import { percentile } from "../harness/report/percentile.js";
+import { percentile } from "../src/stats/percentile.js";
 
-export interface LatencySummary {
+interface LatencySummary {
   p50Ms: number;
   p90Ms: number;
   p99Ms: number;

@@ -16,9 +16,9 @@ import { Pool } from "undici";
 import { summarize } from "./latency-stats.js";
 import { report, type LoadResult } from "./messages.js";
 import { signEncryptRequests, type SignedRequest } from "./signed-requests.js";
-import { DEFAULT_XKS_TPS } from "../src/xks/constants.js";
+import { DEFAULT_XKS_TPS } from "../src/xks/index.js";
 
-export interface LoadOptions {
+interface LoadOptions {
   url: URL;
   ca: string;
   mode: "closed" | "open";
@@ -175,7 +175,7 @@ async function checkTarget(pool: Pool, r: SignedRequest): Promise<void> {
   }
 }
 
-export async function runLoad(o: LoadOptions): Promise<LoadResult> {
+async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const requests = signEncryptRequests({ host: o.url.host, path: o.url.pathname, count: SIGNED_REQUESTS });
   const pool = new Pool(o.url.origin, {
     connections: o.connections,

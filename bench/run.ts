@@ -15,7 +15,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { defaultCertsDir, ensureDevPki } from "../src/pki/dev-pki-files.js";
-import { PROXY_NODE_FLAGS } from "../src/proxy/node-flags.js";
+import { PROXY_NODE_FLAGS } from "../src/bin/node-flags.js";
 import { benchOptionsFromEnv, type BenchOptions } from "./bench-options.js";
 import { canPin, clockTicksPerSecond, cpuTimeMs, forkChild, systemBusyMs, type StartedChild } from "./bench-child.js";
 import { formatTable, judge, type BenchTarget, type RunResult } from "./bench-report.js";
@@ -116,7 +116,7 @@ async function main(): Promise<number> {
   // Made once here, before either server starts.
   await ensureDevPki(defaultCertsDir());
   const start = async (target: BenchTarget) => {
-    // Both servers run with the flags the mock always runs with (src/proxy/node-flags.ts): same Node, same heap.
+    // Both servers run with the flags the mock always runs with (src/bin/node-flags.ts): same Node, same heap.
     const execArgv = [...PROXY_NODE_FLAGS, ...profile(target)];
     const child = track(forkChild(`${target} server`, join(here, `serve-${target}.js`), { execArgv, cpu: pin ? SERVER_CPU : undefined }));
     return { child, ready: await child.waitFor(isReady, READY_TIMEOUT_MS) };

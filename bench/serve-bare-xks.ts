@@ -8,12 +8,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { PUBLIC_TEST_CREDENTIAL } from "../src/proxy/config-schema.js";
-import { gcmEncrypt } from "../src/xks/aes-gcm.js";
-import { EncryptRequest } from "../src/xks/schemas.js";
-import { SigningKeyCache } from "../src/xks/sigv4/signing-key-cache.js";
-import { verifySigV4 } from "../src/xks/sigv4/verify.js";
+import { gcmEncrypt, EncryptRequest, SigningKeyCache, verifySigV4, XKS_LIMITS } from "../src/xks/index.js";
 import { serveYardstick } from "./yardstick-server.js";
-import { XKS_LIMITS } from "../src/xks/limits.js";
 
 const KEY = randomBytes(XKS_LIMITS.keyBytes);
 const signingKeys = new SigningKeyCache();

@@ -8,7 +8,7 @@
 import { randomBytes } from "node:crypto";
 import { PLAINTEXT_BYTES } from "./signed-requests.js";
 import { serveYardstick } from "./yardstick-server.js";
-import { XKS_LIMITS } from "../src/xks/limits.js";
+import { XKS_LIMITS } from "../src/xks/index.js";
 
 /** Same shape and lengths as the mock's Encrypt answer (AES-GCM: ciphertext as long as the plaintext, 12-byte IV, 16-byte tag). */
 const RESPONSE = Buffer.from(

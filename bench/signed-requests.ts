@@ -5,15 +5,14 @@
  * (a proxy accepts an X-Amz-Date up to 5 minutes old, spec Appendix A).
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import { DEFAULT_KMS_KEY_ARN, DEFAULT_PRINCIPAL } from "../harness/xks-client.js";
+import { DEFAULT_KMS_KEY_ARN, DEFAULT_PRINCIPAL } from "../src/client/index.js";
 import { PUBLIC_TEST_CREDENTIAL } from "../src/proxy/config-schema.js";
-import { signXksRequest } from "../src/xks/sigv4/sign.js";
-import { ENCRYPTION_ALGORITHM } from "../src/xks/constants.js";
+import { signXksRequest, ENCRYPTION_ALGORITHM } from "../src/xks/index.js";
 
 export const PLAINTEXT_BYTES = 512;
 export const AAD_BYTES = 64;
 /** @default region the bench signs for; the default config allows any. */
-export const BENCH_REGION = "us-east-1";
+const BENCH_REGION = "us-east-1";
 
 export interface SignedRequest {
   path: string;
@@ -22,7 +21,7 @@ export interface SignedRequest {
   body: Buffer;
 }
 
-export interface SignRequestsOptions {
+interface SignRequestsOptions {
   /** host[:port] as sent in the Host header (signed). */
   host: string;
   path: string;

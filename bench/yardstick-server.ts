@@ -12,11 +12,11 @@ import { defaultCertsDir, ensureDevPki } from "../src/pki/dev-pki-files.js";
 import { DEFAULT_PATH_PREFIX } from "../src/proxy/config-schema.js";
 import { JSON_CONTENT_TYPE } from "../src/proxy/respond.js";
 import { httpsServerOptions, readTlsMaterial } from "../src/proxy/tls-options.js";
-import { XKS_API_SUFFIX } from "../src/xks/constants.js";
+import { XKS_API_SUFFIX } from "../src/xks/index.js";
 import { exitWhenTold, report } from "./messages.js";
 
 /** Answers one request, its body read: status and JSON body. */
-export type YardstickAnswer = (req: IncomingMessage, body: Buffer) => { status: number; body: Buffer | string };
+type YardstickAnswer = (req: IncomingMessage, body: Buffer) => { status: number; body: Buffer | string };
 
 export async function serveYardstick(answer: YardstickAnswer): Promise<void> {
   const pki = await ensureDevPki(defaultCertsDir());

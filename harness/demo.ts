@@ -29,8 +29,7 @@ import { runConformance } from "./conformance/run-conformance.js";
 import { painter } from "./report/style.js";
 import { runUpdate } from "./update/run-update.js";
 import { planLines } from "./update/aws-cli.js";
-import { XksClient, type XksResponse } from "./xks-client.js";
-import { randomXksCredential } from "../src/client/random-credential.js";
+import { randomXksCredential, XksClient, type XksResponse } from "../src/client/index.js";
 
 // Node 20.18+ is still supported (see README, "Supported Node versions"): the SDK's notice about its coming Node 22 floor is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";

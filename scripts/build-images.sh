@@ -22,7 +22,7 @@ if [ -z "$base_image" ]; then
 fi
 
 start=$SECONDS
-[ -f dist/src/proxy/cli.js ] || npm run build
+[ -f dist/src/bin/xks-mock.js ] || npm run build
 [ -d node_modules ] || { echo "build-images: no node_modules: run npm ci first" >&2; exit 1; }
 
 stage="$(mktemp -d "${TMPDIR:-/tmp}/xks-mock-context.XXXXXX")"
@@ -40,7 +40,7 @@ echo "== build-images: production node_modules $(du -sh "$stage/node_modules" | 
 
 # The classic builder needs no buildx plugin and never pulls an image that is already local.
 DOCKER_BUILDKIT=0 docker build -q --build-arg "BASE_IMAGE=$base_image" -t "$mock_image" "$stage"
-docker run --rm --entrypoint node "$mock_image" dist/src/proxy/cli.js --help >/dev/null
+docker run --rm --entrypoint node "$mock_image" dist/src/bin/xks-mock.js --help >/dev/null
 # Each rebuild leaves the previous images untagged: drop those, and only those of these two images.
 docker image prune -f --filter "label=org.opencontainers.image.title=xks-mock" >/dev/null
 docker image prune -f --filter "label=org.opencontainers.image.title=xks-harness node base" >/dev/null

@@ -3,9 +3,7 @@
  * the --json document of docs/check-report.md, the --junit file, no network traffic on bad input, and the secret
  * (given in XKS_SECRET_ACCESS_KEY) never in stdout, stderr, the JSON, the JUnit file or a snapshot, --verbose too.
  */
-import { spawn } from "node:child_process";
-import { once } from "node:events";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -51,11 +49,6 @@ function expectNoSecret(texts: Record<string, string>, ...secrets: string[]): vo
 }
 
 beforeAll(async () => {
-  if (!existsSync(CLI)) {
-    // `npm test` builds first; a bare `vitest run` may not have.
-    const tsc = spawn(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], { cwd: ROOT, stdio: "ignore" });
-    await once(tsc, "close");
-  }
   caFile = pkiPath("caCert");
   dir = mkdtempSync(join(tmpdir(), "xks-check-cli-"));
   // Same keySeed: B holds A's key material (other material is test/check-continuity.test.ts's subject).

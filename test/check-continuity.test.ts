@@ -10,13 +10,12 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCheck } from "../harness/check/run-check.js";
 import { readSnapshot, takeSnapshot, writeSnapshot, type Snapshot } from "../harness/check/snapshot.js";
-import type { XksSettings } from "../harness/check/types.js";
-import { XksClient } from "../harness/xks-client.js";
+import type { XksSettings } from "../harness/common/settings.js";
+import { randomXksCredential, XksClient } from "../src/client/index.js";
 import type { XksCredential } from "../src/xks/sigv4/sign.js";
 import { checkOf, checkOptions, expectPrediction, proxySettings } from "./helpers/check-options.js";
 import { startCheckProxy, type CheckProxy } from "./helpers/check-proxy.js";
 import { pem, testConfig } from "./helpers/proxy-fixture.js";
-import { randomXksCredential } from "../src/client/random-credential.js";
 
 const SEED_1 = "continuity seed one: key material A";
 const SEED_2 = "continuity seed two: key material B";

@@ -4,11 +4,8 @@
  * cap (KMS cannot read such an answer: an invalid response, not an unreachable proxy).
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { attempt } from "../src/client/classify.js";
-import { MAX_RESPONSE_BYTES, XksClient } from "../src/client/xks-client.js";
-import { trustAnchors } from "../src/client/tls-pool.js";
+import { attempt, MAX_RESPONSE_BYTES, randomXksCredential, trustAnchors, XksClient } from "../src/client/index.js";
 import { runCheck } from "../harness/check/run-check.js";
-import { randomXksCredential } from "../src/client/random-credential.js";
 import { checkOf, checkOptions, expectPrediction, settingsFor, statuses } from "./helpers/check-options.js";
 import { startHostileProxy, type HostileProxyOptions, type HostileServer } from "./helpers/hostile-servers.js";
 import { pem } from "./helpers/proxy-fixture.js";

@@ -9,7 +9,7 @@ const version = (JSON.parse(readFileSync(join(packageRoot(), "package.json"), "u
 
 describe("--version", () => {
   it.each([
-    ["xks-mock", "dist/src/proxy/cli.js"],
+    ["xks-mock", "dist/src/bin/xks-mock.js"],
     ["xks-harness", "dist/harness/cli.js"],
   ])("%s --version prints %s's package.json version, exit 0", async (_bin, script) => {
     for (const flag of ["--version", "-V"]) {

@@ -4,7 +4,7 @@
  * secret kept out of every output.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -90,18 +90,6 @@ function writeTemp(name: string, text: string): string {
 const lastLine = (text: string) => text.trimEnd().split("\n").at(-1)!;
 
 beforeAll(async () => {
-  // `npm test` compiles first; a bare `vitest run` on a fresh checkout may not have.
-  if (!existsSync(CLI)) {
-    const tsc = await new Promise<CliResult>((resolve, reject) => {
-      const child = spawn(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-      let out = "";
-      child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-      child.stderr.on("data", (d: Buffer) => (out += d.toString()));
-      child.on("error", reject);
-      child.on("close", (code) => resolve({ code, stdout: out, stderr: "" }));
-    });
-    if (!existsSync(CLI)) throw new Error(`tsc did not produce ${CLI} (exit ${tsc.code}):\n${tsc.stdout}`);
-  }
   dir = mkdtempSync(join(tmpdir(), "xks-conformance-cli-"));
   proxy = await startConformanceProxy(conformanceConfig([main, second]));
 }, 120_000);

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { UsageError } from "../harness/check/options.js";
+import { UsageError } from "../harness/common/usage-error.js";
 import { copyCertificateOut, fileFromTar } from "../harness/conformance/container-file.js";
 import { pem } from "./helpers/proxy-fixture.js";
 

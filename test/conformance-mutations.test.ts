@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { runConformance } from "../harness/conformance/run-conformance.js";
 import { CONFORMANCE_SUITE } from "../harness/conformance/suite.js";
 import type { ConformanceReport } from "../harness/conformance/types.js";
-import { MUTATIONS, type Mutation } from "../src/proxy/fault-rule.js";
+import { MUTATIONS, type Mutation } from "../src/proxy/mutate.js";
 import { caseOf, conformanceTarget, describeReport, idsWithStatus, useConformanceProxy } from "./helpers/conformance-proxy.js";
 import { addFault, clearFaults } from "./helpers/admin-faults.js";
 

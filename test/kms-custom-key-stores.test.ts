@@ -179,7 +179,8 @@ describe("CreateCustomKeyStore: each proxy failure row raises the spec's excepti
   });
 
   it("row 15: a certificate KMS does not trust (no dev CA) → XksProxyUriUnreachableException", async () => {
-    const untrusting = await startTestKms({ extraCa: [] });
+    // The VPC store below reaches the faulty proxy through a declared endpoint service (private DNS name localhost).
+    const untrusting = await startTestKms({ extraCa: [], endpointServices: { endpointServices: [{ serviceName: "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0", privateDnsName: "localhost", target: `https://127.0.0.1:${faulty.port}` }] } });
     const uc = sdkClient(untrusting);
     try {
       const e = await expectKmsError(uc.send(new CreateCustomKeyStoreCommand(storeInput(faulty))), "XksProxyUriUnreachableException", XksProxyUriUnreachableException);

@@ -3,9 +3,9 @@
  * mode, and that kill -9 in the middle of a stream of writes leaves a file that parses and holds a prefix of them.
  * Also: the mock proxy's default key material survives a restart, so a ciphertext made before decrypts after.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -129,12 +129,6 @@ describe("a store caught mid-transition by a crash", () => {
 });
 
 describe("kill -9 in the middle of writes", () => {
-  beforeAll(() => {
-    if (existsSync(DIST_KMS) && existsSync(DIST_LOG)) return;
-    const r = spawnSync("npx", ["tsc", "-p", "tsconfig.json"], { cwd: ROOT, encoding: "utf8" });
-    if (r.status !== 0) throw new Error(`build failed: ${r.stdout}${r.stderr}`);
-  }, 120_000);
-
   /** A local KMS in a child process that creates aliases alias/k-<n> one after another, printing "ok <n>" per answer. */
   const CHILD = `
     const { startLocalKms } = await import(${JSON.stringify(pathToFileURL(DIST_KMS).href)});
@@ -216,7 +210,7 @@ describe("kill -9 in the middle of writes", () => {
 });
 
 describe("the mock proxy's default key material is stable across restarts", () => {
-  const CLI = join(ROOT, "dist/src/proxy/cli.js");
+  const CLI = join(ROOT, "dist/src/bin/xks-mock.js");
 
   /** xks-mock with the local KMS and the demo store; resolves once the banner names both, with the KMS URL and store id. */
   async function startMock(args: string[]) {

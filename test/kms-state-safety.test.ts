@@ -36,7 +36,7 @@ describe("state writes do not starve proxy calls", () => {
 
   /** xks-mock (proxy and local KMS in one process, KMS's real 250 ms budget per proxy call) with `config` and --state. */
   async function startMock(configFile: string, state: string) {
-    const child = spawn(process.execPath, [join(packageRoot(), "dist/src/proxy/cli.js"), "--config", configFile, "--port", "0", "--admin-port", "off", "--kms-port", "0", "--state", state, "--no-demo-store", "--certs-dir", inject("pkiDir"), "--log-level", "silent"], {
+    const child = spawn(process.execPath, [join(packageRoot(), "dist/src/bin/xks-mock.js"), "--config", configFile, "--port", "0", "--admin-port", "off", "--kms-port", "0", "--state", state, "--no-demo-store", "--certs-dir", inject("pkiDir"), "--log-level", "silent"], {
       env: scrubbedEnv(),
       stdio: ["ignore", "ignore", "pipe"],
     });
@@ -176,9 +176,11 @@ describe("a write that fails", () => {
     const sub = join(dir, "vanishing");
     mkdirSync(sub);
     const file = join(sub, "state.json");
-    const kms = await startTestKms({ stateFile: file });
+    // VPC_ENDPOINT_SERVICE: KMS probes such a store only at connect, so creating one is a pure state change (once
+    // its endpoint service, declared here, meets KMS's requirements).
+    const endpointServices = ["lost", "kept"].map((name) => ({ serviceName: `com.amazonaws.vpce.us-east-1.vpce-svc-${name}`, privateDnsName: `${name}.example.com`, target: "https://127.0.0.1:9" }));
+    const kms = await startTestKms({ stateFile: file, endpointServices: { endpointServices } });
     const client = sdkClient(kms);
-    // VPC_ENDPOINT_SERVICE: KMS probes such a store only at connect, so creating one is a pure state change.
     const create = (name: string) =>
       client.send(
         new CreateCustomKeyStoreCommand({

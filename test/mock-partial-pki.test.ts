@@ -8,15 +8,14 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { XksClient } from "../src/client/xks-client.js";
-import { trustAnchors } from "../src/client/tls-pool.js";
+import { trustAnchors, XksClient } from "../src/client/index.js";
 import { DEV_PKI_FILES, type DevPkiFile } from "../src/pki/dev-pki-files.js";
 import { packageRoot } from "../src/package-root.js";
 import { PUBLIC_TEST_CREDENTIAL } from "../src/proxy/config-schema.js";
 import { runCli, scrubbedEnv } from "./helpers/cli-process.js";
 import { pem, pkiPath } from "./helpers/proxy-fixture.js";
 
-const MOCK = join(packageRoot(), "dist/src/proxy/cli.js");
+const MOCK = join(packageRoot(), "dist/src/bin/xks-mock.js");
 const WAIT_MS = 15_000;
 const root = mkdtempSync(join(tmpdir(), "xks-partial-pki-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -5,14 +5,13 @@
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { XksClient } from "../harness/xks-client.js";
+import { randomXksCredential, type XksClient } from "../src/client/index.js";
 import { DEFAULT_KEY_SEED, DEFAULT_PATH_PREFIX, PUBLIC_TEST_CREDENTIAL, defaultKeys } from "../src/proxy/config-schema.js";
 import { deriveKeyMaterial } from "../src/proxy/key-material.js";
 import { gcmDecrypt, gcmEncrypt } from "../src/xks/aes-gcm.js";
 import { computeCdiv } from "../src/xks/cdiv.js";
 import { b64, decryptFields, encryptOk, expectOk, expectXksError, unb64 } from "./helpers/proxy-api-helpers.js";
 import { startTestProxy, testConfig, type TestProxy } from "./helpers/proxy-fixture.js";
-import { randomXksCredential } from "../src/client/random-credential.js";
 
 const CM_TEXT = "key_version=1";
 const CM_SEED = "seed of the metadata key store";

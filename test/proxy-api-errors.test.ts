@@ -3,13 +3,12 @@
  * mock, and the check order the AWS test client depends on (docs/spec-notes.md: "Unknown path before authentication", "Check order inside an operation").
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import type { XksClient, XksResponse } from "../harness/xks-client.js";
+import { randomXksCredential, type XksClient, type XksResponse } from "../src/client/index.js";
 import { DEFAULT_PATH_PREFIX, PUBLIC_TEST_CREDENTIAL, defaultKeys } from "../src/proxy/config-schema.js";
 import { XKS_ERROR_NAMES, type XksErrorName } from "../src/xks/errors.js";
 import { b64, decryptFields, encryptOk, expectOk, expectXksError, flipBit, useApiProxy, type Sealed } from "./helpers/proxy-api-helpers.js";
 import { testConfig } from "./helpers/proxy-fixture.js";
 import { addFault } from "./helpers/admin-faults.js";
-import { randomXksCredential } from "../src/client/random-credential.js";
 
 const KS = "api";
 const CM_KS = "with-metadata";

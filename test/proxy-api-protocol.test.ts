@@ -3,14 +3,13 @@
  * and key ids, several logical key stores side by side, and GetHealthStatus with its per-keystore details and faults.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import type { XksClient } from "../harness/xks-client.js";
+import { randomXksCredential, type XksClient } from "../src/client/index.js";
 import { DEFAULT_PATH_PREFIX, PUBLIC_TEST_CREDENTIAL, defaultKeys } from "../src/proxy/config-schema.js";
 import { XKS_OPERATIONS } from "../src/xks/constants.js";
 import { HealthResponse, MetadataResponse } from "../src/xks/schemas.js";
 import { b64, decryptFields, encryptOk, expectJsonContentType, expectOk, expectXksError, useApiProxy } from "./helpers/proxy-api-helpers.js";
 import { testConfig } from "./helpers/proxy-fixture.js";
 import { addFault, clearFaults } from "./helpers/admin-faults.js";
-import { randomXksCredential } from "../src/client/random-credential.js";
 
 const LONG_KEY_ID = `ext-key_v1.${"0123456789abcdefABCDEF-_.".repeat(6)}`.slice(0, 120).padEnd(128, "z");
 const A = { name: "tenant-a", pathPrefix: "/tenants/a", credentials: [randomXksCredential(), randomXksCredential()] };

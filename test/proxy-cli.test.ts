@@ -1,23 +1,23 @@
 /**
- * The `xks-mock` CLI as a user runs it: the built `dist/src/proxy/cli.js` in a child process, on ephemeral
+ * The `xks-mock` CLI as a user runs it: the built `dist/src/bin/xks-mock.js` in a child process, on ephemeral
  * ports, with the test run's dev PKI. Banner, exit codes, env overrides, reload on file change and on SIGHUP,
  * and that a secret other than the public test one is never printed.
  */
-import { execFile, execFileSync, spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { execFile, spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, inject, it, type TestContext } from "vitest";
+import { afterAll, describe, expect, inject, it, type TestContext } from "vitest";
 import { DEFAULT_PATH_PREFIX, PUBLIC_TEST_CREDENTIAL, type ProxyConfigInput } from "../src/proxy/config-schema.js";
 import { packageRoot } from "../src/package-root.js";
 import type { XksCredential } from "../src/xks/sigv4/sign.js";
-import { XksClient } from "../harness/xks-client.js";
+import { XksClient } from "../src/client/index.js";
 import { hasCommand, scrubbedEnv } from "./helpers/cli-process.js";
 import { pkiPath } from "./helpers/proxy-fixture.js";
 
 const ROOT = packageRoot();
-const CLI = join(ROOT, "dist/src/proxy/cli.js");
+const CLI = join(ROOT, "dist/src/bin/xks-mock.js");
 /** Bound on every wait for the child (start, banner, reload, exit). Generous: CI machines can be slow to start node. */
 const WAIT_MS = 15_000;
 /** Each test spawns its own CLI; they run concurrently, each bounded by this. */
@@ -166,11 +166,6 @@ async function expectReloadedToNew(cli: Cli, withOld: XksClient, withNew: XksCli
 }
 
 const baseArgs = () => ["--port", "0", "--admin-port", "0", "--certs-dir", inject("pkiDir")];
-
-beforeAll(() => {
-  // `npm test` runs tsc first; build here only when the CLI has never been built.
-  if (!existsSync(CLI)) execFileSync("npx", ["tsc", "-p", "."], { cwd: ROOT, stdio: "inherit", timeout: 120_000 });
-}, 130_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

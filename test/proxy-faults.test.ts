@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { Agent, request } from "undici";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import type { XksClient, XksResponse } from "../harness/xks-client.js";
+import type { XksClient, XksResponse } from "../src/client/index.js";
 import { DEFAULT_KEY_SEED, defaultConfigInput, PUBLIC_TEST_CREDENTIAL, type ProxyConfig } from "../src/proxy/config-schema.js";
 import type { ActiveFault } from "../src/proxy/fault-registry.js";
 import type { FaultRuleInput } from "../src/proxy/fault-rule.js";

@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import type { Agent } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { XksClient } from "../harness/xks-client.js";
+import type { XksClient } from "../src/client/index.js";
 import { DEFAULT_PATH_PREFIX, PUBLIC_TEST_CREDENTIAL } from "../src/proxy/config-schema.js";
 import { XKS_API_SUFFIX, XKS_OPERATIONS, type XksOperation } from "../src/xks/constants.js";
 import { isValidErrorMessage, isXksErrorName, XKS_ERRORS } from "../src/xks/errors.js";

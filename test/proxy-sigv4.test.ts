@@ -11,7 +11,7 @@ import { defaultConfigInput, PUBLIC_TEST_CREDENTIAL } from "../src/proxy/config-
 import { formatAmzDate } from "../src/xks/sigv4/amz-date.js";
 import { canonicalRequest, credentialScope, signatureHex, signingKey, stringToSign } from "../src/xks/sigv4/canonical-request.js";
 import { signXksRequest, type XksCredential } from "../src/xks/sigv4/sign.js";
-import type { XksResponse } from "../harness/xks-client.js";
+import type { XksResponse } from "../src/client/index.js";
 import { hasCommand } from "./helpers/cli-process.js";
 import { pem, pkiPath, startTestProxy, testConfig, type TestProxy } from "./helpers/proxy-fixture.js";
 

@@ -8,7 +8,7 @@ import { once } from "node:events";
 import { connect, createServer, type ConnectionOptions, type Server } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DEFAULT_CLIENT_SUBJECT, generateDevPki, generateLeaf, type Pem } from "../src/pki/dev-pki.js";
-import type { XksClient } from "../harness/xks-client.js";
+import type { XksClient } from "../src/client/index.js";
 import { observeHandshake } from "../harness/check/tls-observe.js";
 import { pem, startTestProxy, testConfig, type TestProxy } from "./helpers/proxy-fixture.js";
 

@@ -3,10 +3,11 @@
  * What the checks of one run share: the options, the parsed endpoint, the trust store, what earlier steps found.
  */
 import type { SecureContext } from "node:tls";
-import { tlsPool, trustAnchors, xksClientTlsContext } from "../../src/client/tls-pool.js";
-import { XksClient } from "../xks-client.js";
-import { baseUrl, parseEndpoint, type ParsedEndpoint } from "./endpoint.js";
-import { emptyTimings, type CheckOptions, type CheckTimings, type XksSettings } from "./types.js";
+import { trustAnchors, type XksClient, xksClientTlsContext } from "../../src/client/index.js";
+import { createClientSet } from "../common/client-set.js";
+import { parseEndpoint, type ParsedEndpoint } from "../common/endpoint.js";
+import type { XksSettings } from "../common/settings.js";
+import { emptyTimings, type CheckOptions, type CheckTimings } from "./types.js";
 
 export interface CheckContext {
   options: CheckOptions;
@@ -28,9 +29,8 @@ export function createContext(options: CheckOptions): CheckContext {
   const endpoint = parseEndpoint(options.settings.endpoint);
   if (!endpoint) throw new Error("endpoint must be validated before a context is made");
   const trust = trustAnchors(options.extraCa);
-  const clients: XksClient[] = [];
   // One pool for the run: its TLS context (all roots + --ca) is built once, not per client.
-  const shared = tlsPool({ ca: trust, timeoutMs: options.timeoutMs });
+  const clients = createClientSet({ ca: trust, region: options.region, timeoutMs: options.timeoutMs });
   let xksTls: SecureContext | undefined;
   return {
     options,
@@ -39,23 +39,13 @@ export function createContext(options: CheckOptions): CheckContext {
     addresses: [],
     timings: emptyTimings(),
     verbose: [],
-    clientFor(settings) {
-      const client = new XksClient(
-        { baseUrl: baseUrl(settings), region: options.region, credential: { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey } },
-        { ca: trust, timeoutMs: options.timeoutMs, dispatcher: shared },
-      );
-      clients.push(client);
-      return client;
-    },
+    clientFor: (settings) => clients.clientFor(settings),
     xksTls() {
       // Parsing ~140 roots takes longer than a local call: never inside a timed step, and only once.
       xksTls ??= xksClientTlsContext(trust);
       return xksTls;
     },
-    async close() {
-      await Promise.all(clients.map((c) => c.close()));
-      await shared.close();
-    },
+    close: () => clients.close(),
   };
 }
 

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { inputCheck, inputProblems } from "./input.js";
-import type { CheckOptions, XksSettings } from "./types.js";
+import type { XksSettings } from "../common/settings.js";
+import type { CheckOptions } from "./types.js";
 
 const SECRET = "FYtE5EFA5FT0mCc3DrGUe2sti527BitkQ0Zr9MO9fvE";
 const VALID: XksSettings = {

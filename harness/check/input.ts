@@ -6,8 +6,9 @@
 import { XKS_API_SUFFIX } from "../../src/xks/constants.js";
 import { REGION_PATTERN, checkKmsField, formatViolation, type RuleViolation } from "../../src/xks/kms-rules.js";
 import { XKS_LIMITS } from "../../src/xks/limits.js";
-import { parseEndpoint } from "./endpoint.js";
-import { CHECK_TITLES, type CheckOptions, type CheckResult, type XksSettings } from "./types.js";
+import { parseEndpoint } from "../common/endpoint.js";
+import type { XksSettings } from "../common/settings.js";
+import { CHECK_TITLES, type CheckOptions, type CheckResult } from "./types.js";
 
 export interface InputProblem {
   severity: "error" | "warn";

@@ -7,7 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pem } from "../../test/helpers/proxy-fixture.js";
-import { CURRENT_SECRET_ENV, SECRET_ENV, UsageError, resolveSettings, toCheckOptions, unusedCurrentSecretNote, type CheckFlags } from "./options.js";
+import { CURRENT_SECRET_ENV, SECRET_ENV } from "../common/settings.js";
+import { UsageError } from "../common/usage-error.js";
+import { resolveCheckSettings, toCheckOptions, unusedCurrentSecretNote, type CheckFlags } from "./options.js";
 
 const FILE_SECRET = "FYtE5EFA5FT0mCc3DrGUe2sti527BitkQ0Zr9MO9fvE";
 const ENV_SECRET = "EnvSecretEnvSecretEnvSecretEnvSecretEnvSecret";
@@ -48,7 +50,7 @@ function usageError(fn: () => unknown): UsageError {
 describe("--proxy-config (the KMS console's JSON)", () => {
   it("supplies the path and the credential", () => {
     const proxyConfig = file("console.json", JSON.stringify(CONSOLE_FILE));
-    expect(resolveSettings(flags({ endpoint: "https://xks.example.com", proxyConfig }), {})).toEqual({
+    expect(resolveCheckSettings(flags({ endpoint: "https://xks.example.com", proxyConfig }), {})).toEqual({
       settings: { endpoint: "https://xks.example.com", path: CONSOLE_FILE.XksProxyUriPath, accessKeyId: "AKIAI2SFODNN7EXAMPLE", secretAccessKey: FILE_SECRET },
     });
   });
@@ -56,22 +58,22 @@ describe("--proxy-config (the KMS console's JSON)", () => {
   it("is overridden by --path, --access-key-id, the environment's secret and --secret-file", () => {
     const proxyConfig = file("console2.json", JSON.stringify(CONSOLE_FILE));
     const base = flags({ endpoint: "https://xks.example.com", proxyConfig, path: "/other/kms/xks/v1", accessKeyId: "OTHERACCESSKEYID2345" });
-    expect(resolveSettings(base, { [SECRET_ENV]: ENV_SECRET }).settings).toEqual({ endpoint: "https://xks.example.com", path: "/other/kms/xks/v1", accessKeyId: "OTHERACCESSKEYID2345", secretAccessKey: ENV_SECRET });
+    expect(resolveCheckSettings(base, { [SECRET_ENV]: ENV_SECRET }).settings).toEqual({ endpoint: "https://xks.example.com", path: "/other/kms/xks/v1", accessKeyId: "OTHERACCESSKEYID2345", secretAccessKey: ENV_SECRET });
     const secretFile = file("secret-over", `${SECRET_FILE_SECRET}\n`);
-    expect(resolveSettings({ ...base, secretFile }, { [SECRET_ENV]: ENV_SECRET }).settings.secretAccessKey).toBe(SECRET_FILE_SECRET);
+    expect(resolveCheckSettings({ ...base, secretFile }, { [SECRET_ENV]: ENV_SECRET }).settings.secretAccessKey).toBe(SECRET_FILE_SECRET);
   });
 
   it("that is not JSON, or not in the console format, is a UsageError naming the file", () => {
     const notJson = file("bad.json", "XksProxyUriPath=/kms/xks/v1");
-    expect(usageError(() => resolveSettings(flags({ endpoint: "https://xks.example.com", proxyConfig: notJson }), {})).message).toBe(`--proxy-config ${notJson} is not JSON`);
+    expect(usageError(() => resolveCheckSettings(flags({ endpoint: "https://xks.example.com", proxyConfig: notJson }), {})).message).toBe(`--proxy-config ${notJson} is not JSON`);
     const wrongShape = file("wrong.json", JSON.stringify({ XksProxyUriPath: "/kms/xks/v1", AccessKeyId: "X" }));
-    const e = usageError(() => resolveSettings(flags({ endpoint: "https://xks.example.com", proxyConfig: wrongShape }), {}));
+    const e = usageError(() => resolveCheckSettings(flags({ endpoint: "https://xks.example.com", proxyConfig: wrongShape }), {}));
     expect(e.message).toMatch(/XksProxyAuthenticationCredential/);
     expect(e.message).toMatch(/expected the KMS console format/);
   });
 
   it("that does not exist is a UsageError, not a crash", () => {
-    expect(usageError(() => resolveSettings(flags({ endpoint: "https://xks.example.com", proxyConfig: join(dir, "nope.json") }), {})).message).toMatch(/cannot read --proxy-config .*nope\.json: ENOENT/);
+    expect(usageError(() => resolveCheckSettings(flags({ endpoint: "https://xks.example.com", proxyConfig: join(dir, "nope.json") }), {})).message).toMatch(/cannot read --proxy-config .*nope\.json: ENOENT/);
   });
 });
 
@@ -79,7 +81,7 @@ describe("the secret", () => {
   const base = flags({ endpoint: "https://xks.example.com", path: "/kms/xks/v1", accessKeyId: "AKIAI2SFODNN7EXAMPLE" });
 
   it("comes from XKS_SECRET_ACCESS_KEY", () => {
-    expect(resolveSettings(base, { [SECRET_ENV]: ENV_SECRET }).settings.secretAccessKey).toBe(ENV_SECRET);
+    expect(resolveCheckSettings(base, { [SECRET_ENV]: ENV_SECRET }).settings.secretAccessKey).toBe(ENV_SECRET);
   });
 
   it.each([
@@ -87,21 +89,21 @@ describe("the secret", () => {
     ["\r\n", "a trailing CRLF"],
   ])("comes from --secret-file with %j stripped (%s)", (ending) => {
     const secretFile = file(`secret${ending.length}`, `${SECRET_FILE_SECRET}${ending}`);
-    expect(resolveSettings({ ...base, secretFile }, {}).settings.secretAccessKey).toBe(SECRET_FILE_SECRET);
+    expect(resolveCheckSettings({ ...base, secretFile }, {}).settings.secretAccessKey).toBe(SECRET_FILE_SECRET);
   });
 
   it("missing → UsageError naming XKS_SECRET_ACCESS_KEY and the other ways to give it", () => {
-    const e = usageError(() => resolveSettings(base, {}));
+    const e = usageError(() => resolveCheckSettings(base, {}));
     expect(e.message).toContain("XKS_SECRET_ACCESS_KEY");
     expect(e.message).toContain("--secret-file");
   });
 
   it("an unreadable --secret-file is a UsageError", () => {
-    expect(usageError(() => resolveSettings({ ...base, secretFile: join(dir, "missing-secret") }, {})).message).toMatch(/cannot read --secret-file/);
+    expect(usageError(() => resolveCheckSettings({ ...base, secretFile: join(dir, "missing-secret") }, {})).message).toMatch(/cannot read --secret-file/);
   });
 
   it("lists every missing value at once", () => {
-    const e = usageError(() => resolveSettings(flags(), {}));
+    const e = usageError(() => resolveCheckSettings(flags(), {}));
     for (const what of ["--endpoint", "--path", "--access-key-id", "XKS_SECRET_ACCESS_KEY"]) expect(e.message).toContain(what);
   });
 });
@@ -111,13 +113,13 @@ describe("current settings (continuity)", () => {
   const env = { [SECRET_ENV]: ENV_SECRET };
 
   it("default endpoint and path to the new ones", () => {
-    const { current } = resolveSettings({ ...base, currentAccessKeyId: "OLDACCESSKEYID234567" }, { ...env, [CURRENT_SECRET_ENV]: FILE_SECRET });
+    const { current } = resolveCheckSettings({ ...base, currentAccessKeyId: "OLDACCESSKEYID234567" }, { ...env, [CURRENT_SECRET_ENV]: FILE_SECRET });
     expect(current).toEqual({ endpoint: "https://new.example.com", path: "/new/kms/xks/v1", accessKeyId: "OLDACCESSKEYID234567", secretAccessKey: FILE_SECRET });
   });
 
   it("take the current secret from --current-secret-file", () => {
     const currentSecretFile = file("current-secret", `${FILE_SECRET}\n`);
-    const { current } = resolveSettings({ ...base, currentEndpoint: "https://old.example.com", currentAccessKeyId: "OLDACCESSKEYID234567", currentSecretFile }, env);
+    const { current } = resolveCheckSettings({ ...base, currentEndpoint: "https://old.example.com", currentAccessKeyId: "OLDACCESSKEYID234567", currentSecretFile }, env);
     expect(current).toMatchObject({ endpoint: "https://old.example.com", secretAccessKey: FILE_SECRET });
   });
 
@@ -126,13 +128,13 @@ describe("current settings (continuity)", () => {
     ["only --current-path", { currentPath: "/old/kms/xks/v1" }, {}],
     ["--current-access-key-id without a current secret", { currentAccessKeyId: "OLDACCESSKEYID234567" }, {}],
   ] as const)("partial (%s) → UsageError", (_name, over, extraEnv) => {
-    const e = usageError(() => resolveSettings({ ...base, ...over }, { ...env, ...extraEnv }));
+    const e = usageError(() => resolveCheckSettings({ ...base, ...over }, { ...env, ...extraEnv }));
     expect(e.message).toMatch(/--current-access-key-id and XKS_CURRENT_SECRET_ACCESS_KEY/);
   });
 
   it("XKS_CURRENT_SECRET_ACCESS_KEY alone switches nothing on; a note says it is unused (check and snapshot)", () => {
     const withCurrent = { ...env, [CURRENT_SECRET_ENV]: FILE_SECRET };
-    expect(resolveSettings(base, withCurrent)).toEqual({ settings: expect.objectContaining({ accessKeyId: "NEWACCESSKEYID234567" }) });
+    expect(resolveCheckSettings(base, withCurrent)).toEqual({ settings: expect.objectContaining({ accessKeyId: "NEWACCESSKEYID234567" }) });
     expect(unusedCurrentSecretNote("check", base, withCurrent)).toMatch(/XKS_CURRENT_SECRET_ACCESS_KEY is set but not used: .*--current-access-key-id/);
     expect(unusedCurrentSecretNote("snapshot", base, withCurrent)).toMatch(/XKS_CURRENT_SECRET_ACCESS_KEY is set but snapshot does not use it/);
     // Used (a --current-* flag) or unset: no note.

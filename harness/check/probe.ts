@@ -7,8 +7,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { decodeBase64 } from "../../src/xks/base64.js";
 import { expectedCdiv } from "../../src/xks/cdiv.js";
 import { DecryptResponse, EncryptResponse, describeIssues } from "../../src/xks/schemas.js";
-import { attempt, classifyError, type Failed } from "./classify.js";
-import type { XksClient } from "../xks-client.js";
+import { attempt, classifyError, type Failed, type XksClient } from "../../src/client/index.js";
 import { CDIV_ALGORITHM } from "../../src/xks/constants.js";
 
 /** What decrypt needs back, plus a digest of the plaintext (the plaintext itself is never stored or printed). */
@@ -26,7 +25,7 @@ export type ProbeResult<T> = { ok: true; value: T } | Failed;
 
 const PROBE_BYTES = 32;
 
-export function sha256Base64(b64: string): string {
+function sha256Base64(b64: string): string {
   return createHash("sha256").update(decodeBase64(b64) ?? Buffer.alloc(0)).digest("hex");
 }
 

@@ -5,9 +5,10 @@
  */
 import { toJunit } from "../report/junit.js";
 import { STATUS_MARK, type Paint } from "../report/style.js";
-import type { CheckOptions, CheckReport, XksSettings } from "./types.js";
+import type { XksSettings } from "../common/settings.js";
+import type { CheckOptions, CheckReport } from "./types.js";
 
-export const CHECK_REPORT_SCHEMA_VERSION = 1;
+const CHECK_REPORT_SCHEMA_VERSION = 1;
 
 export function toJson(report: CheckReport, o: CheckOptions): string {
   const doc = {
@@ -38,7 +39,7 @@ export interface CheckTarget {
 }
 
 /** How `check` proves key continuity; `update` says its own way. */
-export const CHECK_CONTINUITY_HOW = "give --current-access-key-id (secret in XKS_CURRENT_SECRET_ACCESS_KEY) with --key-id, or --snapshot FILE from `xks-harness snapshot`";
+const CHECK_CONTINUITY_HOW = "give --current-access-key-id (secret in XKS_CURRENT_SECRET_ACCESS_KEY) with --key-id, or --snapshot FILE from `xks-harness snapshot`";
 
 export function toHuman(report: CheckReport, o: CheckTarget, paint: Paint, wording: { continuityHow?: string } = {}): string {
   const out: string[] = [];

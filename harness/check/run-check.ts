@@ -47,7 +47,7 @@ const STEPS: Step[] = [
 /** Checks whose failure decides UpdateCustomKeyStore's own outcome, in the order KMS meets them. */
 const PREDICTING: CheckId[] = ["dns", "tcp", "tls", "auth"];
 
-export function predict(checks: CheckResult[]): Pick<CheckReport, "predictedException" | "predictedConnectionErrorCode"> {
+function predict(checks: CheckResult[]): Pick<CheckReport, "predictedException" | "predictedConnectionErrorCode"> {
   const input = checks.find((c) => c.id === "input");
   if (input?.status === "fail") return { predictedException: "ValidationException", predictedConnectionErrorCode: null };
   for (const id of PREDICTING) {

@@ -7,11 +7,12 @@
 import { renameSync, writeFileSync } from "node:fs";
 import { z } from "zod";
 import { describeIssues } from "../../src/xks/schemas.js";
-import { readText, UsageError } from "./options.js";
+import { readText } from "../common/read-files.js";
+import { UsageError } from "../common/usage-error.js";
 import { encryptProbe, type Probe } from "./probe.js";
-import type { XksClient } from "../xks-client.js";
+import type { XksClient } from "../../src/client/index.js";
 
-export const SNAPSHOT_VERSION = 1;
+const SNAPSHOT_VERSION = 1;
 
 const ProbeSchema = z.object({
   keyId: z.string().min(1),
@@ -23,7 +24,7 @@ const ProbeSchema = z.object({
   plaintextSha256: z.string().regex(/^[0-9a-f]{64}$/),
 });
 
-export const SnapshotSchema = z.object({
+const SnapshotSchema = z.object({
   schemaVersion: z.literal(SNAPSHOT_VERSION),
   createdAt: z.string(),
   endpoint: z.string(),

@@ -4,7 +4,8 @@
  */
 import type { ProxyFailure } from "../../src/xks/kms-failures.js";
 import type { XksConnectivity } from "../../src/xks/kms-rules.js";
-import type { ResultStatus } from "../report/style.js";
+import type { XksSettings } from "../common/settings.js";
+import type { ResultStatus } from "../report/result-status.js";
 
 export const CHECK_IDS = ["input", "dns", "tcp", "tls", "auth", "rejects-bad-signature", "path", "latency", "keys", "continuity"] as const;
 export type CheckId = (typeof CHECK_IDS)[number];
@@ -22,12 +23,10 @@ export const CHECK_TITLES: Record<CheckId, string> = {
   continuity: "Same key material under the new settings",
 };
 
-export type CheckStatus = ResultStatus;
-
 export interface CheckResult {
   id: CheckId;
   title: string;
-  status: CheckStatus;
+  status: ResultStatus;
   /** What was expected and what came back, in one or two sentences. */
   detail: string;
   ms: number;
@@ -37,14 +36,6 @@ export interface CheckResult {
   failure?: ProxyFailure | undefined;
   /** Measurements a report may show (timings, negotiated TLS, ...). */
   data?: Record<string, unknown> | undefined;
-}
-
-/** Connection settings of a key store: what UpdateCustomKeyStore would set. */
-export interface XksSettings {
-  endpoint: string;
-  path: string;
-  accessKeyId: string;
-  secretAccessKey: string;
 }
 
 export type Connectivity = XksConnectivity;

@@ -4,38 +4,47 @@
  * Exit 0 when no MUST case failed, 1 otherwise, 2 bad usage.
  */
 import { writeFileSync } from "node:fs";
-import { readCaFiles, readText, resolveSettings, UsageError, type CheckFlags } from "../check/options.js";
-import { outputPathProblem } from "../report/output-path.js";
-import { parseEndpoint } from "../check/endpoint.js";
+import type { Command } from "commander";
+import { integerOption } from "../../src/cli-options.js";
+import { collect, connectionFlags } from "../common/connection-flags.js";
+import { parseEndpoint } from "../common/endpoint.js";
+import { outputPathProblem } from "../common/output-path.js";
+import { readCaFiles, readText } from "../common/read-files.js";
+import { resolveSettings } from "../common/settings.js";
+import { EXIT, UsageError } from "../common/usage-error.js";
 import { colorWanted, painter } from "../report/style.js";
+import type { ConformanceFlags } from "./flags.js";
 import { conformanceHuman, conformanceJson, conformanceJunit } from "./report.js";
 import { runConformance } from "./run-conformance.js";
 import type { ConformanceTarget } from "./types.js";
 
-export interface ConformanceFlags extends Omit<CheckFlags, "connectivity" | "verbose"> {
-  encryptOnlyKeyId?: string;
-  decryptOnlyKeyId?: string;
-  impotentKeyId?: string;
-  disabledKeyId?: string;
-  secondAccessKeyId?: string;
-  clientCert?: string;
-  clientKey?: string;
-  clientCaCert?: string;
-  clientCaKey?: string;
-  image?: string;
-  imagePort: number;
-  imageEnv: string[];
-  imageConfig?: string;
-  imageConfigPath: string;
-  imageFile: string[];
-  imageCaPath?: string;
-  json: boolean;
-  junit?: string;
-  color: boolean;
-  verbose: boolean;
-}
+const SECOND_SECRET_ENV = "XKS_SECOND_SECRET_ACCESS_KEY";
 
-export const SECOND_SECRET_ENV = "XKS_SECOND_SECRET_ACCESS_KEY";
+/** Declares `conformance` on `program`; its action hands the exit code to `exit`. */
+export function registerConformance(program: Command, exit: (code: number) => void): void {
+  connectionFlags(program.command("conformance").description("strict XKS Proxy API v1 conformance suite against a proxy (URL or container image)"))
+    .option("--encrypt-only-key-id <id>", "a key with ENCRYPT only")
+    .option("--decrypt-only-key-id <id>", "a key with DECRYPT only")
+    .option("--impotent-key-id <id>", "a key with neither ENCRYPT nor DECRYPT")
+    .option("--disabled-key-id <id>", "a DISABLED key")
+    .option("--second-access-key-id <id>", "a second credential of the same path (secret: $XKS_SECOND_SECRET_ACCESS_KEY)")
+    .option("--client-cert <file>", "mTLS client certificate, PEM")
+    .option("--client-key <file>", "mTLS client key, PEM")
+    .option("--client-ca-cert <file>", "CA that signs client certificates, to mint a wrong-subject one (dev only)")
+    .option("--client-ca-key <file>", "its key")
+    .option("--image <image>", "start this proxy image with testcontainers and test it")
+    .option("--image-port <port>", "port the proxy listens on inside the container", integerOption(1, 65535), 443)
+    .option("--image-env <K=V>", "environment variable for the container (repeatable)", collect, [] as string[])
+    .option("--image-config <file>", "config file copied into the container (see --image-config-path)")
+    .option("--image-config-path <path>", "where --image-config goes in the container", "/config/config.json")
+    .option("--image-file <src:dest>", "file copied into the container (repeatable)", collect, [] as string[])
+    .option("--image-ca-path <path>", "once the container answers, trust the CA file at this path in it (bundled mock: /app/certs/ca.pem)")
+    .option("--json", "print the report as JSON", false)
+    .option("--junit <file>", "also write a JUnit XML report")
+    .option("--no-color", "no colour in the table")
+    .option("--verbose", "show expected and actual for every case", false)
+    .action(async (flags: ConformanceFlags) => exit(await conformanceCommand(flags, process.env)));
+}
 
 
 function pair(a: string | undefined, b: string | undefined, flags: string): { cert: string; key: string } | undefined {
@@ -44,8 +53,8 @@ function pair(a: string | undefined, b: string | undefined, flags: string): { ce
   return { cert: readText(a, flags), key: readText(b, flags) };
 }
 
-export function toTarget(f: ConformanceFlags, env: NodeJS.ProcessEnv, endpointOverride?: string): ConformanceTarget {
-  const { settings } = resolveSettings({ ...f, endpoint: endpointOverride ?? f.endpoint, connectivity: "PUBLIC_ENDPOINT", verbose: false } as CheckFlags, env);
+function toTarget(f: ConformanceFlags, env: NodeJS.ProcessEnv, endpointOverride?: string): ConformanceTarget {
+  const settings = resolveSettings({ ...f, endpoint: endpointOverride ?? f.endpoint }, env);
   if (!parseEndpoint(settings.endpoint)) throw new UsageError(`--endpoint ${settings.endpoint} is not an https:// URL`);
   if (f.keyId.length !== 1) throw new UsageError("give exactly one --key-id: a key with ENCRYPT and DECRYPT");
   let secondCredential: ConformanceTarget["secondCredential"];
@@ -70,7 +79,7 @@ export function toTarget(f: ConformanceFlags, env: NodeJS.ProcessEnv, endpointOv
   };
 }
 
-export async function conformanceCommand(f: ConformanceFlags, env: NodeJS.ProcessEnv): Promise<number> {
+async function conformanceCommand(f: ConformanceFlags, env: NodeJS.ProcessEnv): Promise<number> {
   // Every usage problem, output paths included, comes before the first packet and before a container starts.
   const junitProblem = f.junit ? outputPathProblem(f.junit, "--junit") : undefined;
   if (junitProblem) throw new UsageError(junitProblem);
@@ -91,5 +100,5 @@ async function runAndReport(target: ConformanceTarget, f: ConformanceFlags): Pro
   const report = await runConformance(target);
   process.stdout.write(f.json ? conformanceJson(report, target) : conformanceHuman(report, target, painter(colorWanted(process.stdout, !f.color)), f.verbose));
   if (f.junit) writeFileSync(f.junit, conformanceJunit(report));
-  return report.ok ? 0 : 1;
+  return report.ok ? EXIT.pass : EXIT.fail;
 }

@@ -8,12 +8,12 @@
  * headers, PAX and GNU long-name headers skipped, then the file itself; links and directories are refused by name.
  */
 import { X509Certificate } from "node:crypto";
-import { UsageError } from "../check/options.js";
+import { UsageError } from "../common/usage-error.js";
 
 /** Bound on the file copied out: a CA bundle is a few KiB. */
-export const MAX_CONTAINER_FILE_BYTES = 256 * 1024;
+const MAX_CONTAINER_FILE_BYTES = 256 * 1024;
 /** Bound on the whole copy (the container API call and reading its archive). */
-export const COPY_TIMEOUT_MS = 15_000;
+const COPY_TIMEOUT_MS = 15_000;
 const BLOCK = 512;
 
 /** The tar type flags this reader names when it refuses an entry. */
@@ -22,7 +22,7 @@ const TYPE_NAMES: Record<string, string> = { "1": "a hard link", "2": "a symboli
 const META_TYPES = new Set(["x", "g", "L", "K"]);
 
 /** Why a container file could not be had: the message names the path and says what was there. */
-export class ContainerFileError extends Error {
+class ContainerFileError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "ContainerFileError";

@@ -18,17 +18,17 @@
 import { readFileSync, statSync } from "node:fs";
 import { isIP } from "node:net";
 import type { WaitStrategy } from "testcontainers";
-import { UsageError } from "../check/options.js";
-import type { ConformanceFlags } from "./command.js";
+import { UsageError } from "../common/usage-error.js";
+import type { ConformanceFlags } from "./flags.js";
 import { copyCertificateOut } from "./container-file.js";
 import { waitUntilAnswering } from "./container-readiness.js";
 
 export { waitUntilAnswering, type Readiness } from "./container-readiness.js";
 
 /** Bound on a started container's first TLS answer unless the caller or the environment says otherwise. */
-export const DEFAULT_STARTUP_TIMEOUT_MS = 60_000;
+const DEFAULT_STARTUP_TIMEOUT_MS = 60_000;
 /** Environment variable that overrides {@link DEFAULT_STARTUP_TIMEOUT_MS} (a slow-starting JVM proxy, say). */
-export const STARTUP_TIMEOUT_ENV = "XKS_IMAGE_STARTUP_TIMEOUT_MS";
+const STARTUP_TIMEOUT_ENV = "XKS_IMAGE_STARTUP_TIMEOUT_MS";
 /** Label on every container this module starts, so tests and operators can find strays. */
 export const CONTAINER_LABEL = "io.github.xks-harness.conformance";
 

@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import type { XksResponse } from "../xks-client.js";
+import type { XksResponse } from "../../src/client/index.js";
 import { expectEncrypt, expectError, expectHealth, expectPlaintext, expectUsableMetadata } from "./expect.js";
 
 /** A response as XksClient returns it; `contentType` null = no Content-Type header. */

@@ -8,7 +8,7 @@ import { expectedCdiv } from "../../src/xks/cdiv.js";
 import { XKS_ERRORS, isValidErrorMessage, type XksErrorName } from "../../src/xks/errors.js";
 import { AES_256_KEY_SPEC } from "../../src/xks/constants.js";
 import { DecryptResponse, EncryptResponse, HealthResponse, MetadataResponse, UsableKeyMetadata, describeIssues, type EncryptResponse as EncryptBody } from "../../src/xks/schemas.js";
-import type { XksResponse } from "../xks-client.js";
+import type { XksResponse } from "../../src/client/index.js";
 import type { CaseOutcome } from "./types.js";
 
 export function show(res: XksResponse): string {

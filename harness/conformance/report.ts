@@ -8,7 +8,7 @@ import { toJunit } from "../report/junit.js";
 import { STATUS_MARK, type Paint } from "../report/style.js";
 import type { ConformanceReport, ConformanceTarget } from "./types.js";
 
-export const CONFORMANCE_REPORT_SCHEMA_VERSION = 1;
+const CONFORMANCE_REPORT_SCHEMA_VERSION = 1;
 
 export function summaryLine(r: ConformanceReport): string {
   return `${r.passed + r.warned} passed, ${r.failed} failed, ${r.skipped} skipped`;

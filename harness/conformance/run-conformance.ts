@@ -5,13 +5,11 @@
  * missing is skipped and says which; a case that throws (no answer at all) fails with the reason. MUST and PARITY
  * failures fail the run; SHOULD failures warn.
  */
-import { tlsPool, trustAnchors } from "../../src/client/tls-pool.js";
-import { baseUrl } from "../check/endpoint.js";
-import type { XksSettings } from "../check/types.js";
-import { XksClient, type XksClientOptions } from "../xks-client.js";
-import { checkSetup, type SetupFailure } from "./setup-check.js";
+import { trustAnchors } from "../../src/client/index.js";
+import { createClientSet } from "../common/client-set.js";
+import { checkSetup } from "./setup-check.js";
 import { CONFORMANCE_SUITE } from "./suite.js";
-import type { CaseNeed, CaseResult, ConformanceCase, ConformanceContext, ConformanceReport, ConformanceTarget } from "./types.js";
+import type { CaseNeed, CaseResult, ConformanceCase, ConformanceContext, ConformanceReport, ConformanceTarget, SetupFailure } from "./types.js";
 
 /** The id of the result a failed setup call gives (it is not a case of the suite). */
 export const SETUP_CASE_ID = "setup";
@@ -28,27 +26,13 @@ const NEEDS: Record<CaseNeed, { flag: string; met: (t: ConformanceTarget) => boo
 };
 
 function createContext(target: ConformanceTarget): ConformanceContext & { close(): Promise<void> } {
-  const ca = trustAnchors(target.extraCa);
-  const clients: XksClient[] = [];
-  const baseTls: XksClientOptions = { ca, timeoutMs: target.timeoutMs, ...(target.clientCert ? { cert: target.clientCert.cert, key: target.clientCert.key } : {}) };
   // The main client's pool is shared by the cases (parallel-encrypts opens 50 connections at once).
-  const shared = tlsPool({ ca, clientCert: target.clientCert, timeoutMs: target.timeoutMs, connections: 64 });
-  const make = (settings: XksSettings, tls: XksClientOptions) => {
-    const c = new XksClient({ baseUrl: baseUrl(settings), region: target.region, credential: { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey } }, tls);
-    clients.push(c);
-    return c;
-  };
+  const clients = createClientSet({ ca: trustAnchors(target.extraCa), region: target.region, timeoutMs: target.timeoutMs, clientCert: target.clientCert, connections: 64 });
   return {
     target,
-    client: make(target.settings, { ...baseTls, dispatcher: shared }),
-    clientWith(o) {
-      const settings = { ...target.settings, ...o.settings };
-      return o.tls ? make(settings, { ...baseTls, ...o.tls }) : make(settings, { ...baseTls, dispatcher: shared });
-    },
-    async close() {
-      await Promise.all(clients.map((c) => c.close()));
-      await shared.close();
-    },
+    client: clients.clientFor(target.settings),
+    clientWith: (o) => clients.clientFor({ ...target.settings, ...o.settings }, o.tls),
+    close: () => clients.close(),
   };
 }
 

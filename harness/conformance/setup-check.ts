@@ -5,22 +5,8 @@
  * case would fail for that one reason, each after its own timeout. The run reports it once, with the cause and the
  * fix, and skips the cases. Any other answer (a 500, a broken health document) is for the cases to judge.
  */
-import { classifyNetworkError, networkErrorCode } from "../../src/client/classify.js";
-import { ResponseTooLargeError } from "../../src/client/xks-client.js";
-import type { ProxyFailure } from "../../src/xks/kms-failures.js";
-import type { XksResponse } from "../xks-client.js";
-import type { ConformanceContext, ConformanceTarget } from "./types.js";
-
-/** Why the suite did not run. */
-export interface SetupFailure {
-  /** What KMS would see making the same call. */
-  failure: ProxyFailure;
-  /** Short, for the skip reason of every case. */
-  summary: string;
-  /** What happened, with the evidence (status, error code). */
-  cause: string;
-  fix: string;
-}
+import { classifyNetworkError, networkErrorCode, ResponseTooLargeError, type XksResponse } from "../../src/client/index.js";
+import type { ConformanceContext, ConformanceTarget, SetupFailure } from "./types.js";
 
 /** Where the bundled xks-mock image keeps the CA it makes on first start (WORKDIR /app, certs/ca.pem). */
 export const MOCK_IMAGE_CA_PATH = "/app/certs/ca.pem";

@@ -2,10 +2,10 @@
  * @module harness/conformance/types
  * A conformance case: one rule of the spec (or one case of the AWS test client), checked strictly.
  */
-import type { XksClient, XksClientOptions } from "../xks-client.js";
-import type { XksSettings } from "../check/types.js";
-import type { ResultStatus } from "../report/style.js";
-import type { SetupFailure } from "./setup-check.js";
+import type { XksClient, XksClientOptions } from "../../src/client/index.js";
+import type { ProxyFailure } from "../../src/xks/kms-failures.js";
+import type { XksSettings } from "../common/settings.js";
+import type { ResultStatus } from "../report/result-status.js";
 
 /** MUST and PARITY failures fail the run; SHOULD failures only warn. */
 export type CaseLevel = "MUST" | "SHOULD" | "PARITY";
@@ -57,19 +57,28 @@ export interface ConformanceContext {
   clientWith(o: { settings?: Partial<XksSettings>; tls?: Partial<XksClientOptions> }): XksClient;
 }
 
-export type CaseStatus = ResultStatus;
-
 export interface CaseResult {
   id: string;
   title: string;
   section: string;
   level: CaseLevel;
-  status: CaseStatus;
+  status: ResultStatus;
   expected: string;
   actual: string;
   ms: number;
   /** What to change, when the run's settings (not the proxy) are at fault: the setup result only. */
   fix?: string;
+}
+
+/** Why the suite did not run. */
+export interface SetupFailure {
+  /** What KMS would see making the same call. */
+  failure: ProxyFailure;
+  /** Short, for the skip reason of every case. */
+  summary: string;
+  /** What happened, with the evidence (status, error code). */
+  cause: string;
+  fix: string;
 }
 
 export interface ConformanceReport {

@@ -2,7 +2,7 @@
  * @module harness/report/junit
  * JUnit XML, the format every CI system reads: one testcase per check (or conformance case).
  */
-import type { ResultStatus } from "./style.js";
+import type { ResultStatus } from "./result-status.js";
 export interface JunitCase {
   name: string;
   classname: string;

@@ -3,11 +3,9 @@
  * Colour for terminals only: off when the stream is not a TTY, with --no-color, or when NO_COLOR is set.
  */
 import { styleText } from "node:util";
+import type { ResultStatus } from "./result-status.js";
 
 export type Paint = (style: Parameters<typeof styleText>[0], text: string) => string;
-
-/** The outcome of one check or conformance case, as every report shows it. */
-export type ResultStatus = "pass" | "warn" | "fail" | "skip";
 
 /** Label and colour of each status in the tables. */
 export const STATUS_MARK: Record<ResultStatus, [string, Parameters<Paint>[0]]> = {

@@ -15,7 +15,7 @@ export interface AwsCliTarget {
 
 export const NEW_SECRET_PLACEHOLDER = "<new secret>";
 /** KMS never returns a secret, so the one in force before the update is not known here. */
-export const PREVIOUS_SECRET_PLACEHOLDER = "<previous secret>";
+const PREVIOUS_SECRET_PLACEHOLDER = "<previous secret>";
 
 /** UpdateCustomKeyStore's parameters (KMS API reference) and the aws CLI options that carry them. */
 const OPTION_OF: Record<string, string> = {

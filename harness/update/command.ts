@@ -4,8 +4,13 @@
  * (or a clean dry run), 1 refused or failed, 2 bad usage or invalid input (as `check`).
  */
 import { createInterface } from "node:readline/promises";
-import { CURRENT_SECRET_ENV, readCaFiles, readProxyConfig, readSecretFile, SECRET_ENV, UsageError } from "../check/options.js";
+import { Option, type Command } from "commander";
+import { integerOption } from "../../src/cli-options.js";
 import { toHuman } from "../check/report.js";
+import { connectionFlags, type ConnectionFlagValues } from "../common/connection-flags.js";
+import { readCaFiles, readSecretFile } from "../common/read-files.js";
+import { CURRENT_SECRET_ENV, SECRET_ENV, settingsGiven } from "../common/settings.js";
+import { EXIT, UsageError } from "../common/usage-error.js";
 import { painter, colorWanted } from "../report/style.js";
 import { NEW_SECRET_PLACEHOLDER, planLines, rollbackLines, type AwsCliTarget } from "./aws-cli.js";
 import { assertProfileExists, createKmsClient } from "./kms-client.js";
@@ -13,26 +18,17 @@ import type { StoreSnapshot, UpdatePlan } from "./plan.js";
 import { runUpdate, type UpdateEvidence, type UpdateReport } from "./run-update.js";
 import { XKS_CONNECTIVITIES, isXksConnectivity } from "../../src/xks/kms-rules.js";
 
-export interface UpdateFlags {
+/** The flags of `update`: the connection flags (new values; unset ones stay as they are) and the update's own. */
+export interface UpdateFlags extends ConnectionFlagValues {
   customKeyStoreId?: string;
   customKeyStoreName?: string;
-  endpoint?: string;
-  path?: string;
-  accessKeyId?: string;
-  secretFile?: string;
-  proxyConfig?: string;
   continuity?: boolean;
   currentSecretFile?: string;
   connectivity?: string;
   vpcEndpointServiceName?: string;
   newName?: string;
   kmsEndpoint?: string;
-  region: string;
   profile?: string;
-  keyId: string[];
-  ca: string[];
-  dev: boolean;
-  timeoutMs: number;
   dryRun: boolean;
   yes: boolean;
   allowDisconnect: boolean;
@@ -92,16 +88,45 @@ function confirmOn(io: UpdateIo): () => Promise<boolean> {
   };
 }
 
-function proxyConfigValues(file: string | undefined): { path?: string; accessKeyId?: string; secret?: string } {
-  if (!file) return {};
-  const c = readProxyConfig(file);
-  return { path: c.XksProxyUriPath, accessKeyId: c.XksProxyAuthenticationCredential.AccessKeyId, secret: c.XksProxyAuthenticationCredential.RawSecretAccessKey };
+/** Declares `update` on `program`; its action hands the exit code to `exit`. */
+export function registerUpdate(program: Command, exit: (code: number) => void): void {
+  const cmd = program
+    .command("update")
+    .description("run UpdateCustomKeyStore only after every check passes, then verify the store")
+    .option("--custom-key-store-id <id>", "the store to update")
+    .option("--custom-key-store-name <name>", "the store to update, by name");
+  connectionFlags(cmd, ["endpoint", "path", "accessKeyId", "secretFile", "proxyConfig"], {
+    endpoint: "new XksProxyUriEndpoint (default: unchanged)",
+    path: "new XksProxyUriPath (default: unchanged)",
+    accessKeyId: "new AccessKeyId (default: unchanged); the secret always from $XKS_SECRET_ACCESS_KEY or --secret-file",
+    secretFile: "file holding RawSecretAccessKey",
+  })
+    .option("--continuity", "also prove key continuity with the store's current credential (secret: $XKS_CURRENT_SECRET_ACCESS_KEY)", false)
+    .option("--current-secret-file <file>", "file holding the store's current secret (implies --continuity)")
+    .addOption(new Option("--connectivity <type>", "new XksProxyConnectivity").choices(XKS_CONNECTIVITIES))
+    .option("--vpc-endpoint-service-name <name>", "new XksProxyVpcEndpointServiceName")
+    .option("--new-name <name>", "new custom key store name")
+    .option("--kms-endpoint <url>", "KMS endpoint (e.g. the local KMS http://127.0.0.1:4599); default: AWS");
+  connectionFlags(cmd, ["region"], { region: "region of the key store" }).option("--profile <name>", "AWS profile (standard credential chain otherwise)");
+  connectionFlags(cmd, ["keyId", "ca", "dev", "timeoutMs"], {
+    keyId: "external key to check (repeatable)",
+    ca: "extra trust anchor for the proxy, PEM (repeatable)",
+    dev: "local use: port, localhost and untrusted CA become warnings in the checks",
+    timeoutMs: "bound on each network call of the checks, the whole answer included",
+  })
+    .option("--dry-run", "check and print the plan; send nothing", false)
+    .option("--yes", "do not ask for confirmation", false)
+    .option("--allow-disconnect", "when a field needs DISCONNECTED: Disconnect → Update → Connect", false)
+    .option("--connect-timeout <seconds>", "how long to wait for CONNECTED after Connect", integerOption(1, 3600), 120)
+    .option("--json", "print the report as JSON", false)
+    .option("--no-color", "no colour")
+    .action(async (flags: UpdateFlags) => exit(await updateCommand(flags, process.env)));
 }
 
 export async function updateCommand(f: UpdateFlags, env: NodeJS.ProcessEnv, io: UpdateIo = { stdin: process.stdin, stdout: process.stdout }): Promise<number> {
   if (!f.customKeyStoreId === !f.customKeyStoreName) throw new UsageError("give exactly one of --custom-key-store-id and --custom-key-store-name");
-  const fromFile = proxyConfigValues(f.proxyConfig);
-  const secret = f.secretFile ? readSecretFile(f.secretFile, "--secret-file") : (env[SECRET_ENV] ?? fromFile.secret);
+  const given = settingsGiven(f, env);
+  const secret = given.secretAccessKey;
   if (secret === undefined) throw new UsageError(`the proxy secret is needed, also when only the path changes: KMS takes the credential whole (${SECRET_ENV}, --secret-file or --proxy-config)`);
   if (f.connectivity && !isXksConnectivity(f.connectivity)) throw new UsageError(`--connectivity must be ${XKS_CONNECTIVITIES.join(" or ")}`);
   const interactive = !f.yes && !f.dryRun;
@@ -119,9 +144,9 @@ export async function updateCommand(f: UpdateFlags, env: NodeJS.ProcessEnv, io: 
       kms,
       store: { id: f.customKeyStoreId, name: f.customKeyStoreName },
       wanted: {
-        endpoint: f.endpoint,
-        path: f.path ?? fromFile.path,
-        accessKeyId: f.accessKeyId ?? fromFile.accessKeyId,
+        endpoint: given.endpoint,
+        path: given.path,
+        accessKeyId: given.accessKeyId,
         secretAccessKey: secret,
         connectivity: f.connectivity,
         vpcEndpointServiceName: f.vpcEndpointServiceName,
@@ -148,8 +173,8 @@ export async function updateCommand(f: UpdateFlags, env: NodeJS.ProcessEnv, io: 
     });
     write(f.json ? `${JSON.stringify(toJson(report, aws), null, 2)}\n` : humanReport(report, f, aws, paint, evidenceShown));
     // Invalid input is bad usage (2), as for `check`; other refusals and failures are 1.
-    if (report.check?.checks.find((c) => c.id === "input")?.status === "fail") return 2;
-    return report.outcome === "updated" || report.outcome === "dry-run" ? 0 : 1;
+    if (report.check?.checks.find((c) => c.id === "input")?.status === "fail") return EXIT.usage;
+    return report.outcome === "updated" || report.outcome === "dry-run" ? EXIT.pass : EXIT.fail;
   } catch (err) {
     const e = err as { name?: string; message?: string };
     if (e.name === "CustomKeyStoreNotFoundException") throw new UsageError(`no such custom key store: ${e.message}`);
@@ -172,7 +197,7 @@ function humanReport(r: UpdateReport, f: UpdateFlags, aws: AwsCliTarget, paint: 
   return `${out.join("\n")}\n`;
 }
 
-export function toJson(r: UpdateReport, aws: AwsCliTarget) {
+function toJson(r: UpdateReport, aws: AwsCliTarget) {
   const commands = r.plan ? planLines(r.plan, aws) : [];
   return {
     schemaVersion: 1,

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { KMSClient, type KMSClientConfig } from "@aws-sdk/client-kms";
-import { UsageError } from "../check/options.js";
+import { UsageError } from "../common/usage-error.js";
 
 export interface KmsClientOptions {
   region: string;

@@ -3,8 +3,7 @@
  * Turns what came back from a proxy into the failure KMS would see (docs/spec-notes.md, "What KMS makes of a proxy's answer"). The harness
  * predicts with it; the local KMS acts on it.
  */
-import { isXksErrorName } from "../xks/errors.js";
-import type { ProxyFailure } from "../xks/kms-failures.js";
+import { isXksErrorName, type ProxyFailure } from "../xks/index.js";
 import { ResponseTooLargeError, type XksResponse } from "./xks-client.js";
 
 export interface Failed {
@@ -12,7 +11,7 @@ export interface Failed {
   failure: ProxyFailure;
   detail: string;
 }
-export type Outcome = { ok: true; res: XksResponse } | Failed;
+type Outcome = { ok: true; res: XksResponse } | Failed;
 
 /** A response that is not 200: the errorName when the body names one from the spec table, else malformed. */
 export function classifyError(res: XksResponse): Failed {

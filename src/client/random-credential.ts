@@ -4,7 +4,7 @@
  * 2-7, a 32-byte Base64 secret (44 chars). For demos and tests that need a credential nobody else holds.
  */
 import { randomBytes } from "node:crypto";
-import type { XksCredential } from "../xks/sigv4/sign.js";
+import type { XksCredential } from "../xks/index.js";
 
 const ACCESS_KEY_ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 const ACCESS_KEY_ID_CHARS = 24;

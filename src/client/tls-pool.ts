@@ -6,14 +6,14 @@
  */
 import { createSecureContext, rootCertificates, type SecureContext } from "node:tls";
 import { Agent } from "undici";
-import { XKS_TLS_CIPHERS, XKS_TLS_MIN_VERSION } from "../xks/constants.js";
+import { XKS_TLS_CIPHERS, XKS_TLS_MIN_VERSION } from "../xks/index.js";
 
 /** Node's bundled roots plus extra anchors (e.g. the dev CA): what a verifying client trusts. */
 export function trustAnchors(extraCa: readonly string[] = []): string[] {
   return [...rootCertificates, ...extraCa];
 }
 
-export interface PoolOptions {
+interface PoolOptions {
   /** Trust anchors, PEM (see trustAnchors). */
   ca: string | readonly string[];
   /** Client certificate and key for mTLS, PEM. */

@@ -8,8 +8,7 @@ import { randomUUID } from "node:crypto";
 import { request, type Agent, type Dispatcher } from "undici";
 import type { SecureContext } from "node:tls";
 import { poolTlsContext, tlsPool, trustAnchors } from "./tls-pool.js";
-import { ENCRYPTION_ALGORITHM, type XksOperation } from "../xks/constants.js";
-import { signXksRequest, type XksCredential } from "../xks/sigv4/sign.js";
+import { ENCRYPTION_ALGORITHM, signXksRequest, type XksOperation, type XksCredential } from "../xks/index.js";
 
 export interface XksTarget {
   /** https://host[:port][/prefix]/kms/xks/v1 */
@@ -35,7 +34,7 @@ export interface XksClientOptions {
   dispatcher?: Dispatcher;
 }
 
-export interface SendOptions {
+interface SendOptions {
   method?: string;
   /** Sign with this instead of the target's credential. */
   credential?: XksCredential;
@@ -65,7 +64,7 @@ export interface XksResponse {
   ms: number;
 }
 
-export interface RequestMetadataInput {
+interface RequestMetadataInput {
   kmsOperation?: string;
   kmsRequestId?: string;
   awsPrincipalArn?: string;

@@ -3,11 +3,13 @@
  * The local KMS as an express app speaking the AWS JSON 1.1 protocol: `POST /` with
  * `X-Amz-Target: TrentService.<Operation>`. Any SigV4 credentials are accepted (as LocalStack does); the region
  * comes from the request's credential scope. `GET /_local/requests` lists the operations received, so a test can
- * prove what was (not) called.
+ * prove what was (not) called. The same port answers the EC2 query calls that describe the declared VPC endpoint
+ * services (ec2/router).
  */
 import { randomUUID } from "node:crypto";
 import express from "express";
 import type { Logger } from "pino";
+import { createEc2Router } from "../ec2/index.js";
 import type { KmsContext, LocalKmsOptions } from "./context.js";
 import { KmsError } from "./errors.js";
 import { createAlias, deleteAlias, listAliases } from "./operations/aliases.js";
@@ -26,7 +28,7 @@ import type { XksGateway } from "./xks-gateway.js";
 
 type Operation = (ctx: KmsContext, input: unknown) => Promise<object>;
 
-export const OPERATIONS: Record<string, Operation> = {
+const OPERATIONS: Record<string, Operation> = {
   CreateCustomKeyStore: createCustomKeyStore,
   DescribeCustomKeyStores: describeCustomKeyStores,
   UpdateCustomKeyStore: updateCustomKeyStore,
@@ -66,7 +68,7 @@ function callerOf(authorization: string | undefined): { region: string; accessKe
   return { accessKeyId: m?.[1] ?? "anonymous", region: m?.[2] ?? DEFAULT_REGION };
 }
 
-export interface LocalKmsAppOptions {
+interface LocalKmsAppOptions {
   store: StateStore;
   gateway: XksGateway;
   options: LocalKmsOptions;
@@ -79,6 +81,19 @@ export function createLocalKmsApp(o: LocalKmsAppOptions): express.Express & { re
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false);
+  // EC2 query calls (form posts) are answered before the KMS JSON parser sees them.
+  const record = (r: RequestRecord) => {
+    requests.push(r);
+    if (requests.length > MAX_RECORDS) requests.shift();
+  };
+  app.use(
+    createEc2Router({
+      services: o.options.endpointServices,
+      logger: o.logger,
+      regionOf: (req) => callerOf(req.get("authorization")).region,
+      onAnswer: (e) => record({ time: new Date().toISOString(), requestId: e.requestId, operation: e.action, region: e.region, status: e.status, ...(e.errorCode ? { errorType: e.errorCode } : {}) }),
+    }),
+  );
   app.use(express.json({ type: () => true, limit: "1mb" }));
 
   app.get("/_local/requests", (_req, res) => void res.json(requests));
@@ -88,7 +103,7 @@ export function createLocalKmsApp(o: LocalKmsAppOptions): express.Express & { re
     const target = req.get("x-amz-target") ?? "";
     const operation = target.startsWith("TrentService.") ? target.slice("TrentService.".length) : target;
     const caller = callerOf(req.get("authorization"));
-    const record: RequestRecord = { time: new Date().toISOString(), requestId, operation, region: caller.region, status: 200 };
+    const entry: RequestRecord = { time: new Date().toISOString(), requestId, operation, region: caller.region, status: 200 };
     res.set("x-amzn-RequestId", requestId).type("application/x-amz-json-1.1");
     try {
       const handler = Object.hasOwn(OPERATIONS, operation) ? OPERATIONS[operation] : undefined;
@@ -98,13 +113,12 @@ export function createLocalKmsApp(o: LocalKmsAppOptions): express.Express & { re
     } catch (err) {
       const e = err instanceof KmsError ? err : new KmsError("KMSInternalException", "internal error", 500);
       if (!(err instanceof KmsError)) o.logger.error({ reason: (err as Error)?.message }, "local KMS internal error");
-      record.status = e.status;
-      record.errorType = e.type;
+      entry.status = e.status;
+      entry.errorType = e.type;
       res.status(e.status).set("x-amzn-ErrorType", e.type).send(JSON.stringify(e.toBody()));
     } finally {
-      requests.push(record);
-      if (requests.length > MAX_RECORDS) requests.shift();
-      o.logger.info({ operation, region: caller.region, status: record.status, errorType: record.errorType, requestId }, "kms request");
+      record(entry);
+      o.logger.info({ operation, region: caller.region, status: entry.status, errorType: entry.errorType, requestId }, "kms request");
     }
   });
 

@@ -6,12 +6,12 @@
  *
  *   "XKL1" | keyId (36 ASCII) | u8 ivLen | iv | tag (16) | u8 cmLen | cm | ciphertext
  */
-import { XKS_LIMITS } from "../xks/limits.js";
+import { XKS_LIMITS } from "../xks/index.js";
 
 const MAGIC = Buffer.from("XKL1", "ascii");
 const KEY_ID_CHARS = 36;
 
-export interface BlobParts {
+interface BlobParts {
   keyId: string;
   iv: Buffer;
   tag: Buffer;

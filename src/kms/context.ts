@@ -2,6 +2,7 @@
  * @module kms/context
  * What an operation handler gets: the caller's region and principal, the state, the proxy gateway, options.
  */
+import type { EndpointService } from "../ec2/index.js";
 import type { StateStore } from "./state-store.js";
 import type { XksGateway } from "./xks-gateway.js";
 
@@ -10,6 +11,8 @@ export interface LocalKmsOptions {
   strict: boolean;
   /** How long ConnectCustomKeyStore stays CONNECTING before it checks the proxy. @default 100 */
   connectDelayMs: number;
+  /** The VPC endpoint services the local cloud knows (ec2/endpoint-services); VPC stores use them. */
+  endpointServices: readonly EndpointService[];
 }
 
 export interface KmsContext {

@@ -18,7 +18,7 @@ import type { StartedLocalKms } from "./start-local-kms.js";
 export const DEMO_STORE_NAME = "xks-demo";
 export const DEMO_ALIAS = "alias/xks-demo";
 
-export interface DemoStoreTarget {
+interface DemoStoreTarget {
   endpoint: string;
   path: string;
   accessKeyId: string;

@@ -3,7 +3,7 @@
  * KMS API errors as AWS JSON 1.1 sends them: `{"__type": "<ExceptionName>", "message": "..."}`, which the AWS
  * SDKs turn into exception classes of that name. KMS errors and XKS errorNames never share a class.
  */
-import { KMS_FAILURE_MESSAGES, KMS_FAILURE_OUTCOMES, type ProxyFailure } from "../xks/kms-failures.js";
+import { KMS_FAILURE_MESSAGES, KMS_FAILURE_OUTCOMES, type ProxyFailure } from "../xks/index.js";
 
 export class KmsError extends Error {
   constructor(

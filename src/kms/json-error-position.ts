@@ -4,7 +4,7 @@
  * the text around the error (a secret, in a state file) and differ between Node versions, so they are never shown.
  */
 
-export interface JsonErrorPosition {
+interface JsonErrorPosition {
   /** 1-based */
   line: number;
   /** 1-based, in UTF-16 code units */

@@ -8,7 +8,9 @@ import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import { createLocalKmsApp, type RequestRecord } from "./app.js";
 import type { LocalKmsOptions } from "./context.js";
+import { parseEndpointServices, type EndpointServicesConfigInput } from "../ec2/index.js";
 import { StateStore } from "./state-store.js";
+import { vpcTarget } from "./vpc-stores.js";
 import { XksGateway } from "./xks-gateway.js";
 
 export const DEFAULT_KMS_PORT = 4599;
@@ -31,6 +33,11 @@ export interface StartLocalKmsOptions {
   connectDelayMs?: number;
   /** @default KMS_LIMITS */
   limits?: ConnectionLimits;
+  /**
+   * The VPC endpoint services the local cloud knows (ec2/endpoint-services): described by the EC2 calls on this
+   * port, checked for VPC stores, and the targets connected VPC stores reach. Validated; none when absent.
+   */
+  endpointServices?: EndpointServicesConfigInput;
   logger: Logger;
 }
 
@@ -46,7 +53,7 @@ export interface StartedLocalKms {
 }
 
 /** The local KMS's listener limits: SDK and CLI clients on this machine, each with a small keep-alive pool. */
-export const KMS_LIMITS = { idleTimeoutMs: 60_000, headersTimeoutMs: 10_000, maxConnections: 256 } as const;
+const KMS_LIMITS = { idleTimeoutMs: 60_000, headersTimeoutMs: 10_000, maxConnections: 256 } as const;
 
 function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -70,8 +77,13 @@ export async function startLocalKms(o: StartLocalKmsOptions): Promise<StartedLoc
 }
 
 async function startWithStore(o: StartLocalKmsOptions, store: StateStore): Promise<StartedLocalKms> {
-  const options: LocalKmsOptions = { strict: o.strict ?? false, connectDelayMs: o.connectDelayMs ?? 100 };
-  const gateway = new XksGateway({ ...(o.proxyTimeoutMs ? { timeoutMs: o.proxyTimeoutMs } : {}), extraCa: options.strict ? [] : (o.extraCa ?? []) });
+  const endpointServices = parseEndpointServices(o.endpointServices ?? { endpointServices: [] });
+  const options: LocalKmsOptions = { strict: o.strict ?? false, connectDelayMs: o.connectDelayMs ?? 100, endpointServices };
+  const gateway = new XksGateway({
+    ...(o.proxyTimeoutMs ? { timeoutMs: o.proxyTimeoutMs } : {}),
+    extraCa: options.strict ? [] : (o.extraCa ?? []),
+    route: (s, region) => vpcTarget(endpointServices, s, region),
+  });
   const pending = new Set<Promise<void>>();
   const background = (work: () => Promise<void>) => {
     const p = work()

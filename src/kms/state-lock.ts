@@ -21,7 +21,7 @@ export interface StateLock {
   release(): void;
 }
 
-export const lockPathOf = (stateFile: string) => `${stateFile}.lock`;
+const lockPathOf = (stateFile: string) => `${stateFile}.lock`;
 
 function readHolder(path: string): LockHolder | "missing" | "unreadable" {
   let text: string;

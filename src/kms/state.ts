@@ -4,12 +4,11 @@
  * 000000000000. The state file holds proxy secrets (KMS must sign with them), so it is written owner-only.
  */
 import { z } from "zod";
-import { XKS_CONNECTIVITIES } from "../xks/kms-rules.js";
+import { XKS_CONNECTIVITIES } from "../xks/index.js";
+import { LOCAL_ACCOUNT_ID } from "../local-account.js";
 
-export const LOCAL_ACCOUNT_ID = "000000000000";
 
-export const CONNECTION_STATES = ["CONNECTED", "CONNECTING", "FAILED", "DISCONNECTED", "DISCONNECTING"] as const;
-export type ConnectionState = (typeof CONNECTION_STATES)[number];
+const CONNECTION_STATES = ["CONNECTED", "CONNECTING", "FAILED", "DISCONNECTED", "DISCONNECTING"] as const;
 
 const XksProxySettings = z.object({
   uriEndpoint: z.string(),
@@ -18,6 +17,8 @@ const XksProxySettings = z.object({
   secretAccessKey: z.string(),
   connectivity: z.enum(XKS_CONNECTIVITIES),
   vpcEndpointServiceName: z.string().optional(),
+  /** XksProxyVpcEndpointServiceOwner as given; the local account when absent. */
+  vpcEndpointServiceOwner: z.string().optional(),
 });
 export type XksProxySettings = z.infer<typeof XksProxySettings>;
 
@@ -45,7 +46,6 @@ const KeyRecord = z.object({
 export type KeyRecord = z.infer<typeof KeyRecord>;
 
 const AliasRecord = z.object({ aliasName: z.string(), region: z.string(), targetKeyId: z.string(), creationDate: z.number() });
-export type AliasRecord = z.infer<typeof AliasRecord>;
 
 export const KmsStateSchema = z.object({
   version: z.literal(1),

@@ -4,7 +4,7 @@
  * names the field and the constraint (never the value: it may be a secret).
  */
 import { z } from "zod";
-import { checkKmsField, type KmsFieldName } from "../xks/kms-rules.js";
+import { checkKmsField, type KmsFieldName } from "../xks/index.js";
 import { kmsError } from "./errors.js";
 
 export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {

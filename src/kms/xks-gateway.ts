@@ -6,32 +6,31 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Agent } from "undici";
-import { attempt, classifyError, type Failed } from "../client/classify.js";
-import { tlsPool, trustAnchors } from "../client/tls-pool.js";
-import { XksClient, type XksResponse } from "../client/xks-client.js";
-import { decodeBase64 } from "../xks/base64.js";
-import { computeCdiv } from "../xks/cdiv.js";
-import { CDIV_ALGORITHM, KMS_PROXY_TIMEOUT_MS } from "../xks/constants.js";
-import { DecryptResponse, EncryptResponse, HealthResponse, MetadataResponse, describeIssues, type HealthResponse as Health, type MetadataResponse as Metadata } from "../xks/schemas.js";
+import { attempt, classifyError, poolTlsContext, tlsPool, trustAnchors, XksClient, xksTarget, type Failed, type XksResponse } from "../client/index.js";
+import { decodeBase64, computeCdiv, CDIV_ALGORITHM, KMS_PROXY_TIMEOUT_MS, DecryptResponse, EncryptResponse, HealthResponse, MetadataResponse, describeIssues, type HealthResponse as Health, type MetadataResponse as Metadata } from "../xks/index.js";
+import type { SecureContext } from "node:tls";
+import { routedPool } from "./endpoint-route.js";
 import type { XksProxySettings } from "./state.js";
 
-export interface GatewayOptions {
+interface GatewayOptions {
   /** @default 250, as KMS */
   timeoutMs?: number;
   /** Extra trust anchors (the dev CA, unless --strict). */
   extraCa?: string[];
+  /** Where a store's calls connect instead of its endpoint's address (a VPC store's declared target), if anywhere. */
+  route?: (s: XksProxySettings, region: string) => string | undefined;
 }
 
-export type Result<T> = { ok: true; value: T } | Failed;
+type Result<T> = { ok: true; value: T } | Failed;
 
-export interface CallerMetadata {
+interface CallerMetadata {
   kmsKeyArn: string;
   awsPrincipalArn: string;
   kmsOperation: string;
 }
 
 /** What an XKS Encrypt produced, decoded: what the ciphertext blob keeps and Decrypt sends back. */
-export interface SealedParts {
+interface SealedParts {
   ciphertext: Buffer;
   iv: Buffer;
   tag: Buffer;
@@ -41,16 +40,30 @@ export interface SealedParts {
 export class XksGateway {
   readonly timeoutMs: number;
   readonly #agent: Agent;
+  readonly #secureContext: SecureContext;
+  readonly #route: GatewayOptions["route"];
+  /** One pool per declared target (a finite list from the config). */
+  readonly #routed = new Map<string, Agent>();
 
   constructor(o: GatewayOptions = {}) {
     this.timeoutMs = o.timeoutMs ?? KMS_PROXY_TIMEOUT_MS;
-    this.#agent = tlsPool({ ca: trustAnchors(o.extraCa), timeoutMs: this.timeoutMs });
+    this.#secureContext = poolTlsContext({ ca: trustAnchors(o.extraCa) });
+    this.#agent = tlsPool({ secureContext: this.#secureContext, timeoutMs: this.timeoutMs });
+    this.#route = o.route;
+  }
+
+  #dispatcher(s: XksProxySettings, region: string): Agent {
+    const target = this.#route?.(s, region);
+    if (!target) return this.#agent;
+    let pool = this.#routed.get(target);
+    if (!pool) this.#routed.set(target, (pool = routedPool(target, this.#secureContext, this.timeoutMs)));
+    return pool;
   }
 
   #client(s: XksProxySettings, region: string): XksClient {
     return new XksClient(
-      { baseUrl: `${s.uriEndpoint}${s.uriPath}`, region, credential: { accessKeyId: s.accessKeyId, secretAccessKey: s.secretAccessKey } },
-      { timeoutMs: this.timeoutMs, dispatcher: this.#agent },
+      xksTarget({ endpoint: s.uriEndpoint, path: s.uriPath, accessKeyId: s.accessKeyId, secretAccessKey: s.secretAccessKey }, region),
+      { timeoutMs: this.timeoutMs, dispatcher: this.#dispatcher(s, region) },
     );
   }
 
@@ -131,6 +144,6 @@ export class XksGateway {
   }
 
   async close(): Promise<void> {
-    await this.#agent.close();
+    await Promise.all([this.#agent, ...this.#routed.values()].map((a) => a.close()));
   }
 }

@@ -24,7 +24,7 @@ export const HANDSHAKE_TIMEOUT_MS = 10_000;
  * How often Node looks for requests over their headers or request deadline. Node's default (30 s) let a
  * slowloris connection live ~36 s with a 10 s limit; this reaps it within half a second of its limit.
  */
-export const CONNECTIONS_CHECKING_INTERVAL_MS = 500;
+const CONNECTIONS_CHECKING_INTERVAL_MS = 500;
 
 /** The options a listener needs at construction for the limits above to be enforced on time. */
 export const LISTENER_OPTIONS = { connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS, requestTimeout: REQUEST_TIMEOUT_MS } as const;

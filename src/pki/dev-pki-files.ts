@@ -25,10 +25,10 @@ export const DEV_PKI_FILES = {
 export type DevPkiFile = keyof typeof DEV_PKI_FILES;
 
 /** Absolute path of each dev PKI file. */
-export type DevPkiPaths = Record<DevPkiFile, string>;
+type DevPkiPaths = Record<DevPkiFile, string>;
 
 /** Result of {@link ensureDevPki}. */
-export interface EnsureDevPkiResult {
+interface EnsureDevPkiResult {
   dir: string;
   /** False when a usable set already existed and nothing was written. */
   created: boolean;
@@ -61,7 +61,7 @@ const STALE_LOCK_MS = 60_000;
 const LOCK_POLL_MS = 50;
 
 /** Absolute paths of every dev PKI file in `dir`. */
-export function devPkiPaths(dir: string): DevPkiPaths {
+function devPkiPaths(dir: string): DevPkiPaths {
   const abs = resolve(dir);
   const entries = Object.entries(DEV_PKI_FILES).map(([k, f]) => [k, join(abs, f)]);
   return Object.fromEntries(entries) as DevPkiPaths;

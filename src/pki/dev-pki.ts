@@ -11,7 +11,7 @@
 import { isIP } from "node:net";
 import { webcrypto as crypto } from "node:crypto";
 import { x509 } from "./x509.js";
-import { kmsClientSubject } from "../xks/constants.js";
+import { kmsClientSubject } from "../xks/index.js";
 
 // No DOM lib in this project, so name Node's WebCrypto types explicitly.
 type CryptoKey = crypto.CryptoKey;
@@ -31,7 +31,7 @@ export interface DevPki {
 }
 
 /** Options for {@link generateDevPki}. */
-export interface DevPkiOptions {
+interface DevPkiOptions {
   /** Names the server cert is valid for; IP literals become IP SANs. */
   serverNames?: string[];
   /** CN and DNS SAN of the client cert (AWS KMS presents this name). */
@@ -47,14 +47,14 @@ export interface DevPkiOptions {
 }
 
 /** Validity options shared by every leaf generator. */
-export interface ValidityOptions {
+interface ValidityOptions {
   validDays?: number;
   notBefore?: Date;
   notAfter?: Date;
 }
 
 /** Options for {@link generateLeaf}. */
-export interface LeafOptions extends ValidityOptions {
+interface LeafOptions extends ValidityOptions {
   /** CN of the leaf. */
   subject: string;
   /** SANs; defaults to `[subject]`. IP literals become IP SANs. */
@@ -64,17 +64,17 @@ export interface LeafOptions extends ValidityOptions {
 }
 
 /** Options for {@link generateSelfSigned}. */
-export interface SelfSignedOptions extends ValidityOptions {
+interface SelfSignedOptions extends ValidityOptions {
   /** CN; defaults to the first name. */
   subject?: string;
 }
 
 export const DEFAULT_SERVER_NAMES: readonly string[] = ["localhost", "127.0.0.1", "::1"];
 export const DEFAULT_CLIENT_SUBJECT = kmsClientSubject("us-east-1");
-export const DEFAULT_CA_NAME = "xks-harness dev CA";
+const DEFAULT_CA_NAME = "xks-harness dev CA";
 /** 825 days: the longest TLS server lifetime Apple platforms accept. */
-export const DEFAULT_LEAF_DAYS = 825;
-export const DEFAULT_CA_DAYS = 3650;
+const DEFAULT_LEAF_DAYS = 825;
+const DEFAULT_CA_DAYS = 3650;
 
 const DAY_MS = 86_400_000;
 /** Backdating tolerates small clock skew between the generating host and peers. */

@@ -7,12 +7,12 @@
  */
 import express from "express";
 import { z } from "zod";
-import { describeIssues } from "../xks/schemas.js";
+import { describeIssues } from "../xks/index.js";
 import { tokenMatches } from "./admin-token.js";
 import type { FaultRegistry } from "./fault-registry.js";
 import type { ProxyRuntime } from "./runtime.js";
 
-export interface AdminAppOptions {
+interface AdminAppOptions {
   faults: FaultRegistry;
   runtime: () => ProxyRuntime;
   /** Re-reads the config file; rejects with the validation message when it is bad. */

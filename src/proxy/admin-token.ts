@@ -8,19 +8,19 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError } from "./load-config.js";
 
-export const ADMIN_TOKEN_ENV = "XKS_MOCK_ADMIN_TOKEN";
-export const ADMIN_TOKEN_FILE = "admin-token";
+const ADMIN_TOKEN_ENV = "XKS_MOCK_ADMIN_TOKEN";
+const ADMIN_TOKEN_FILE = "admin-token";
 
 /** A Bearer token's characters (RFC 6750 b64token), long enough not to be guessed. */
 const TOKEN_PATTERN = /^[A-Za-z0-9\-._~+/]{16,512}=*$/;
 
-export interface AdminToken {
+interface AdminToken {
   token: string;
   /** Where a generated token was written; absent when it came from the caller or the environment. */
   file?: string | undefined;
 }
 
-export function checkAdminToken(token: string, source: string): string {
+function checkAdminToken(token: string, source: string): string {
   if (!TOKEN_PATTERN.test(token)) {
     throw new ConfigError(`${source}: must be 16-512 characters of A-Z a-z 0-9 - . _ ~ + / (a Bearer token). Fix: e.g. ${ADMIN_TOKEN_ENV}=$(openssl rand -hex 32)`);
   }

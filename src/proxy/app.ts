@@ -11,9 +11,7 @@
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import type { Logger } from "pino";
-import type { XksOperation } from "../xks/constants.js";
-import { XksError } from "../xks/errors.js";
-import { SigningKeyCache } from "../xks/sigv4/signing-key-cache.js";
+import { XksError, SigningKeyCache, type XksOperation } from "../xks/index.js";
 import { applyFaults, faultsBeforeAuth } from "./apply-faults.js";
 import { answerError } from "./error-handler.js";
 import type { FaultRegistry } from "./fault-registry.js";
@@ -22,14 +20,14 @@ import { encrypt } from "./handlers/encrypt.js";
 import { getHealthStatus } from "./handlers/health.js";
 import { getKeyMetadata } from "./handlers/metadata.js";
 import { BodyTooLargeError, ClientGoneError, readBody } from "./read-body.js";
-import { newRequestContext, type RequestContext } from "./request-context.js";
+import { newRequestContext, type RequestContext, type RoutedContext } from "./request-context.js";
 import { logRequest } from "./request-log.js";
 import { sendBody, sendJson } from "./respond.js";
-import { matchRoute } from "./route.js";
+import { routeRequest } from "./route.js";
 import type { ProxyRuntime } from "./runtime.js";
 import { authenticate } from "./sigv4-auth.js";
 
-export interface ProxyAppOptions {
+interface ProxyAppOptions {
   /** Returns the snapshot to serve a new request from; swapped by reloads. */
   runtime: () => ProxyRuntime;
   faults: FaultRegistry;
@@ -38,7 +36,7 @@ export interface ProxyAppOptions {
   now?: () => Date;
 }
 
-const HANDLERS: Record<XksOperation, (body: unknown, ctx: RequestContext) => object> = {
+const HANDLERS: Record<XksOperation, (body: unknown, ctx: RoutedContext) => object> = {
   health: getHealthStatus,
   metadata: getKeyMetadata,
   encrypt,
@@ -71,19 +69,19 @@ function noteRequestIds(body: Buffer, ctx: RequestContext): void {
   if (typeof metadata?.kmsOperation === "string") ctx.kmsOperation = metadata.kmsOperation.slice(0, 64);
 }
 
-function answerApi(req: IncomingMessage, res: ServerResponse, ctx: RequestContext): void {
+function answerApi(req: IncomingMessage, res: ServerResponse, ctx: RoutedContext): void {
   if (!isJsonContentType(req.headers["content-type"])) throw new XksError("ValidationException", "Content-Type must be application/json");
   if (!ctx.json) throw new XksError("ValidationException", "request body is not valid JSON");
-  sendJson(res, 200, HANDLERS[ctx.route!.operation](ctx.json.value, ctx));
+  sendJson(res, 200, HANDLERS[ctx.route.operation](ctx.json.value, ctx));
 }
 
 /** True when the request was answered here (a method other than POST). */
 function answerNonPost(req: IncomingMessage, res: ServerResponse, ctx: RequestContext): boolean {
   if (req.method === "POST") return false;
   ctx.note = `method ${req.method}`;
-  if (ctx.mutations.has("get-200") && req.method === "GET") sendJson(res, 200, { status: "ok" });
   // Spec: a GET on an API URI MUST get 405. Like the reference proxy: empty body, Allow: POST.
-  else sendBody(res, 405, undefined, "", { allow: "POST" });
+  if (req.method !== "GET" || ctx.mutate.refusesGet()) sendBody(res, 405, undefined, "", { allow: "POST" });
+  else sendJson(res, 200, { status: "ok" });
   return true;
 }
 
@@ -92,7 +90,7 @@ export function createProxyApp(options: ProxyAppOptions): RequestListener {
   const signingKeys = new SigningKeyCache();
 
   /** Everything after the body is read; synchronous unless a latency fault applies. */
-  const afterBody = (req: IncomingMessage, res: ServerResponse, ctx: RequestContext, body: Buffer): void | Promise<void> => {
+  const afterBody = (req: IncomingMessage, res: ServerResponse, ctx: RoutedContext, body: Buffer): void | Promise<void> => {
     authenticate(req, body, ctx, now(), signingKeys);
     noteRequestIds(body, ctx);
     const faulted = applyFaults(options.faults, req, res, ctx);
@@ -120,9 +118,7 @@ export function createProxyApp(options: ProxyAppOptions): RequestListener {
     try {
       const path = (req.url ?? "").split("?")[0]!;
       if (path === PING_PATH && req.method === "GET") return sendJson(res, 200, PONG);
-      const route = matchRoute(path, ctx.runtime);
-      if (!route) throw new XksError("InvalidUriPathException", "no XKS API at this path; check the key store's XksProxyUriPath");
-      ctx.route = route;
+      routeRequest(ctx, path);
       faultsBeforeAuth(options.faults, ctx);
       if (answerNonPost(req, res, ctx)) return;
       readBody(req, ctx.runtime.limits.maxBodyBytes)

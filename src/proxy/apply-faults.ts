@@ -5,10 +5,11 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
-import { XksError, type XksErrorName } from "../xks/errors.js";
+import { XksError, type XksErrorName } from "../xks/index.js";
 import type { FaultRegistry } from "./fault-registry.js";
 import type { FaultRule } from "./fault-rule.js";
-import type { RequestContext } from "./request-context.js";
+import { mutateFor } from "./mutate.js";
+import type { RoutedContext } from "./request-context.js";
 import { JSON_CONTENT_TYPE, TEXT_CONTENT_TYPE, sendBody } from "./respond.js";
 import { authenticationFailed } from "./sigv4-auth.js";
 
@@ -25,11 +26,12 @@ const AFTER_AUTH = new Set<FaultRule["type"]>(["latency", "error", "malformed", 
  * Runs right after routing: `reject-signatures` stands in for a proxy whose credentials all changed, and
  * mutations must be known before authentication (some of them switch it off). Throws the 401.
  */
-export function faultsBeforeAuth(registry: FaultRegistry, ctx: RequestContext): void {
-  const rules = registry.take(ctx.route!.keystore.name, ctx.route!.operation, BEFORE_AUTH);
+export function faultsBeforeAuth(registry: FaultRegistry, ctx: RoutedContext): void {
+  const rules = registry.take(ctx.route.keystore.name, ctx.route.operation, BEFORE_AUTH);
   if (rules.length === 0) return;
-  ctx.mutations = new Set(rules.flatMap((r) => (r.type === "mutation" ? [r.mutation] : [])));
-  if (ctx.mutations.size) ctx.note = `mutations: ${[...ctx.mutations].join(",")}`;
+  const mutations = new Set(rules.flatMap((r) => (r.type === "mutation" ? [r.mutation] : [])));
+  ctx.mutate = mutateFor(mutations);
+  if (mutations.size) ctx.note = `mutations: ${[...mutations].join(",")}`;
   if (!rules.some((r) => r.type === "reject-signatures")) return;
   ctx.note = "fault: reject-signatures";
   throw authenticationFailed();
@@ -39,8 +41,8 @@ export function faultsBeforeAuth(registry: FaultRegistry, ctx: RequestContext): 
  * The faults after authentication. Returns true when a fault answered (or dropped) the request, so nothing else
  * may, and throws the XksError of an `error` rule; synchronous unless a latency rule applies.
  */
-export function applyFaults(registry: FaultRegistry, req: IncomingMessage, res: ServerResponse, ctx: RequestContext): boolean | Promise<boolean> {
-  const rules = registry.take(ctx.route!.keystore.name, ctx.route!.operation, AFTER_AUTH);
+export function applyFaults(registry: FaultRegistry, req: IncomingMessage, res: ServerResponse, ctx: RoutedContext): boolean | Promise<boolean> {
+  const rules = registry.take(ctx.route.keystore.name, ctx.route.operation, AFTER_AUTH);
   if (rules.length === 0) return false;
   ctx.note = `fault: ${rules.map((r) => r.type).join(",")}`;
   const delay = rules.reduce((ms, r) => (r.type === "latency" ? ms + r.ms : ms), 0);
@@ -48,7 +50,7 @@ export function applyFaults(registry: FaultRegistry, req: IncomingMessage, res: 
   return sleep(delay).then(() => answerFaults(rules, req, res, ctx));
 }
 
-function answerFaults(rules: readonly FaultRule[], req: IncomingMessage, res: ServerResponse, ctx: RequestContext): boolean {
+function answerFaults(rules: readonly FaultRule[], req: IncomingMessage, res: ServerResponse, ctx: RoutedContext): boolean {
   if (req.socket.destroyed) return true;
   for (const rule of rules) {
     switch (rule.type) {

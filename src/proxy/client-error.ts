@@ -7,7 +7,7 @@
 import { maxHeaderSize, STATUS_CODES, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
-import { XksError } from "../xks/errors.js";
+import { XksError } from "../xks/index.js";
 import { JSON_CONTENT_TYPE } from "./respond.js";
 
 /** Node's parser error: llhttp's `reason` is one of its own fixed sentences, never text from the request. */
@@ -25,7 +25,7 @@ function rawResponse(status: string, headers: Record<string, string | number>, b
 }
 
 /** The raw answer to a refused request; Node's own for a request that ran out of time. */
-export function clientErrorResponse(err: ParseError): string {
+function clientErrorResponse(err: ParseError): string {
   if (err.code === "ERR_HTTP_REQUEST_TIMEOUT") return rawResponse("408 Request Timeout", {});
   const error = new XksError("ValidationException", describeParseError(err));
   const body = JSON.stringify(error.toBody());

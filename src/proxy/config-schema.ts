@@ -4,11 +4,7 @@
  * AWS curl test client's defaults, so `xks-mock` with no config passes `test-xks-proxy -a` as it is.
  */
 import { z } from "zod";
-import { XKS_API_SUFFIX, kmsClientSubject } from "../xks/constants.js";
-import { decodeBase64 } from "../xks/base64.js";
-import { REGION_PATTERN, checkKmsField, type KmsFieldName } from "../xks/kms-rules.js";
-import { XKS_LIMITS } from "../xks/limits.js";
-import { HealthResponse, KEY_STATUSES } from "../xks/schemas.js";
+import { XKS_API_SUFFIX, kmsClientSubject, decodeBase64, REGION_PATTERN, checkKmsField, XKS_LIMITS, HealthResponse, KEY_STATUSES, type KmsFieldName } from "../xks/index.js";
 import { REQUEST_TIMEOUT_MS } from "../net/connection-limits.js";
 import { FaultRule } from "./fault-rule.js";
 
@@ -37,12 +33,12 @@ const base64Bytes = (what: string, ok: (n: number) => boolean, rule: string) =>
     return b !== undefined && ok(b.length);
   }, `${what} must be canonical Base64 of ${rule}`);
 
-export const CredentialConfig = z.object({
+const CredentialConfig = z.object({
   accessKeyId: kmsString("AccessKeyId"),
   secretAccessKey: kmsString("RawSecretAccessKey"),
 });
 
-export const KEY_USAGES = ["ENCRYPT", "DECRYPT", "SIGN", "VERIFY", "WRAP", "UNWRAP", "DERIVE"] as const;
+const KEY_USAGES = ["ENCRYPT", "DECRYPT", "SIGN", "VERIFY", "WRAP", "UNWRAP", "DERIVE"] as const;
 
 export const KeyConfig = z.object({
   id: kmsString("XksKeyId").refine((id) => id !== "." && id !== "..", "a key id of . or .. cannot be routed (HTTP clients remove dot segments)"),
@@ -56,7 +52,7 @@ export const KeyConfig = z.object({
   allowedOperations: z.array(z.string()).optional(),
 });
 
-export const HealthConfig = z.object({
+const HealthConfig = z.object({
   xksProxyFleetSize: z.number().int().positive().default(1),
   xksProxyVendor: z.string().default("xks-harness"),
   xksProxyModel: z.string().default("xks-mock 0.1"),

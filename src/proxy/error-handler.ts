@@ -5,7 +5,7 @@
  */
 import type { ServerResponse } from "node:http";
 import type { Logger } from "pino";
-import { XksError } from "../xks/errors.js";
+import { XksError } from "../xks/index.js";
 import type { RequestContext } from "./request-context.js";
 import { TEXT_CONTENT_TYPE, sendBody, sendJson } from "./respond.js";
 
@@ -19,6 +19,6 @@ export function answerError(res: ServerResponse, ctx: RequestContext, err: unkno
   if (e.errorName === "InternalException" && e.cause) logger.error({ err: { message: String((e.cause as Error)?.message ?? e.cause) } }, "unexpected error");
   ctx.errorName = e.errorName;
   if (res.headersSent || res.destroyed) return void res.end();
-  if (ctx.mutations.has("error-without-json")) return sendBody(res, e.status, TEXT_CONTENT_TYPE, "error");
+  if (!ctx.mutate.jsonErrors()) return sendBody(res, e.status, TEXT_CONTENT_TYPE, "error");
   sendJson(res, e.status, e.toBody());
 }

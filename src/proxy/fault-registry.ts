@@ -3,7 +3,7 @@
  * Active fault rules per keystore: seeded from the config file, changed at runtime by the admin API.
  */
 import { randomUUID } from "node:crypto";
-import type { XksOperation } from "../xks/constants.js";
+import type { XksOperation } from "../xks/index.js";
 import { FaultRule, type FaultRuleInput } from "./fault-rule.js";
 
 export interface ActiveFault {

@@ -4,26 +4,8 @@
  * failure class the harness must recognise is one of these.
  */
 import { z } from "zod";
-import { XKS_OPERATIONS } from "../xks/constants.js";
-import { XKS_ERROR_NAMES } from "../xks/errors.js";
-import { XKS_LIMITS } from "../xks/limits.js";
-
-/**
- * Spec violations the mock can commit on request, one per way a real proxy has been (or could be) wrong.
- * Each is a switch; none changes anything else.
- */
-export const MUTATIONS = [
-  "accept-any-signature", // no SigV4 check at all
-  "skip-skew-check", // signatures of any age accepted
-  "wrong-iv-length", // encrypt returns an 8-byte IV
-  "missing-cdiv", // encrypt omits ciphertextDataIntegrityValue though it was requested
-  "wrong-cdiv", // encrypt returns a CDIV with one bit flipped
-  "ignore-aad", // AAD is not bound: decrypt succeeds with any AAD
-  "get-200", // GET on an API path answers 200 instead of 405
-  "error-without-json", // errors come back as text/plain, no errorName
-  "key-spec-rsa", // GetKeyMetadata says keySpec RSA_0 (a bug seen in a real proxy)
-] as const;
-export type Mutation = (typeof MUTATIONS)[number];
+import { XKS_OPERATIONS, XKS_ERROR_NAMES, XKS_LIMITS } from "../xks/index.js";
+import { MUTATIONS } from "./mutate.js";
 
 const common = {
   /** Which API the rule hits; "*" = all four. */
@@ -51,7 +33,7 @@ export const FaultRule = z.discriminatedUnion("type", [
   z.object({ type: z.literal("health-status"), status: z.enum(["DEGRADED", "UNAVAILABLE"]), ...common }),
   /** Answer 401 to every request, whatever its signature. */
   z.object({ type: z.literal("reject-signatures"), ...common }),
-  /** Break one spec rule on purpose: a proxy bug for the conformance suite to catch. */
+  /** Break one spec rule on purpose (mutate.ts): a proxy bug for the conformance suite to catch. */
   z.object({ type: z.literal("mutation"), mutation: z.enum(MUTATIONS), ...common }),
 ]);
 

@@ -4,7 +4,7 @@
  * several replicas behind a load balancer (and restarts) agree with no shared state.
  */
 import { hkdfSync } from "node:crypto";
-import { XKS_LIMITS } from "../xks/limits.js";
+import { XKS_LIMITS } from "../xks/index.js";
 
 const SALT = "xks-mock key material v1";
 

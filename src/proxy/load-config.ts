@@ -5,7 +5,7 @@
  * names the field, the rule and the fix.
  */
 import { readFileSync } from "node:fs";
-import { issueLines } from "../xks/schemas.js";
+import { issueLines } from "../xks/index.js";
 import { ProxyConfigSchema, defaultConfigInput, type ProxyConfig, type ProxyConfigInput } from "./config-schema.js";
 
 export class ConfigError extends Error {
@@ -31,7 +31,7 @@ export interface ConfigOverrides {
 }
 
 /** The environment variables the mock reads, each the twin of a flag. */
-export const CONFIG_ENV = {
+const CONFIG_ENV = {
   XKS_MOCK_HOST: "host",
   XKS_MOCK_PORT: "port",
   XKS_MOCK_HTTP: "http",
@@ -54,7 +54,7 @@ function parseBoolean(name: string, text: string): boolean {
   throw new ConfigError(`${name}: must be true or false`);
 }
 
-export function overridesFromEnv(env: NodeJS.ProcessEnv): ConfigOverrides {
+function overridesFromEnv(env: NodeJS.ProcessEnv): ConfigOverrides {
   const o: ConfigOverrides = {};
   for (const [name, field] of Object.entries(CONFIG_ENV)) {
     const text = env[name];
@@ -67,7 +67,7 @@ export function overridesFromEnv(env: NodeJS.ProcessEnv): ConfigOverrides {
   return o;
 }
 
-export function readConfigFile(file: string): ProxyConfigInput {
+function readConfigFile(file: string): ProxyConfigInput {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -112,7 +112,7 @@ export function parseProxyConfig(input: unknown, source = "config"): ProxyConfig
   return result.data;
 }
 
-export interface LoadConfigOptions {
+interface LoadConfigOptions {
   file?: string | undefined;
   env?: NodeJS.ProcessEnv;
   flags?: ConfigOverrides;

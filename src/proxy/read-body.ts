@@ -5,7 +5,7 @@
  * Content-Encoding is undone): SigV4 signs them, and KMS never compresses.
  */
 import type { IncomingMessage } from "node:http";
-import { XksError } from "../xks/errors.js";
+import { XksError } from "../xks/index.js";
 
 /** The client went away before its body was complete: there is no one left to answer. */
 export class ClientGoneError extends Error {

@@ -3,19 +3,13 @@
  * Maps a request path to (keystore, API, key id). An unknown path is InvalidUriPathException before any
  * SigV4 check, as the reference proxy does (docs/spec-notes.md, "Unknown path before authentication"): that is how KMS tells a bad path from a bad credential.
  */
-import type { XksOperation } from "../xks/constants.js";
-import type { ProxyRuntime, RuntimeKeystore } from "./runtime.js";
-
-export interface XksRoute {
-  keystore: RuntimeKeystore;
-  operation: XksOperation;
-  /** Present for metadata, encrypt and decrypt. */
-  keyId?: string;
-}
+import { XksError, type XksOperation } from "../xks/index.js";
+import type { RequestContext, RoutedContext, XksRoute } from "./request-context.js";
+import type { ProxyRuntime } from "./runtime.js";
 
 const KEY_ROUTE = /^\/keys\/([^/]+)\/(metadata|encrypt|decrypt)$/;
 
-export function matchRoute(path: string, runtime: ProxyRuntime): XksRoute | undefined {
+function matchRoute(path: string, runtime: ProxyRuntime): XksRoute | undefined {
   for (const keystore of runtime.keystores) {
     if (!path.startsWith(keystore.basePath)) continue;
     const rest = path.slice(keystore.basePath.length);
@@ -31,4 +25,11 @@ export function matchRoute(path: string, runtime: ProxyRuntime): XksRoute | unde
     return { keystore, operation: m[2] as XksOperation, keyId };
   }
   return undefined;
+}
+
+/** The router stage: the request's API, or InvalidUriPathException. From here on the context has a route. */
+export function routeRequest(ctx: RequestContext, path: string): asserts ctx is RoutedContext {
+  const route = matchRoute(path, ctx.runtime);
+  if (!route) throw new XksError("InvalidUriPathException", "no XKS API at this path; check the key store's XksProxyUriPath");
+  ctx.route = route;
 }

@@ -3,8 +3,7 @@
  * The immutable snapshot a request is served from. A reload builds a new snapshot and swaps it in; a request
  * already in flight keeps the one it started with, so rotation never drops it.
  */
-import { XKS_API_SUFFIX } from "../xks/constants.js";
-import { decodeBase64 } from "../xks/base64.js";
+import { XKS_API_SUFFIX, decodeBase64 } from "../xks/index.js";
 import type { ProxyConfig, KeyConfig, KeystoreConfig } from "./config-schema.js";
 import { deriveKeyMaterial } from "./key-material.js";
 

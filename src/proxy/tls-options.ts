@@ -6,10 +6,10 @@
 import type { TLSSocket } from "node:tls";
 import { readFileSync } from "node:fs";
 import type { ServerOptions } from "node:https";
-import { XKS_TLS_CIPHERS, XKS_TLS_MIN_VERSION } from "../xks/constants.js";
+import { XKS_TLS_CIPHERS, XKS_TLS_MIN_VERSION } from "../xks/index.js";
 import type { ProxyConfig } from "./config-schema.js";
 
-export interface TlsMaterial {
+interface TlsMaterial {
   cert: string;
   key: string;
   clientCa?: string | undefined;

@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { decodeBase64 } from "./base64.js";
 import type { EncryptResponse } from "./schemas.js";
 
-export interface CdivInput {
+interface CdivInput {
   aad?: Uint8Array | undefined;
   ciphertextMetadata?: Uint8Array | undefined;
   iv: Uint8Array;

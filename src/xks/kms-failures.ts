@@ -7,7 +7,7 @@
 import type { XksErrorName } from "./errors.js";
 
 /** Failures that are not an errorName: what KMS sees on the wire. */
-export type TransportFailure =
+type TransportFailure =
   | "DnsFailure"
   | "TcpFailure"
   | "TlsFailure"
@@ -19,7 +19,7 @@ export type TransportFailure =
 
 export type ProxyFailure = XksErrorName | TransportFailure;
 
-export type ConnectionErrorCode =
+type ConnectionErrorCode =
   | "INVALID_CREDENTIALS"
   | "XKS_PROXY_ACCESS_DENIED"
   | "XKS_PROXY_INVALID_CONFIGURATION"
@@ -28,9 +28,11 @@ export type ConnectionErrorCode =
   | "XKS_PROXY_NOT_REACHABLE"
   | "XKS_PROXY_TIMED_OUT"
   | "INTERNAL_ERROR"
-  | "NETWORK_ERRORS";
+  | "NETWORK_ERRORS"
+  | "XKS_VPC_ENDPOINT_SERVICE_NOT_FOUND"
+  | "XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION";
 
-export interface KmsOutcome {
+interface KmsOutcome {
   /** CreateCustomKeyStore / UpdateCustomKeyStore; undefined where the spec names none (docs/spec-notes.md, "Create and Update outcomes the spec leaves out"). */
   createUpdate?: string;
   /** CreateKey in the store. */

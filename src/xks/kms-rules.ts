@@ -15,7 +15,7 @@ export function isXksConnectivity(value: unknown): value is XksConnectivity {
 /** An AWS region name, e.g. us-east-1 or us-gov-west-1. */
 export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
-export interface KmsFieldRule {
+interface KmsFieldRule {
   /** KMS API field name. */
   field: string;
   pattern: RegExp;
@@ -75,6 +75,15 @@ export const KMS_FIELD_RULES = {
     maxLength: 64,
     rule: "com.amazonaws.vpce.<region>.vpce-svc-<id>, 20-64 chars",
     fix: "copy the service name of your VPC endpoint service from the VPC console",
+  },
+  // AccountIdType (KMS API reference): exactly 12 digits.
+  XksProxyVpcEndpointServiceOwner: {
+    field: "XksProxyVpcEndpointServiceOwner",
+    pattern: /^[0-9]{12}$/,
+    minLength: 12,
+    maxLength: 12,
+    rule: "an AWS account ID: exactly 12 digits",
+    fix: "give the 12-digit ID of the account that owns the VPC endpoint service (omit it for your own account)",
   },
   CustomKeyStoreName: {
     field: "CustomKeyStoreName",

@@ -10,8 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer as createTlsServer } from "node:tls";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { UsageError } from "../../harness/check/options.js";
-import type { ConformanceFlags } from "../../harness/conformance/command.js";
+import { UsageError } from "../../harness/common/usage-error.js";
+import type { ConformanceFlags } from "../../harness/conformance/flags.js";
 import { imageSpec, waitUntilAnswering } from "../../harness/conformance/container.js";
 import { DEV_PKI_FILES } from "../../src/pki/dev-pki-files.js";
 

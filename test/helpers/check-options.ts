@@ -3,7 +3,8 @@
  * injection through the mock's admin API, and a compact view of a report for assertions.
  */
 import { expect } from "vitest";
-import type { CheckId, CheckOptions, CheckReport, CheckResult, XksSettings } from "../../harness/check/types.js";
+import type { XksSettings } from "../../harness/common/settings.js";
+import type { CheckId, CheckOptions, CheckReport, CheckResult } from "../../harness/check/types.js";
 import type { XksCredential } from "../../src/xks/sigv4/sign.js";
 import type { CheckProxy } from "./check-proxy.js";
 import { pem } from "./proxy-fixture.js";

@@ -4,7 +4,8 @@
  * report for assertions.
  */
 import { afterAll, beforeAll } from "vitest";
-import type { CaseResult, CaseStatus, ConformanceReport, ConformanceTarget } from "../../harness/conformance/types.js";
+import type { CaseResult, ConformanceReport, ConformanceTarget } from "../../harness/conformance/types.js";
+import type { ResultStatus } from "../../harness/report/result-status.js";
 import { defaultConfigInput, PUBLIC_TEST_CREDENTIAL, type ProxyConfig, type ProxyConfigInput } from "../../src/proxy/config-schema.js";
 import type { StartedProxy } from "../../src/proxy/start-proxy.js";
 import type { XksCredential } from "../../src/xks/sigv4/sign.js";
@@ -90,11 +91,11 @@ export function conformanceTarget(proxy: StartedProxy, o: TargetOptions = {}): C
 }
 
 /** id → status of every case, so a failed assertion's diff shows the whole run. */
-export function caseStatuses(report: ConformanceReport): Record<string, CaseStatus> {
+export function caseStatuses(report: ConformanceReport): Record<string, ResultStatus> {
   return Object.fromEntries(report.results.map((c) => [c.id, c.status]));
 }
 
-export function idsWithStatus(report: ConformanceReport, status: CaseStatus): string[] {
+export function idsWithStatus(report: ConformanceReport, status: ResultStatus): string[] {
   return report.results.filter((c) => c.status === status).map((c) => c.id);
 }
 

@@ -6,7 +6,7 @@
 import { once } from "node:events";
 import { createServer as createHttpsServer, type ServerOptions } from "node:https";
 import { createServer as createNetServer, type AddressInfo, type Socket } from "node:net";
-import { MAX_RESPONSE_BYTES } from "../../src/client/xks-client.js";
+import { MAX_RESPONSE_BYTES } from "../../src/client/index.js";
 import type { XksCredential } from "../../src/xks/sigv4/sign.js";
 import { verifySigV4 } from "../../src/xks/sigv4/verify.js";
 import { VALID_HEALTH, type StartedServer } from "./check-servers.js";

@@ -46,7 +46,7 @@ export function pathOf(proxy: TestProxy, keystore?: string): string {
   return new URL(proxy.baseUrl(keystore)).pathname;
 }
 
-export function credentialOf(proxy: TestProxy, keystore?: string, index = 0): XksCredential {
+function credentialOf(proxy: TestProxy, keystore?: string, index = 0): XksCredential {
   const ks = proxy.config().keystores.find((k) => k.name === (keystore ?? proxy.config().keystores[0]!.name))!;
   return ks.credentials[index]!;
 }

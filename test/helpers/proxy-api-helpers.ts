@@ -4,7 +4,7 @@
  * the per-file setup of a mock with all of these.
  */
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
-import { XksClient, type XksResponse } from "../../harness/xks-client.js";
+import { XksClient, type XksResponse } from "../../src/client/index.js";
 import type { ProxyConfig } from "../../src/proxy/config-schema.js";
 import { XKS_ERRORS, type XksErrorName } from "../../src/xks/errors.js";
 import { clearFaults } from "./admin-faults.js";

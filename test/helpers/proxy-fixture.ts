@@ -13,7 +13,7 @@ import { defaultConfigInput, type ProxyConfigInput } from "../../src/proxy/confi
 import { parseProxyConfig } from "../../src/proxy/load-config.js";
 import { createLogger } from "../../src/proxy/request-log.js";
 import { startProxy, type StartedProxy, type StartProxyOptions } from "../../src/proxy/start-proxy.js";
-import { XksClient, type XksClientOptions } from "../../harness/xks-client.js";
+import { XksClient, type XksClientOptions } from "../../src/client/index.js";
 import type { XksCredential } from "../../src/xks/sigv4/sign.js";
 
 export function pkiPath(file: keyof typeof DEV_PKI_FILES): string {

@@ -9,9 +9,9 @@ import { KMS_SIGNED_HEADERS, XKS_SIGV4_SERVICE } from "../../../src/xks/constant
 import { HealthResponse, describeIssues } from "../../../src/xks/schemas.js";
 import { formatAmzDate } from "../../../src/xks/sigv4/amz-date.js";
 import { canonicalRequest, credentialScope, stringToSign } from "../../../src/xks/sigv4/canonical-request.js";
-import { FIXES, attempt, classifyError } from "../classify.js";
+import { attempt, baseUrl, classifyError } from "../../../src/client/index.js";
+import { FIXES } from "../fixes.js";
 import type { CheckContext } from "../context.js";
-import { baseUrl } from "../endpoint.js";
 import { CHECK_TITLES, type CheckResult } from "../types.js";
 
 function explainSigning(ctx: CheckContext, body: string, date: Date): string[] {

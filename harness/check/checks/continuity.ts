@@ -7,7 +7,8 @@
 import type { ProxyFailure } from "../../../src/xks/kms-failures.js";
 import type { CheckContext } from "../context.js";
 import { decryptProbe, encryptProbe } from "../probe.js";
-import { CHECK_TITLES, type CheckResult, type XksSettings } from "../types.js";
+import type { XksSettings } from "../../common/settings.js";
+import { CHECK_TITLES, type CheckResult } from "../types.js";
 
 /** Decrypt failures that mean other key material; any other (401, timeout, ...) says nothing about the keys. */
 const KEY_MATERIAL_MISMATCH: ReadonlySet<ProxyFailure> = new Set<ProxyFailure>(["InvalidCiphertextException", "InvalidCiphertextReturned", "KeyNotFoundException"]);

@@ -5,7 +5,8 @@
  * verified locally.
  */
 import { UsableKeyMetadata, describeIssues } from "../../../src/xks/schemas.js";
-import { FIXES, attempt, classifyError } from "../classify.js";
+import { attempt, classifyError } from "../../../src/client/index.js";
+import { FIXES } from "../fixes.js";
 import type { CheckContext } from "../context.js";
 import { decryptProbe, encryptProbe } from "../probe.js";
 import { CHECK_TITLES, type CheckResult } from "../types.js";

@@ -9,14 +9,14 @@ import type { TLSSocket } from "node:tls";
 import { KMS_PROXY_TIMEOUT_MS, RECOMMENDED_RTT_MS } from "../../../src/xks/constants.js";
 import { signXksRequest } from "../../../src/xks/sigv4/sign.js";
 import type { CheckContext } from "../context.js";
-import { baseUrl } from "../endpoint.js";
+import { baseUrl } from "../../../src/client/index.js";
 import { CHECK_TITLES, type CheckResult } from "../types.js";
-import { percentile } from "../../report/percentile.js";
+import { percentile } from "../../../src/stats/percentile.js";
 
 const FRESH_CALLS = 3;
 const REUSED_CALLS = 5;
 
-export interface CallTiming {
+interface CallTiming {
   fresh: boolean;
   dnsMs: number | null;
   tcpMs: number | null;

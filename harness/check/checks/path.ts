@@ -5,7 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { XKS_API_SUFFIX } from "../../../src/xks/constants.js";
-import { attempt } from "../classify.js";
+import { attempt } from "../../../src/client/index.js";
 import type { CheckContext } from "../context.js";
 import { CHECK_TITLES, type CheckResult } from "../types.js";
 

@@ -5,7 +5,7 @@
  * could use the keys.
  */
 import { randomBytes } from "node:crypto";
-import { attempt } from "../classify.js";
+import { attempt } from "../../../src/client/index.js";
 import type { CheckContext } from "../context.js";
 import { CHECK_TITLES, type CheckResult } from "../types.js";
 import { MAX_CLOCK_SKEW_MS } from "../../../src/xks/constants.js";

@@ -6,7 +6,7 @@ import { connect, type Socket } from "node:net";
 import type { CheckContext } from "../context.js";
 import { CHECK_TITLES, type CheckResult } from "../types.js";
 
-export function connectTcp(host: string, port: number, timeoutMs: number): Promise<{ ms: number; socket: Socket }> {
+function connectTcp(host: string, port: number, timeoutMs: number): Promise<{ ms: number; socket: Socket }> {
   return new Promise((resolve, reject) => {
     const start = performance.now();
     const socket = connect({ host, port, family: 4 });

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { CDIV_ALGORITHM, XKS_API_SUFFIX } from "../../../src/xks/constants.js";
-import type { XksClient, XksResponse } from "../../xks-client.js";
+import type { XksClient, XksResponse } from "../../../src/client/index.js";
 import { bad, expectEncrypt, show, type Sealed } from "../expect.js";
 import type { CaseOutcome, ConformanceContext } from "../types.js";
 

@@ -5,8 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import { KMS_FAILURE_MESSAGES, type ProxyFailure } from "../../xks/kms-failures.js";
-import { decodeBase64 } from "../../xks/base64.js";
+import { KMS_FAILURE_MESSAGES, decodeBase64, type ProxyFailure } from "../../xks/index.js";
 import { decodeBlob, encodeBlob } from "../ciphertext-blob.js";
 import type { KmsContext } from "../context.js";
 import { EncryptionContext, contextAad } from "../encryption-context.js";

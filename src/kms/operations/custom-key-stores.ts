@@ -7,12 +7,12 @@
 import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
-import { KMS_FAILURE_OUTCOMES, type ProxyFailure } from "../../xks/kms-failures.js";
+import { KMS_FAILURE_OUTCOMES, XKS_CONNECTIVITIES, type ProxyFailure } from "../../xks/index.js";
 import type { KmsContext } from "../context.js";
 import { KmsError, kmsError, proxyFailureError } from "../errors.js";
 import type { CustomKeyStoreRecord, KmsState, XksProxySettings } from "../state.js";
 import { StoreIdField, checkEndpoint, kmsField, page, paging, parseInput } from "../validate.js";
-import { XKS_CONNECTIVITIES } from "../../xks/kms-rules.js";
+import { assertVpcServiceNotInUse, assertVpcServiceUsable, serviceOwner, vpcConnectionErrorCode } from "../vpc-stores.js";
 
 const Credential = z.object({ AccessKeyId: kmsField("AccessKeyId"), RawSecretAccessKey: kmsField("RawSecretAccessKey") }, { error: "Member must contain both AccessKeyId and RawSecretAccessKey" });
 const Connectivity = z.enum(XKS_CONNECTIVITIES, { error: "Member must be PUBLIC_ENDPOINT or VPC_ENDPOINT_SERVICE" });
@@ -23,6 +23,7 @@ const CreateInput = z.object({
   XksProxyUriEndpoint: z.string().optional(),
   XksProxyUriPath: kmsField("XksProxyUriPath").optional(),
   XksProxyVpcEndpointServiceName: kmsField("XksProxyVpcEndpointServiceName").optional(),
+  XksProxyVpcEndpointServiceOwner: kmsField("XksProxyVpcEndpointServiceOwner").optional(),
   XksProxyAuthenticationCredential: Credential.optional(),
   XksProxyConnectivity: Connectivity.optional(),
 });
@@ -33,6 +34,7 @@ const UpdateInput = z.object({
   XksProxyUriEndpoint: z.string().optional(),
   XksProxyUriPath: kmsField("XksProxyUriPath").optional(),
   XksProxyVpcEndpointServiceName: kmsField("XksProxyVpcEndpointServiceName").optional(),
+  XksProxyVpcEndpointServiceOwner: kmsField("XksProxyVpcEndpointServiceOwner").optional(),
   XksProxyAuthenticationCredential: Credential.optional(),
   XksProxyConnectivity: Connectivity.optional(),
   CloudHsmClusterId: z.string().optional(),
@@ -62,11 +64,13 @@ function assertUnique(state: KmsState, region: string, candidate: { id?: string;
   if (candidate.xks.connectivity === "PUBLIC_ENDPOINT" && others.some((s) => s.xks.connectivity === "VPC_ENDPOINT_SERVICE" && s.xks.uriEndpoint === candidate.xks.uriEndpoint)) {
     throw new KmsError("XksProxyUriEndpointInUseException", "The XksProxyUriEndpoint is already used by an external key store with VPC_ENDPOINT_SERVICE connectivity");
   }
+  assertVpcServiceNotInUse(state, region, candidate);
 }
 
 function checkConnectivity(xks: XksProxySettings): void {
   if (xks.connectivity === "VPC_ENDPOINT_SERVICE" && !xks.vpcEndpointServiceName) throw kmsError.validation("XksProxyVpcEndpointServiceName is required when XksProxyConnectivity is VPC_ENDPOINT_SERVICE");
   if (xks.connectivity === "PUBLIC_ENDPOINT" && xks.vpcEndpointServiceName) throw kmsError.validation("XksProxyVpcEndpointServiceName is only valid when XksProxyConnectivity is VPC_ENDPOINT_SERVICE");
+  if (xks.connectivity === "PUBLIC_ENDPOINT" && xks.vpcEndpointServiceOwner) throw kmsError.validation("XksProxyVpcEndpointServiceOwner is only valid when XksProxyConnectivity is VPC_ENDPOINT_SERVICE");
 }
 
 /** GetHealthStatus with the given settings; throws the Create/Update exception the spec's table names. */
@@ -75,7 +79,7 @@ async function probeProxy(ctx: KmsContext, xks: XksProxySettings, kmsOperation: 
   if (!r.ok) throw proxyException(r.failure, r.detail);
 }
 
-export function storeId(): string {
+function storeId(): string {
   return `cks-${randomBytes(9).toString("hex").slice(0, 17)}`;
 }
 
@@ -92,11 +96,13 @@ export async function createCustomKeyStore(ctx: KmsContext, input: unknown) {
     secretAccessKey: i.XksProxyAuthenticationCredential!.RawSecretAccessKey,
     connectivity: i.XksProxyConnectivity!,
     ...(i.XksProxyVpcEndpointServiceName ? { vpcEndpointServiceName: i.XksProxyVpcEndpointServiceName } : {}),
+    ...(i.XksProxyVpcEndpointServiceOwner ? { vpcEndpointServiceOwner: i.XksProxyVpcEndpointServiceOwner } : {}),
   };
   checkConnectivity(xks);
   assertUnique(ctx.store.state, ctx.region, { name: i.CustomKeyStoreName, xks });
-  // KMS checks a public endpoint at creation; a VPC endpoint service only at connect.
+  // KMS calls a public endpoint at creation; for a VPC store it checks the endpoint service, and calls the proxy at connect.
   if (xks.connectivity === "PUBLIC_ENDPOINT") await probeProxy(ctx, xks, "CreateCustomKeyStore");
+  else assertVpcServiceUsable(ctx.options.endpointServices, xks, ctx.region);
   const id = storeId();
   await ctx.store.update((s) => {
     assertUnique(s, ctx.region, { name: i.CustomKeyStoreName, xks });
@@ -105,7 +111,7 @@ export async function createCustomKeyStore(ctx: KmsContext, input: unknown) {
   return { CustomKeyStoreId: id };
 }
 
-export function describeStore(s: CustomKeyStoreRecord) {
+function describeStore(s: CustomKeyStoreRecord) {
   return {
     CustomKeyStoreId: s.id,
     CustomKeyStoreName: s.name,
@@ -118,7 +124,7 @@ export function describeStore(s: CustomKeyStoreRecord) {
       AccessKeyId: s.xks.accessKeyId,
       UriEndpoint: s.xks.uriEndpoint,
       UriPath: s.xks.uriPath,
-      ...(s.xks.vpcEndpointServiceName ? { VpcEndpointServiceName: s.xks.vpcEndpointServiceName } : {}),
+      ...(s.xks.vpcEndpointServiceName ? { VpcEndpointServiceName: s.xks.vpcEndpointServiceName, VpcEndpointServiceOwner: serviceOwner(s.xks) } : {}),
     },
   };
 }
@@ -153,11 +159,13 @@ export async function updateCustomKeyStore(ctx: KmsContext, input: unknown) {
   };
   const vpc = i.XksProxyVpcEndpointServiceName ?? (next.connectivity === "VPC_ENDPOINT_SERVICE" ? current.xks.vpcEndpointServiceName : undefined);
   if (vpc) next.vpcEndpointServiceName = vpc;
+  const owner = i.XksProxyVpcEndpointServiceOwner ?? (next.connectivity === "VPC_ENDPOINT_SERVICE" ? current.xks.vpcEndpointServiceOwner : undefined);
+  if (owner) next.vpcEndpointServiceOwner = owner;
   checkConnectivity(next);
 
   // KMS's rules: endpoint, connectivity and VPC endpoint service need DISCONNECTED; name, path and credential can
   // change while CONNECTED or DISCONNECTED.
-  const needsDisconnected = (["XksProxyUriEndpoint", "XksProxyConnectivity", "XksProxyVpcEndpointServiceName"] as const).filter((k) => i[k] !== undefined);
+  const needsDisconnected = (["XksProxyUriEndpoint", "XksProxyConnectivity", "XksProxyVpcEndpointServiceName", "XksProxyVpcEndpointServiceOwner"] as const).filter((k) => i[k] !== undefined);
   if (needsDisconnected.length && current.connectionState !== "DISCONNECTED") {
     throw kmsError.storeState(`To change ${needsDisconnected.join(", ")}, the custom key store must be DISCONNECTED; it is ${current.connectionState}. Disconnect it first (its KMS keys are unusable until it is connected again)`);
   }
@@ -166,6 +174,8 @@ export async function updateCustomKeyStore(ctx: KmsContext, input: unknown) {
   }
   const name = i.NewCustomKeyStoreName ?? current.name;
   assertUnique(ctx.store.state, ctx.region, { id: current.id, name, xks: next });
+  // What names the endpoint service (or the host its private DNS name must match) changed: KMS checks the service again.
+  if (needsDisconnected.length) assertVpcServiceUsable(ctx.options.endpointServices, next, ctx.region);
   const proxyChanged = i.XksProxyUriPath !== undefined || i.XksProxyAuthenticationCredential !== undefined || needsDisconnected.length > 0;
   // A connected store keeps serving KMS keys: KMS proves the new settings before it switches to them.
   if (proxyChanged && current.connectionState === "CONNECTED") await probeProxy(ctx, next, "UpdateCustomKeyStore");
@@ -195,14 +205,16 @@ export async function connectCustomKeyStore(ctx: KmsContext, input: unknown) {
     await sleep(ctx.options.connectDelayMs);
     const rec = ctx.store.state.customKeyStores.find((s) => s.id === id);
     if (!rec || rec.connectionState !== "CONNECTING") return;
-    const r = await ctx.gateway.health(rec.xks, rec.region, "ConnectCustomKeyStore");
+    // A VPC store first needs its endpoint service as KMS requires it; only then is the proxy called through it.
+    const vpcCode = vpcConnectionErrorCode(ctx.options.endpointServices, rec.xks, rec.region);
+    const r = vpcCode ? undefined : await ctx.gateway.health(rec.xks, rec.region, "ConnectCustomKeyStore");
     await ctx.store.update((s) => {
       const live = s.customKeyStores.find((x) => x.id === id);
       if (!live || live.connectionState !== "CONNECTING") return;
-      if (r.ok) live.connectionState = "CONNECTED";
+      if (r?.ok) live.connectionState = "CONNECTED";
       else {
         live.connectionState = "FAILED";
-        live.connectionErrorCode = KMS_FAILURE_OUTCOMES[r.failure].connectionErrorCode ?? "INTERNAL_ERROR";
+        live.connectionErrorCode = vpcCode ?? (r && !r.ok ? KMS_FAILURE_OUTCOMES[r.failure].connectionErrorCode : undefined) ?? "INTERNAL_ERROR";
       }
     });
   });

@@ -5,10 +5,11 @@
  */
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { UsableKeyMetadata, describeIssues } from "../../xks/schemas.js";
+import { UsableKeyMetadata, describeIssues } from "../../xks/index.js";
 import type { KmsContext } from "../context.js";
 import { KmsError, kmsError, proxyFailureError } from "../errors.js";
-import { LOCAL_ACCOUNT_ID, aliasArn, keyArn, type KeyRecord, type KmsState } from "../state.js";
+import { LOCAL_ACCOUNT_ID } from "../../local-account.js";
+import { aliasArn, keyArn, type KeyRecord, type KmsState } from "../state.js";
 import { KeyIdField, StoreIdField, kmsField, page, paging, parseInput } from "../validate.js";
 import { findStore } from "./custom-key-stores.js";
 
@@ -42,7 +43,7 @@ export function resolveKey(state: KmsState, region: string, keyId: string): KeyR
   return key;
 }
 
-export function keyMetadata(k: KeyRecord) {
+function keyMetadata(k: KeyRecord) {
   return {
     AWSAccountId: LOCAL_ACCOUNT_ID,
     KeyId: k.keyId,

@@ -1,36 +1,26 @@
 /** @module proxy/handlers/encrypt — Encrypt (spec "Encrypt", Appendix C for the CDIV). */
-import { gcmDecrypt, gcmEncrypt } from "../../xks/aes-gcm.js";
-import { computeCdiv } from "../../xks/cdiv.js";
-import { XksError } from "../../xks/errors.js";
-import { XKS_LIMITS } from "../../xks/limits.js";
-import { EncryptRequest, type EncryptResponse } from "../../xks/schemas.js";
+import { gcmDecrypt, gcmEncrypt, computeCdiv, XksError, XKS_LIMITS, EncryptRequest, type EncryptResponse } from "../../xks/index.js";
 import { randomIv } from "../random-iv.js";
-import type { RequestContext } from "../request-context.js";
+import type { RoutedContext } from "../request-context.js";
 import { keyForCrypto, requireUsage } from "./key-access.js";
 import { parseBody } from "./parse-body.js";
 
 /** KMS uses 12-byte IVs (a proxy must also decrypt 16-byte ones). */
 const IV_BYTES = XKS_LIMITS.ivBytes[0]!;
 
-function flipFirstBit(b64: string): string {
-  const bytes = Buffer.from(b64, "base64");
-  bytes[0]! ^= 1;
-  return bytes.toString("base64");
-}
-
-export function encrypt(body: unknown, ctx: RequestContext): EncryptResponse {
+export function encrypt(body: unknown, ctx: RoutedContext): EncryptResponse {
   const request = parseBody(EncryptRequest, body);
-  const { keystore } = ctx.route!;
+  const { keystore } = ctx.route;
   const { plaintext, additionalAuthenticatedData: aad } = request;
   const key = keyForCrypto(ctx, request.requestMetadata, { dataName: "plaintext", data: plaintext, aad }, "ENCRYPT");
 
-  const context = { aad: ctx.mutations.has("ignore-aad") ? undefined : aad, ciphertextMetadata: keystore.ciphertextMetadata };
+  const context = { aad: ctx.mutate.boundAad(aad), ciphertextMetadata: keystore.ciphertextMetadata };
   const iv = randomIv(IV_BYTES);
   const sealed = gcmEncrypt(key.material, iv, plaintext, context);
 
   const response: EncryptResponse = {
     ciphertext: sealed.ciphertext.toString("base64"),
-    initializationVector: (ctx.mutations.has("wrong-iv-length") ? iv.subarray(0, 8) : iv).toString("base64"),
+    initializationVector: ctx.mutate.iv(iv).toString("base64"),
     authenticationTag: sealed.tag.toString("base64"),
   };
   if (keystore.ciphertextMetadata) response.ciphertextMetadata = keystore.ciphertextMetadata.toString("base64");
@@ -41,7 +31,8 @@ export function encrypt(body: unknown, ctx: RequestContext): EncryptResponse {
     requireUsage(key, "DECRYPT");
     const roundTrip = gcmDecrypt(key.material, iv, sealed, context);
     if (!roundTrip?.equals(plaintext)) throw new XksError("InternalException", "verification decrypt of the new ciphertext failed");
-    if (!ctx.mutations.has("missing-cdiv")) response.ciphertextDataIntegrityValue = ctx.mutations.has("wrong-cdiv") ? flipFirstBit(cdiv) : cdiv;
+    const sentCdiv = ctx.mutate.cdiv(cdiv);
+    if (sentCdiv !== undefined) response.ciphertextDataIntegrityValue = sentCdiv;
   }
   return response;
 }

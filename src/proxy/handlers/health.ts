@@ -1,11 +1,11 @@
 /** @module proxy/handlers/health — GetHealthStatus (spec "GetHealthStatus"). */
-import { HealthRequest, type HealthResponse } from "../../xks/schemas.js";
-import type { RequestContext } from "../request-context.js";
+import { HealthRequest, type HealthResponse } from "../../xks/index.js";
+import type { RoutedContext } from "../request-context.js";
 import { parseBody } from "./parse-body.js";
 
-export function getHealthStatus(body: unknown, ctx: RequestContext): HealthResponse {
+export function getHealthStatus(body: unknown, ctx: RoutedContext): HealthResponse {
   parseBody(HealthRequest, body);
-  const h = ctx.route!.keystore.health;
+  const h = ctx.route.keystore.health;
   const override = ctx.healthOverride;
   return {
     xksProxyFleetSize: h.xksProxyFleetSize,

@@ -3,11 +3,11 @@
  * The steps every per-key API shares, in the reference proxy's order (docs/spec-notes.md, "Check order inside an operation"): key lookup (404), secondary
  * authorization (403), then key state (400).
  */
-import { XksError } from "../../xks/errors.js";
-import type { RequestContext } from "../request-context.js";
+import { XksError } from "../../xks/index.js";
+import type { RoutedContext } from "../request-context.js";
 import type { RuntimeKey, RuntimeKeystore } from "../runtime.js";
 
-export interface CallerMetadata {
+interface CallerMetadata {
   awsPrincipalArn: string;
   kmsOperation: string;
 }
@@ -28,7 +28,7 @@ export function authorize(key: RuntimeKey, caller: CallerMetadata): void {
   }
 }
 
-export function requireEnabled(key: RuntimeKey): void {
+function requireEnabled(key: RuntimeKey): void {
   if (key.status !== "ENABLED") throw new XksError("InvalidStateException", `key ${key.id} is ${key.status}`);
 }
 
@@ -37,7 +37,7 @@ export function requireUsage(key: RuntimeKey, usage: "ENCRYPT" | "DECRYPT"): voi
 }
 
 /** Inputs above what this mock supports (but at or above the spec's minimums) get 501 (docs/spec-notes.md, "Oversized inputs"). */
-export function requireAtMost(what: string, bytes: number, max: number): void {
+function requireAtMost(what: string, bytes: number, max: number): void {
   if (bytes > max) throw new XksError("UnsupportedOperationException", `${what} is ${bytes} bytes; this proxy supports at most ${max}`);
 }
 
@@ -45,8 +45,8 @@ export function requireAtMost(what: string, bytes: number, max: number): void {
  * The shared preamble of encrypt and decrypt, in the reference proxy's order: key (404), secondary authorization
  * (403), size limits (501), key state (400), key usage (400).
  */
-export function keyForCrypto(ctx: RequestContext, caller: CallerMetadata, sizes: { dataName: string; data: Uint8Array; aad: Uint8Array | undefined }, usage: "ENCRYPT" | "DECRYPT"): RuntimeKey {
-  const key = findKey(ctx.route!.keystore, ctx.route!.keyId!);
+export function keyForCrypto(ctx: RoutedContext, caller: CallerMetadata, sizes: { dataName: string; data: Uint8Array; aad: Uint8Array | undefined }, usage: "ENCRYPT" | "DECRYPT"): RuntimeKey {
+  const key = findKey(ctx.route.keystore, ctx.route.keyId!);
   authorize(key, caller);
   const { limits } = ctx.runtime;
   requireAtMost(sizes.dataName, sizes.data.length, limits.maxPlaintextBytes);

@@ -3,8 +3,7 @@
  * JSON parse plus schema check of a request body; anything wrong is ValidationException naming the field.
  */
 import type { z } from "zod";
-import { XksError } from "../../xks/errors.js";
-import { describeIssues } from "../../xks/schemas.js";
+import { XksError, describeIssues } from "../../xks/index.js";
 
 export function parseBody<T extends z.ZodType>(schema: T, raw: unknown): z.infer<T> {
   const result = schema.safeParse(raw);

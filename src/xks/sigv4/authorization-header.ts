@@ -6,7 +6,7 @@
  */
 import { SIGV4_ALGORITHM } from "../constants.js";
 
-export interface ParsedAuthorization {
+interface ParsedAuthorization {
   accessKeyId: string;
   scopeDate: string;
   region: string;
@@ -16,7 +16,7 @@ export interface ParsedAuthorization {
   signature: string;
 }
 
-export type ParseResult = { ok: true; value: ParsedAuthorization } | { ok: false; reason: string };
+type ParseResult = { ok: true; value: ParsedAuthorization } | { ok: false; reason: string };
 
 const SHAPE = new RegExp(`^${SIGV4_ALGORITHM} +Credential=([^,\\s]+), *SignedHeaders=([^,\\s]+), *Signature=([^,\\s]+)$`);
 

@@ -8,7 +8,7 @@ import { SIGV4_ALGORITHM, SIGV4_TERMINATOR } from "../constants.js";
 
 export type HeaderValue = string | readonly string[] | undefined;
 
-export interface CanonicalInput {
+interface CanonicalInput {
   method: string;
   path: string;
   /** Header names in lowercase. */

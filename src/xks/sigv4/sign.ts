@@ -30,7 +30,7 @@ export interface SignOptions {
   omitHost?: boolean;
 }
 
-export interface SignedHeaders {
+interface SignedHeaders {
   host: string;
   "x-amz-date": string;
   "content-type": string;

@@ -33,7 +33,7 @@ export interface VerifyOptions {
   signingKeys?: SigningKeyCache | undefined;
 }
 
-export type VerifyResult =
+type VerifyResult =
   | { ok: true; accessKeyId: string; region: string; signedHeaders: string[] }
   | { ok: false; reason: string; accessKeyId?: string };
 

@@ -1,5 +1,5 @@
 /**
- * @module harness/report/output-path
+ * @module harness/common/output-path
  * A file a command will write at its end (--junit, --out) is checked at the start, before any network traffic:
  * a run should not spend its probes and then fail on a typo in a path.
  */

@@ -1,11 +1,11 @@
 /**
- * @module proxy/cli-start
+ * @module bin/xks-mock-start
  * What `xks-mock` needs to start or stop without leaving a half-started process: signal handling that always ends
  * the process, and refusals that name the flag to change.
  */
 
 /** A stop that takes longer than this (a request that will not finish) ends the process anyway. */
-export const STOP_DEADLINE_MS = 5000;
+const STOP_DEADLINE_MS = 5000;
 /** After a failed start, what was opened gets this long to close before the process exits regardless. */
 export const FAILED_START_EXIT_MS = 300;
 

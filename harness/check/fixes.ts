@@ -1,10 +1,10 @@
 /**
- * @module harness/check/classify
- * Failure classification (shared with the local KMS, in src/client/classify.ts) and the harness's advice per failure.
+ * @module harness/check/fixes
+ * The harness's advice per failure, for the failures src/client's classification (shared with the local KMS)
+ * names.
  */
 import type { ProxyFailure } from "../../src/xks/kms-failures.js";
 import { KMS_PROXY_TIMEOUT_MS } from "../../src/xks/constants.js";
-export { attempt, classifyError, classifyNetworkError, type Failed, type Outcome } from "../../src/client/classify.js";
 
 /** One line of advice per failure, for the auth-like checks. */
 export const FIXES: Partial<Record<ProxyFailure, string>> = {

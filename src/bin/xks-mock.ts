@@ -1,24 +1,21 @@
 #!/usr/bin/env node
 /**
- * @module proxy/cli
- * `xks-mock`: starts the mock XKS proxy. Exit 0 on a clean stop, 2 on bad usage or a bad configuration.
+ * @module bin/xks-mock
+ * `xks-mock`: starts the mock XKS proxy and, beside it, the local KMS (the one place that wires the two siblings). Exit 0 on a clean stop, 2 on bad usage or a bad configuration.
  */
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { integerOption } from "../cli-options.js";
 import { packageVersion } from "../package-version.js";
 import type { Logger } from "pino";
-import { DEMO_ALIAS, DEMO_STORE_NAME, ensureDemoStore } from "../kms/demo-store.js";
-import { DEFAULT_KMS_PORT, startLocalKms, type StartedLocalKms } from "../kms/start-local-kms.js";
-import { StateFileError } from "../kms/state-file.js";
-import { StateStore } from "../kms/state-store.js";
-import { XKS_API_SUFFIX, XKS_SIGV4_SERVICE } from "../xks/constants.js";
-import { isPublicTestCredential, type ProxyConfig } from "./config-schema.js";
-import { ConfigError, loadConfig, type ConfigOverrides } from "./load-config.js";
-import { createLogger } from "./request-log.js";
-import { FAILED_START_EXIT_MS, listenFailure, portClash, stopSignals } from "./cli-start.js";
-import { startProxy, type StartedProxy } from "./start-proxy.js";
-import { watchConfig } from "./watch-config.js";
+import { DEFAULT_KMS_PORT, DEMO_ALIAS, DEMO_STORE_NAME, StateFileError, StateStore, ensureDemoStore, startLocalKms, type StartedLocalKms } from "../kms/index.js";
+import { XKS_API_SUFFIX, XKS_SIGV4_SERVICE } from "../xks/index.js";
+import { isPublicTestCredential, type ProxyConfig } from "../proxy/config-schema.js";
+import { ConfigError, loadConfig, type ConfigOverrides } from "../proxy/load-config.js";
+import { createLogger } from "../proxy/request-log.js";
+import { FAILED_START_EXIT_MS, listenFailure, portClash, stopSignals } from "./xks-mock-start.js";
+import { startProxy, type StartedProxy } from "../proxy/start-proxy.js";
+import { watchConfig } from "../proxy/watch-config.js";
 
 // Node 20.18+ is still supported (see README, "Supported Node versions"): the SDK's notice about its coming Node 22 floor is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";

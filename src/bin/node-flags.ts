@@ -1,5 +1,5 @@
 /**
- * @module proxy/node-flags
+ * @module bin/node-flags
  * The Node flags the mock runs with: `npm start`, the image's ENTRYPOINT and the benchmark (test/proxy-node-flags.test.ts
  * holds those copies to this list). The `xks-mock` bin keeps a plain `#!/usr/bin/env node`: `env -S`, the only way to
  * put flags in a shebang, is missing from BusyBox (Alpine), where the bin would not start at all; run it with

@@ -1,7 +1,7 @@
 /**
- * @module harness/check/endpoint
+ * @module harness/common/endpoint
  * Splits an XksProxyUriEndpoint into what the network steps need. KMS always uses port 443; a port is only
- * accepted for local use (--dev).
+ * accepted for local use (--dev). The base URL of the XKS API (endpoint + path) is `baseUrl` in src/client.
  */
 import { isIP } from "node:net";
 
@@ -10,7 +10,6 @@ export interface ParsedEndpoint {
   port: number;
   explicitPort: boolean;
   isIp: boolean;
-  /** Base URL of the XKS API: endpoint + path. */
 }
 
 export function parseEndpoint(endpoint: string): ParsedEndpoint | undefined {
@@ -23,8 +22,4 @@ export function parseEndpoint(endpoint: string): ParsedEndpoint | undefined {
   if (url.protocol !== "https:") return undefined;
   const host = url.hostname.replace(/^\[|\]$/g, "");
   return { host, port: url.port ? Number(url.port) : 443, explicitPort: url.port !== "", isIp: isIP(host) !== 0 };
-}
-
-export function baseUrl(settings: { endpoint: string; path: string }): string {
-  return `${settings.endpoint.replace(/\/+$/, "")}${settings.path}`;
 }

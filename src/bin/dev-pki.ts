@@ -5,18 +5,18 @@
  * never key material, so the output is safe to paste into logs and issues.
  * Exit 0 on success, 1 if generation or writing fails, 2 on bad usage.
  *
- * @module pki/cli
+ * @module bin/dev-pki
  */
 import { realpathSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { defaultCertsDir, ensureDevPki } from "./dev-pki-files.js";
+import { defaultCertsDir, ensureDevPki } from "../pki/dev-pki-files.js";
 
 const USAGE = "usage: npm run certs -- [--dir DIR] [--force]\n";
 
 /** Where the CLI writes; injectable so tests need not capture process streams. */
-export interface CliIo {
+interface CliIo {
   out: (line: string) => void;
   err: (line: string) => void;
 }

@@ -1,0 +1,47 @@
+/**
+ * @module harness/check/command
+ * `xks-harness check`: flags → CheckOptions → the checks → a table, `--json` or JUnit. Exit 0 pass, 1 a check
+ * failed, 2 bad usage or input that UpdateCustomKeyStore would refuse (the input check).
+ */
+import { writeFileSync } from "node:fs";
+import { Option, type Command } from "commander";
+import { XKS_CONNECTIVITIES } from "../../src/xks/kms-rules.js";
+import { connectionFlags } from "../common/connection-flags.js";
+import { outputPathProblem } from "../common/output-path.js";
+import { EXIT, UsageError } from "../common/usage-error.js";
+import { colorWanted, painter } from "../report/style.js";
+import { toCheckOptions, unusedCurrentSecretNote, type CheckFlags } from "./options.js";
+import { toCheckJunit, toHuman, toJson } from "./report.js";
+import { runCheck } from "./run-check.js";
+import { readSnapshot } from "./snapshot.js";
+
+/** Declares `check` on `program`; its action hands the exit code to `exit`. */
+export function registerCheck(program: Command, exit: (code: number) => void): void {
+  connectionFlags(program.command("check").description("prove new XKS settings before UpdateCustomKeyStore"))
+    .addOption(new Option("--connectivity <type>", "XksProxyConnectivity").choices(XKS_CONNECTIVITIES).default("PUBLIC_ENDPOINT"))
+    .option("--vpc-endpoint-service-name <name>", "XksProxyVpcEndpointServiceName (VPC_ENDPOINT_SERVICE)")
+    .option("--current-endpoint <url>", "endpoint in force now (default: --endpoint)")
+    .option("--current-path <path>", "path in force now (default: --path)")
+    .option("--current-access-key-id <id>", "access key id in force now (secret: $XKS_CURRENT_SECRET_ACCESS_KEY)")
+    .option("--current-secret-file <file>", "file holding the current secret")
+    .option("--snapshot <file>", "decrypt the probes of `xks-harness snapshot` with the new settings")
+    .option("--json", "print the report as JSON (schema: docs/check-report.md)", false)
+    .option("--junit <file>", "also write a JUnit XML report")
+    .option("--no-color", "no colour in the table")
+    .option("--verbose", "print the canonical request and string to sign (never the secret)", false)
+    .action(async (flags: CheckFlags & { json: boolean; junit?: string; color: boolean }) => exit(await checkCommand(flags, process.env)));
+}
+
+async function checkCommand(flags: CheckFlags & { json: boolean; junit?: string; color: boolean }, env: NodeJS.ProcessEnv): Promise<number> {
+  // Usage problems of output files too come before the first packet.
+  const junitProblem = flags.junit ? outputPathProblem(flags.junit, "--junit") : undefined;
+  if (junitProblem) throw new UsageError(junitProblem);
+  const options = toCheckOptions(flags, env, flags.snapshot ? readSnapshot(flags.snapshot) : undefined);
+  const note = unusedCurrentSecretNote("check", flags, env);
+  if (note) process.stderr.write(`xks-harness check: ${note}\n`);
+  const report = await runCheck(options);
+  process.stdout.write(flags.json ? toJson(report, options) : toHuman(report, options, painter(colorWanted(process.stdout, !flags.color))));
+  if (flags.junit) writeFileSync(flags.junit, toCheckJunit(report));
+  const inputFailed = report.checks[0]?.status === "fail";
+  return inputFailed ? EXIT.usage : report.verdict === "pass" ? EXIT.pass : EXIT.fail;
+}
