@@ -222,7 +222,7 @@ describe("the mock proxy's default key material is stable across restarts", () =
       child.once("exit", () => fail(new Error(`xks-mock exited:\n${stderr}`)));
       child.stderr.on("data", (d: Buffer) => {
         stderr += d.toString();
-        const m = /local KMS on (http:\/\/127\.0\.0\.1:\d+)[\s\S]*custom key store xks-demo \((cks-[0-9a-f]+)\) CONNECTED/.exec(stderr);
+        const m = /local KMS on (http:\/\/127\.0\.0\.1:\d+)[\s\S]*custom key store xks-demo \((cks-[0-9a-f]+)\) CONNECTED;[\s\S]*custom key store xks-demo-vpc \((cks-[0-9a-f]+)\) CONNECTED via VPC endpoint service com\.amazonaws\.vpce\./.exec(stderr);
         if (m || /could not pre-wire/.test(stderr)) {
           clearTimeout(timer);
           m ? done(m) : fail(new Error(`xks-mock could not pre-wire the demo store:\n${stderr}`));
@@ -232,6 +232,7 @@ describe("the mock proxy's default key material is stable across restarts", () =
     return {
       kmsUrl: banner[1]!,
       storeId: banner[2]!,
+      vpcStoreId: banner[3]!,
       async stop() {
         child.kill("SIGTERM");
         return exited;
@@ -239,16 +240,18 @@ describe("the mock proxy's default key material is stable across restarts", () =
     };
   }
 
-  it("xks-mock --state: alias/xks-demo encrypts; after a restart of xks-mock (proxy and KMS) the ciphertext decrypts", async () => {
+  it("xks-mock --state: alias/xks-demo and alias/xks-demo-vpc (through the default VPC endpoint service) encrypt; after a restart of xks-mock (proxy and KMS) the ciphertext decrypts", async () => {
     const file = join(dir, "xks-mock.json");
     const args = ["--port", String(await closedPort()), "--admin-port", "off", "--kms-port", "0", "--state", file, "--certs-dir", inject("pkiDir"), "--log-level", "silent"];
     const kmsClient = (url: string) => new KMSClient({ endpoint: url, region: "us-east-1", credentials: { accessKeyId: "AKIDLOCALTEST", secretAccessKey: "x" }, maxAttempts: 1 });
 
     const first = await startMock(args);
     let blob: Uint8Array;
+    let vpcBlob: Uint8Array;
     const c1 = kmsClient(first.kmsUrl);
     try {
       blob = (await c1.send(new EncryptCommand({ KeyId: "alias/xks-demo", Plaintext: Buffer.from("hello from before") }))).CiphertextBlob!;
+      vpcBlob = (await c1.send(new EncryptCommand({ KeyId: "alias/xks-demo-vpc", Plaintext: Buffer.from("through the VPC store") }))).CiphertextBlob!;
     } finally {
       c1.destroy();
       expect(await first.stop()).toBe(0);
@@ -259,9 +262,12 @@ describe("the mock proxy's default key material is stable across restarts", () =
     try {
       // The demo store is reused from the state file, not made again.
       expect(second.storeId).toBe(first.storeId);
+      expect(second.vpcStoreId).toBe(first.vpcStoreId);
       const dec = await c2.send(new DecryptCommand({ CiphertextBlob: blob }));
       expect(Buffer.from(dec.Plaintext!).toString()).toBe("hello from before");
-      expect((await c2.send(new ListKeysCommand({}))).Keys).toHaveLength(1);
+      const vpcDec = await c2.send(new DecryptCommand({ CiphertextBlob: vpcBlob }));
+      expect(Buffer.from(vpcDec.Plaintext!).toString()).toBe("through the VPC store");
+      expect((await c2.send(new ListKeysCommand({}))).Keys).toHaveLength(2);
     } finally {
       c2.destroy();
       expect(await second.stop()).toBe(0);

@@ -190,3 +190,29 @@ describe("one process per --state file", () => {
     expect((await c.exit).code).toBe(0);
   });
 });
+
+describe.concurrent("--kms-config (the local cloud's endpoint services) is checked before anything listens", () => {
+  it.each([
+    ["a missing file", () => join(dir, "missing-kms-config.json"), /--kms-config .*missing-kms-config\.json: cannot read it \(ENOENT\)/],
+    ["a file that is not JSON (never quoted)", () => writeConfig("not-json.json", "secretish-SECRET123 {"), /--kms-config .*not-json\.json: not JSON\. Fix: see README/],
+    ["a declaration that breaks the rules", () => writeConfig("bad.json", JSON.stringify({ endpointServices: [{ serviceName: "svc", target: "http://x" }] })), /endpointServices\.0\.serviceName: .*endpointServices\.0\.target: /],
+  ])("%s → exit 2 naming --kms-config", { timeout: TEST_MS }, async (_name, file, message) => {
+    const stderr = await expectRefused(startMock(["--kms-port", "0", "--kms-config", file()]));
+    expect(stderr).toMatch(message);
+    expect(stderr).not.toContain("SECRET123");
+  });
+
+  it("a valid declaration starts the local KMS with it", { timeout: TEST_MS }, async () => {
+    const file = writeConfig("good.json", JSON.stringify({ endpointServices: [{ serviceName: "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0", privateDnsName: "localhost", target: "https://127.0.0.1:1" }] }));
+    const c = startMock(["--kms-port", "0", "--kms-config", file]);
+    await c.waitFor(/local KMS on http/);
+    c.child.kill("SIGTERM");
+    expect((await c.exit).code).toBe(0);
+  });
+});
+
+function writeConfig(name: string, text: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}

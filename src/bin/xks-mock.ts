@@ -8,11 +8,13 @@ import { Command } from "commander";
 import { integerOption } from "../cli-options.js";
 import { packageVersion } from "../package-version.js";
 import type { Logger } from "pino";
-import { DEFAULT_KMS_PORT, DEMO_ALIAS, DEMO_STORE_NAME, StateFileError, StateStore, ensureDemoStore, startLocalKms, type StartedLocalKms } from "../kms/index.js";
+import { DEFAULT_KMS_PORT, DEMO_ALIAS, DEMO_STORE_NAME, DEMO_VPC_ALIAS, DEMO_VPC_STORE_NAME, StateFileError, StateStore, ensureDemoStore, startLocalKms, type StartedLocalKms } from "../kms/index.js";
 import { XKS_API_SUFFIX, XKS_SIGV4_SERVICE } from "../xks/index.js";
 import { isPublicTestCredential, type ProxyConfig } from "../proxy/config-schema.js";
 import { ConfigError, loadConfig, type ConfigOverrides } from "../proxy/load-config.js";
 import { createLogger } from "../proxy/request-log.js";
+import { DEFAULT_ENDPOINT_SERVICE_NAME, DEFAULT_PRIVATE_DNS_NAME, defaultEndpointServices, type EndpointServicesConfigInput } from "../ec2/index.js";
+import { LocalCloudConfigError, readLocalCloudConfig } from "./local-cloud-config.js";
 import { FAILED_START_EXIT_MS, listenFailure, portClash, stopSignals } from "./xks-mock-start.js";
 import { startProxy, type StartedProxy } from "../proxy/start-proxy.js";
 import { watchConfig } from "../proxy/watch-config.js";
@@ -40,6 +42,7 @@ const program = new Command()
   .option("--kms-port <port>", "port of the local KMS beside the proxy (default 4599; 0 = any free port)", port)
   .option("--no-kms", "do not start the local KMS")
   .option("--state <file>", "local KMS state file (custom key stores, keys, aliases); in memory when absent")
+  .option("--kms-config <file>", "local cloud JSON: { endpointServices: [...] } (default: one verified VPC endpoint service leading to this proxy)")
   .option("--strict", "local KMS: no port in XksProxyUriEndpoint, do not trust the dev CA", false)
   .option("--no-demo-store", "do not pre-wire the custom key store xks-demo and alias/xks-demo")
   .exitOverride()
@@ -76,29 +79,41 @@ function banner(proxy: StartedProxy): string {
   return lines.join("\n");
 }
 
-/** Pre-wires the demo store (unless told otherwise) and says where the local KMS is; a failure is only a banner line. */
-async function announceKms(proxy: StartedProxy, kms: StartedLocalKms, o: { state?: string; demoStore: boolean }): Promise<void> {
-  const lines = [`local KMS on ${kms.url} (AWS JSON 1.1; any credentials; state ${o.state ?? "in memory"})`];
+/**
+ * Pre-wires the demo stores (unless told otherwise) and says where the local KMS is: a public one, and a VPC one
+ * through the default endpoint service when no --kms-config replaced it. A failure is only a banner line.
+ */
+async function announceKms(proxy: StartedProxy, kms: StartedLocalKms, o: { state?: string; demoStore: boolean; kmsConfig?: string }): Promise<void> {
+  const lines = [`local KMS on ${kms.url} (AWS JSON 1.1 and the EC2 endpoint-service calls; any credentials; state ${o.state ?? "in memory"})`];
   const config = proxy.config();
   const first = config.keystores[0]!;
   if (o.demoStore && !config.http && first.keys.some((k) => k.id === "foo")) {
-    try {
-      const endpoint = proxy.url.replace("//127.0.0.1:", "//localhost:");
-      const demo = await ensureDemoStore(kms, { endpoint, path: `${first.pathPrefix}${XKS_API_SUFFIX}`, ...first.credentials[0]!, xksKeyId: "foo" });
-      lines.push(`  custom key store ${DEMO_STORE_NAME} (${demo.customKeyStoreId}) CONNECTED; KMS key ${DEMO_ALIAS} → external key foo`);
-      lines.push(`  try: aws kms encrypt --endpoint-url ${kms.url} --region us-east-1 --key-id ${DEMO_ALIAS} --plaintext fileb://<(echo hello)`);
-    } catch (err) {
-      lines.push(`  could not pre-wire ${DEMO_STORE_NAME}: ${(err as Error).name}: ${(err as Error).message}`);
+    const target = { path: `${first.pathPrefix}${XKS_API_SUFFIX}`, ...first.credentials[0]!, xksKeyId: "foo" };
+    const stores = [
+      { name: DEMO_STORE_NAME, alias: DEMO_ALIAS, how: "", t: { ...target, endpoint: proxy.url.replace("//127.0.0.1:", "//localhost:") } },
+      ...(o.kmsConfig
+        ? []
+        : [{ name: DEMO_VPC_STORE_NAME, alias: DEMO_VPC_ALIAS, how: ` via VPC endpoint service ${DEFAULT_ENDPOINT_SERVICE_NAME}`, t: { ...target, endpoint: `https://${DEFAULT_PRIVATE_DNS_NAME}`, vpcEndpointServiceName: DEFAULT_ENDPOINT_SERVICE_NAME } }]),
+    ];
+    for (const store of stores) {
+      try {
+        const demo = await ensureDemoStore(kms, store.t);
+        lines.push(`  custom key store ${store.name} (${demo.customKeyStoreId}) CONNECTED${store.how}; KMS key ${store.alias} → external key foo`);
+      } catch (err) {
+        lines.push(`  could not pre-wire ${store.name}: ${(err as Error).name}: ${(err as Error).message}`);
+      }
     }
+    lines.push(`  try: aws kms encrypt --endpoint-url ${kms.url} --region us-east-1 --key-id ${DEMO_ALIAS} --plaintext fileb://<(echo hello)`);
   }
   process.stderr.write(`${lines.join("\n")}\n`);
 }
 
 /** The local KMS beside the proxy, on the state store main() opened before anything listened. */
-function startKmsBeside(proxy: StartedProxy, store: StateStore, o: { kmsPort?: number; strict: boolean }, logger: Logger): Promise<StartedLocalKms> {
+function startKmsBeside(proxy: StartedProxy, store: StateStore, o: { kmsPort?: number; strict: boolean; endpointServices: EndpointServicesConfigInput }, logger: Logger): Promise<StartedLocalKms> {
   return startLocalKms({
     port: o.kmsPort ?? DEFAULT_KMS_PORT,
     store,
+    endpointServices: o.endpointServices,
     strict: o.strict,
     extraCa: proxy.caFile ? [readFileSync(proxy.caFile, "utf8")] : [],
     logger,
@@ -129,6 +144,7 @@ async function main(signals: ReturnType<typeof stopSignals>): Promise<number> {
     kmsPort?: number;
     kms: boolean;
     state?: string;
+    kmsConfig?: string;
     strict: boolean;
     demoStore: boolean;
   }>();
@@ -142,6 +158,7 @@ async function main(signals: ReturnType<typeof stopSignals>): Promise<number> {
 
   let config: ProxyConfig;
   let store: StateStore | undefined;
+  let localCloud: EndpointServicesConfigInput | undefined;
   const kmsListener = { flag: "--kms-port", what: "local KMS", port: opts.kmsPort ?? DEFAULT_KMS_PORT };
   let proxyListeners: Parameters<typeof listenFailure>[1];
   try {
@@ -152,9 +169,10 @@ async function main(signals: ReturnType<typeof stopSignals>): Promise<number> {
     ];
     const clash = portClash([...proxyListeners, ...(opts.kms ? [kmsListener] : [])]);
     if (clash) return usage(clash);
+    localCloud = opts.kms && opts.kmsConfig ? readLocalCloudConfig(opts.kmsConfig) : undefined;
     store = opts.kms ? StateStore.open(opts.state) : undefined;
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof StateFileError) return usage(err.message);
+    if (err instanceof ConfigError || err instanceof StateFileError || err instanceof LocalCloudConfigError) return usage(err.message);
     throw err;
   }
 
@@ -186,7 +204,7 @@ async function main(signals: ReturnType<typeof stopSignals>): Promise<number> {
     try {
       // stop() of the KMS closes the store: it replaces the store's own closer.
       closers.shift();
-      kms = await startKmsBeside(proxy, store, opts, logger);
+      kms = await startKmsBeside(proxy, store, { ...opts, endpointServices: localCloud ?? defaultEndpointServices(proxy.url) }, logger);
     } catch (err) {
       return failStart(describeFailure(err, [kmsListener]));
     }

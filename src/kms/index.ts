@@ -6,5 +6,5 @@ export { startLocalKms, DEFAULT_KMS_PORT, type StartLocalKmsOptions, type Starte
 export { createLocalKmsApp, type RequestRecord } from "./app.js";
 export { StateFileError } from "./state-file.js";
 export { StateStore } from "./state-store.js";
-export { DEMO_ALIAS, DEMO_STORE_NAME, ensureDemoStore } from "./demo-store.js";
+export { DEMO_ALIAS, DEMO_STORE_NAME, DEMO_VPC_ALIAS, DEMO_VPC_STORE_NAME, ensureDemoStore } from "./demo-store.js";
 export { KmsError } from "./errors.js";
