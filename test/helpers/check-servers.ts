@@ -7,7 +7,7 @@
 import { once } from "node:events";
 import { createServer as createHttpServer } from "node:http";
 import { createServer as createHttpsServer, type ServerOptions } from "node:https";
-import { connect, createServer as createNetServer, type AddressInfo, type Socket } from "node:net";
+import { connect, createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from "node:net";
 import { verifySigV4 } from "../../src/xks/sigv4/verify.js";
 import type { XksCredential } from "../../src/xks/sigv4/sign.js";
 
@@ -38,14 +38,26 @@ export const VALID_HEALTH = {
   ekmFleetDetails: [{ id: "ekm-1", model: "none", healthStatus: "ACTIVE" }],
 } as const;
 
-/** Tracks sockets so stop() never waits on a keep-alive or half-finished handshake. */
-function trackSockets(server: { on(event: "connection", fn: (s: Socket) => void): unknown }): Set<Socket> {
+/**
+ * Listens on 127.0.0.1 at an ephemeral port. stop() closes the server and destroys every connection it holds,
+ * so it never waits on a keep-alive or half-finished handshake.
+ */
+export async function listenOnLoopback(server: NetServer): Promise<StartedServer> {
   const sockets = new Set<Socket>();
-  server.on("connection", (s) => {
+  server.on("connection", (s: Socket) => {
     sockets.add(s);
     s.once("close", () => sockets.delete(s));
   });
-  return sockets;
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  return {
+    port: (server.address() as AddressInfo).port,
+    async stop() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const s of sockets) s.destroy();
+      await closed;
+    },
+  };
 }
 
 export async function startMiniProxy(o: MiniProxyOptions): Promise<StartedServer> {
@@ -69,33 +81,13 @@ export async function startMiniProxy(o: MiniProxyOptions): Promise<StartedServer
       send(200, VALID_HEALTH);
     });
   });
-  const sockets = trackSockets(server);
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  return {
-    port: (server.address() as AddressInfo).port,
-    async stop() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const s of sockets) s.destroy();
-      await closed;
-    },
-  };
+  return listenOnLoopback(server);
 }
 
 /** Plain HTTP (no TLS) on 127.0.0.1: Node's parser answers a TLS ClientHello with 400 Bad Request. */
 export async function startPlainHttpServer(): Promise<StartedServer> {
   const server = createHttpServer((_req, res) => res.writeHead(404).end());
-  const sockets = trackSockets(server);
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  return {
-    port: (server.address() as AddressInfo).port,
-    async stop() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const s of sockets) s.destroy();
-      await closed;
-    },
-  };
+  return listenOnLoopback(server);
 }
 
 export interface CountingServer extends StartedServer {
@@ -118,12 +110,10 @@ export async function startCountingServer(): Promise<CountingServer> {
     if (waiter && seenPorts.indexOf(waiter.port, waiter.from) !== -1) waiter.resolve();
     socket.destroy();
   });
-  const sockets = trackSockets(server);
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const port = (server.address() as AddressInfo).port;
+  const started = await listenOnLoopback(server);
+  const port = started.port;
   return {
-    port,
+    ...started,
     get count() {
       return seenPorts.length - probes;
     },
@@ -138,11 +128,6 @@ export async function startCountingServer(): Promise<CountingServer> {
       probe.destroy();
       probes += 1;
       return seenPorts.length - probes;
-    },
-    async stop() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const s of sockets) s.destroy();
-      await closed;
     },
   };
 }

@@ -3,13 +3,12 @@
  * few calls as it should and then drips its answers a byte at a time forever or sends one over the client's size
  * cap, and a TCP server that accepts connections and never says a word (a hung proxy).
  */
-import { once } from "node:events";
 import { createServer as createHttpsServer, type ServerOptions } from "node:https";
-import { createServer as createNetServer, type AddressInfo, type Socket } from "node:net";
+import { createServer as createNetServer } from "node:net";
 import { MAX_RESPONSE_BYTES } from "../../src/client/index.js";
 import type { XksCredential } from "../../src/xks/sigv4/sign.js";
 import { verifySigV4 } from "../../src/xks/sigv4/verify.js";
-import { VALID_HEALTH, type StartedServer } from "./check-servers.js";
+import { listenOnLoopback, VALID_HEALTH, type StartedServer } from "./check-servers.js";
 
 /** How a hostile proxy answers once its good calls are used up. */
 export type Misbehaviour = "drip" | "oversize";
@@ -31,28 +30,6 @@ export interface HostileServer extends StartedServer {
 
 /** Gap between two dripped bytes: far shorter than any timeout, so only a whole-call deadline ends the call. */
 const DRIP_MS = 20;
-
-function tracked(server: { on(event: "connection", fn: (s: Socket) => void): unknown }): Set<Socket> {
-  const sockets = new Set<Socket>();
-  server.on("connection", (s) => {
-    sockets.add(s);
-    s.once("close", () => sockets.delete(s));
-  });
-  return sockets;
-}
-
-async function listening(server: ReturnType<typeof createNetServer> | ReturnType<typeof createHttpsServer>, sockets: Set<Socket>) {
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  return {
-    port: (server.address() as AddressInfo).port,
-    async stop() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const s of sockets) s.destroy();
-      await closed;
-    },
-  };
-}
 
 export async function startHostileProxy(o: HostileProxyOptions): Promise<HostileServer> {
   let calls = 0;
@@ -82,7 +59,7 @@ export async function startHostileProxy(o: HostileProxyOptions): Promise<Hostile
       send(verified.ok ? 200 : 401, verified.ok ? VALID_HEALTH : { errorName: "AuthenticationFailedException" });
     });
   });
-  const started = await listening(server, tracked(server));
+  const started = await listenOnLoopback(server);
   return {
     ...started,
     get calls() {
@@ -97,7 +74,7 @@ export async function startSilentServer(): Promise<HostileServer> {
   const server = createNetServer(() => {
     calls += 1;
   });
-  const started = await listening(server, tracked(server));
+  const started = await listenOnLoopback(server);
   return {
     ...started,
     get calls() {
