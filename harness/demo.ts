@@ -3,10 +3,12 @@
  * `npm run demo`: the whole story on one machine, with real servers and real output. The mock XKS proxy starts
  * in-process on a free port; the harness talks to it as KMS would, checks it (one passing and one failing
  * preflight), runs the conformance suite, then the local KMS (driven by the real AWS SDK) rehearses a gated
- * credential rotation and encrypts and decrypts through the rotated store. Plaintext and secrets are never printed.
+ * credential rotation and encrypts and decrypts through the rotated store; a mock that requires mTLS is checked
+ * without and with the dev PKI's client certificate. Plaintext and secrets are never printed.
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import {
   ConnectCustomKeyStoreCommand,
   CreateAliasCommand,
@@ -17,6 +19,7 @@ import {
   KMSClient,
 } from "@aws-sdk/client-kms";
 import { startLocalKms } from "../src/kms/start-local-kms.js";
+import { DEV_PKI_FILES } from "../src/pki/dev-pki-files.js";
 import { defaultConfigInput, PUBLIC_TEST_CREDENTIAL } from "../src/proxy/config-schema.js";
 import { parseProxyConfig } from "../src/proxy/load-config.js";
 import { createLogger } from "../src/proxy/request-log.js";
@@ -27,6 +30,7 @@ import type { CheckOptions } from "./check/types.js";
 import { summaryLine } from "./conformance/report.js";
 import { runConformance } from "./conformance/run-conformance.js";
 import { painter } from "./report/style.js";
+import { demoEndpointServices, vpcStep } from "./demo-vpc-step.js";
 import { runUpdate } from "./update/run-update.js";
 import { planLines } from "./update/aws-cli.js";
 import { randomXksCredential, XksClient, type XksResponse } from "../src/client/index.js";
@@ -40,6 +44,30 @@ const heading = (text: string) => out(`\n== ${text}`);
 function show(step: string, res: XksResponse): void {
   const body = res.text.length > 150 ? `${res.text.slice(0, 147)}...` : res.text;
   out(`${step}\n  HTTP ${res.status} in ${res.ms.toFixed(1)} ms  ${body}`);
+}
+
+/** An mTLS mock checked without and with the dev PKI's client certificate (the KMS subject). */
+async function mtlsStep(input: ReturnType<typeof defaultConfigInput>, ca: string, caFile: string, expect: (ok: boolean, what: string) => void): Promise<void> {
+  heading("7. mTLS: xks-harness check against a mock that requires a client certificate");
+  const mtls = await startProxy({ config: parseProxyConfig({ ...input, port: 0, adminPort: null, logLevel: "warn", tls: { mtls: true } }), logger: createLogger("warn") });
+  try {
+    const certFile = join(dirname(caFile), DEV_PKI_FILES.clientCert);
+    const keyFile = join(dirname(caFile), DEV_PKI_FILES.clientKey);
+    const endpoint = mtls.url.replace("127.0.0.1", "localhost");
+    const options: CheckOptions = { settings: { endpoint, path: mtls.baseUrl().slice(mtls.url.length), ...PUBLIC_TEST_CREDENTIAL }, region: "us-east-1", connectivity: "PUBLIC_ENDPOINT", keyIds: ["foo"], extraCa: [ca], dev: true, timeoutMs: 3000, verbose: false };
+    const paint = painter(false);
+    out(`$ xks-harness check --endpoint ${endpoint} … --key-id foo --ca ${caFile} --dev`);
+    const without = await runCheck(options);
+    out(without.checks.find((c) => c.id === "tls")!.detail);
+    expect(without.verdict === "fail" && without.predictedConnectionErrorCode === "XKS_PROXY_INVALID_TLS_CONFIGURATION", "without a client certificate: tls fails with the truth (the proxy requires mTLS), a TLS failure predicted");
+    out(`\n$ xks-harness check --endpoint ${endpoint} … --key-id foo --ca ${caFile} --dev --client-cert ${certFile} --client-key ${keyFile}`);
+    const withCert: CheckOptions = { ...options, clientCert: { cert: readFileSync(certFile, "utf8"), key: readFileSync(keyFile, "utf8") } };
+    const good = await runCheck(withCert);
+    out(toHuman(good, withCert, paint).trimEnd());
+    expect(good.verdict === "pass", "with the dev PKI's client certificate (CN cks.kms.us-east-1.amazonaws.com) every check passes");
+  } finally {
+    await mtls.stop();
+  }
 }
 
 async function main(): Promise<number> {
@@ -59,7 +87,7 @@ async function main(): Promise<number> {
   const ca = readFileSync(proxy.caFile!, "utf8");
   const endpoint = proxy.url.replace("127.0.0.1", "localhost");
   const path = proxy.baseUrl().slice(proxy.url.length);
-  const kms = await startLocalKms({ port: 0, logger: createLogger("warn"), extraCa: [ca] });
+  const kms = await startLocalKms({ port: 0, logger: createLogger("warn"), extraCa: [ca], endpointServices: demoEndpointServices(proxy.url) });
   const sdk = new KMSClient({ endpoint: kms.url, region: "us-east-1", credentials: { accessKeyId: "demo", secretAccessKey: "demo" } });
   const client = new XksClient({ baseUrl: proxy.baseUrl(), region: "us-east-1", credential: old }, { ca });
   try {
@@ -163,6 +191,9 @@ async function main(): Promise<number> {
     expect(Buffer.from(back.Plaintext!).equals(secretData), "Encrypt → Decrypt (SDK) through the rotated store");
     const stale = await client.health();
     expect(stale.status === 401, "the old credential is now refused by the proxy (401)");
+
+    await mtlsStep(input, ca, proxy.caFile!, expect);
+    await vpcStep({ heading, out, expect, kmsUrl: kms.url, caFile: proxy.caFile!, base: { settings: { endpoint, path, ...fresh }, region: "us-east-1", keyIds: [], extraCa: [ca], dev: true, timeoutMs: 3000, verbose: false } });
   } finally {
     sdk.destroy();
     await client.close();

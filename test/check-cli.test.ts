@@ -89,7 +89,7 @@ describe("passing runs", () => {
 
     const doc = JSON.parse(run.stdout) as JsonReport;
     // --verbose adds the documented "verbose" lines (canonical request, string to sign).
-    expect(Object.keys(doc).sort()).toEqual(["checks", "predictedConnectionErrorCode", "predictedException", "schemaVersion", "target", "timings", "tool", "verbose", "verdict"]);
+    expect(Object.keys(doc).sort()).toEqual(["checks", "notes", "predictedConnectionErrorCode", "predictedException", "schemaVersion", "target", "timings", "tool", "verbose", "verdict", "vpcEndpointService"]);
     expect(doc).toMatchObject({ schemaVersion: 1, tool: "xks-harness check", verdict: "pass", predictedException: null, predictedConnectionErrorCode: null });
     const s = proxySettings(b);
     expect(doc.target).toEqual({ endpoint: s.endpoint, path: s.path, accessKeyId: credB.accessKeyId, region: "us-east-1", connectivity: "PUBLIC_ENDPOINT", keyIds: ["foo"] });
@@ -109,7 +109,7 @@ describe("passing runs", () => {
     const xml = readFileSync(junit, "utf8");
     const names = [...xml.matchAll(/<testcase classname="xks-harness\.check" name="([^"]+)"/g)].map((m) => m[1]);
     expect(names).toEqual([...CHECK_IDS]);
-    expect(xml).toMatch(/<testsuite name="xks-harness check" tests="10" failures="0" errors="0" skipped="0"/);
+    expect(xml).toMatch(/<testsuite name="xks-harness check" tests="11" failures="0" errors="0" skipped="1"/);
 
     expectNoSecret({ stdout: run.stdout, stderr: run.stderr, junit: xml }, credB.secretAccessKey, credA.secretAccessKey);
   });
@@ -178,7 +178,7 @@ describe.concurrent("failing runs", () => {
     const doc = JSON.parse(run.stdout) as JsonReport;
     expect(doc).toMatchObject({ verdict: "fail", predictedException: "ValidationException" });
     expect(doc.checks[0]).toMatchObject({ id: "input", status: "fail", detail: expect.stringMatching(/XksProxyUriEndpoint has port/) });
-    expect(doc.checks.slice(1).map((x) => x.status)).toEqual(Array(9).fill("skip"));
+    expect(doc.checks.slice(1).map((x) => x.status)).toEqual(Array(10).fill("skip"));
   });
 
   it("no secret given: exit 2 and a message naming XKS_SECRET_ACCESS_KEY", async () => {

@@ -42,6 +42,7 @@ describe("a healthy mock", () => {
     expect(report.checks.map((c) => c.id)).toEqual([...CHECK_IDS]);
     expect(statuses(report)).toEqual({
       input: "warn",
+      "vpc-endpoint-service": "skip",
       dns: "pass",
       tcp: "pass",
       tls: "warn",

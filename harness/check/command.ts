@@ -4,9 +4,9 @@
  * failed, 2 bad usage or input that UpdateCustomKeyStore would refuse (the input check).
  */
 import { writeFileSync } from "node:fs";
-import { Option, type Command } from "commander";
-import { XKS_CONNECTIVITIES } from "../../src/xks/kms-rules.js";
+import type { Command } from "commander";
 import { connectionFlags } from "../common/connection-flags.js";
+import { vpcFlags } from "../common/vpc-flags.js";
 import { outputPathProblem } from "../common/output-path.js";
 import { EXIT, UsageError } from "../common/usage-error.js";
 import { colorWanted, painter } from "../report/style.js";
@@ -17,9 +17,8 @@ import { readSnapshot } from "./snapshot.js";
 
 /** Declares `check` on `program`; its action hands the exit code to `exit`. */
 export function registerCheck(program: Command, exit: (code: number) => void): void {
-  connectionFlags(program.command("check").description("prove new XKS settings before UpdateCustomKeyStore"))
-    .addOption(new Option("--connectivity <type>", "XksProxyConnectivity").choices(XKS_CONNECTIVITIES).default("PUBLIC_ENDPOINT"))
-    .option("--vpc-endpoint-service-name <name>", "XksProxyVpcEndpointServiceName (VPC_ENDPOINT_SERVICE)")
+  const cmd = connectionFlags(program.command("check").description("prove new XKS settings before UpdateCustomKeyStore"));
+  vpcFlags(cmd, ["connectivity", "vpcEndpointServiceName", "vpcEndpointServiceOwner", "ec2Endpoint", "profile"], { connectivityDefault: "PUBLIC_ENDPOINT" })
     .option("--current-endpoint <url>", "endpoint in force now (default: --endpoint)")
     .option("--current-path <path>", "path in force now (default: --path)")
     .option("--current-access-key-id <id>", "access key id in force now (secret: $XKS_CURRENT_SECRET_ACCESS_KEY)")

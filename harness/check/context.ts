@@ -20,7 +20,7 @@ export interface CheckContext {
   verbose: string[];
   /** A client for some settings; closed at the end of the run. */
   clientFor(settings: XksSettings): XksClient;
-  /** The TLS a KMS-like client offers (xksClientTlsContext), built once per run for the checks that time handshakes. */
+  /** The TLS a KMS-like client offers (xksClientTlsContext), with the run's client certificate if any, built once per run for the checks that time handshakes. */
   xksTls(): SecureContext;
   close(): Promise<void>;
 }
@@ -30,7 +30,7 @@ export function createContext(options: CheckOptions): CheckContext {
   if (!endpoint) throw new Error("endpoint must be validated before a context is made");
   const trust = trustAnchors(options.extraCa);
   // One pool for the run: its TLS context (all roots + --ca) is built once, not per client.
-  const clients = createClientSet({ ca: trust, region: options.region, timeoutMs: options.timeoutMs });
+  const clients = createClientSet({ ca: trust, region: options.region, timeoutMs: options.timeoutMs, clientCert: options.clientCert });
   let xksTls: SecureContext | undefined;
   return {
     options,
@@ -42,7 +42,7 @@ export function createContext(options: CheckOptions): CheckContext {
     clientFor: (settings) => clients.clientFor(settings),
     xksTls() {
       // Parsing ~140 roots takes longer than a local call: never inside a timed step, and only once.
-      xksTls ??= xksClientTlsContext(trust);
+      xksTls ??= xksClientTlsContext(trust, options.clientCert);
       return xksTls;
     },
     close: () => clients.close(),

@@ -51,8 +51,17 @@ export function inputProblems(o: CheckOptions): InputProblem[] {
   if (o.connectivity === "VPC_ENDPOINT_SERVICE") {
     const v = checkKmsField("XksProxyVpcEndpointServiceName", o.vpcEndpointServiceName);
     if (v) problems.push({ severity: "error", message: formatViolation(v) });
-  } else if (o.vpcEndpointServiceName !== undefined) {
-    problems.push({ severity: "error", message: "XksProxyVpcEndpointServiceName is only allowed with XksProxyConnectivity VPC_ENDPOINT_SERVICE. Fix: drop it or set --connectivity VPC_ENDPOINT_SERVICE" });
+    if (o.vpcEndpointServiceOwner !== undefined) {
+      const owner = checkKmsField("XksProxyVpcEndpointServiceOwner", o.vpcEndpointServiceOwner);
+      if (owner) problems.push({ severity: "error", message: formatViolation(owner) });
+    }
+  } else {
+    if (o.vpcEndpointServiceName !== undefined) {
+      problems.push({ severity: "error", message: "XksProxyVpcEndpointServiceName is only allowed with XksProxyConnectivity VPC_ENDPOINT_SERVICE. Fix: drop it or set --connectivity VPC_ENDPOINT_SERVICE" });
+    }
+    if (o.vpcEndpointServiceOwner !== undefined) {
+      problems.push({ severity: "error", message: "XksProxyVpcEndpointServiceOwner is only allowed with XksProxyConnectivity VPC_ENDPOINT_SERVICE. Fix: drop --vpc-endpoint-service-owner or set --connectivity VPC_ENDPOINT_SERVICE" });
+    }
   }
   for (const keyId of o.keyIds) {
     const v = checkKmsField("XksKeyId", keyId);

@@ -5,16 +5,17 @@
  * files, never from argv (which `ps` shows to everyone).
  */
 import { isXksConnectivity } from "../../src/xks/kms-rules.js";
+import { assertProfileExists } from "../common/aws-credentials.js";
 import type { ConnectionFlagValues } from "../common/connection-flags.js";
-import { readCaFiles, readSecretFile } from "../common/read-files.js";
+import { checkEc2Endpoint, type VpcFlagValues } from "../common/vpc-flags.js";
+import { readCaFiles, readClientCertificate, readSecretFile } from "../common/read-files.js";
 import { CURRENT_SECRET_ENV, resolveSettings, SECRET_ENV, type XksSettings } from "../common/settings.js";
 import { UsageError } from "../common/usage-error.js";
 import type { CheckOptions, Connectivity } from "./types.js";
 
 /** The flags of `check` (`snapshot` takes the connection flags only, and passes the rest as defaults). */
-export interface CheckFlags extends ConnectionFlagValues {
+export interface CheckFlags extends ConnectionFlagValues, VpcFlagValues {
   connectivity: string;
-  vpcEndpointServiceName?: string;
   currentEndpoint?: string;
   currentPath?: string;
   currentAccessKeyId?: string;
@@ -59,14 +60,18 @@ export function toCheckOptions(f: CheckFlags, env: NodeJS.ProcessEnv, snapshot?:
   if (!isXksConnectivity(f.connectivity)) {
     throw new UsageError(`--connectivity must be PUBLIC_ENDPOINT or VPC_ENDPOINT_SERVICE, not ${f.connectivity}`);
   }
+  if (f.profile) assertProfileExists(f.profile, env);
   return {
     settings,
     current,
     region: f.region,
     connectivity: f.connectivity as Connectivity,
     vpcEndpointServiceName: f.vpcEndpointServiceName,
+    vpcEndpointServiceOwner: f.vpcEndpointServiceOwner,
+    ec2: { endpoint: checkEc2Endpoint(f.ec2Endpoint), profile: f.profile, env },
     keyIds: f.keyId,
     extraCa: readCaFiles(f.ca),
+    clientCert: readClientCertificate(f.clientCert, f.clientKey),
     dev: f.dev,
     timeoutMs: f.timeoutMs,
     snapshot,

@@ -17,12 +17,30 @@ export function toJson(report: CheckReport, o: CheckOptions): string {
     verdict: report.verdict,
     predictedException: report.predictedException,
     predictedConnectionErrorCode: report.predictedConnectionErrorCode,
-    target: { endpoint: o.settings.endpoint, path: o.settings.path, accessKeyId: o.settings.accessKeyId, region: o.region, connectivity: o.connectivity, keyIds: o.keyIds },
+    target: {
+      endpoint: o.settings.endpoint,
+      path: o.settings.path,
+      accessKeyId: o.settings.accessKeyId,
+      region: o.region,
+      connectivity: o.connectivity,
+      keyIds: o.keyIds,
+      ...(o.connectivity === "VPC_ENDPOINT_SERVICE" ? { vpcEndpointServiceName: o.vpcEndpointServiceName ?? null, vpcEndpointServiceOwner: o.vpcEndpointServiceOwner ?? null } : {}),
+    },
     checks: report.checks.map((c) => ({ id: c.id, title: c.title, status: c.status, detail: c.detail, ms: Math.round(c.ms * 10) / 10, fix: c.fix ?? null })),
+    vpcEndpointService: vpcJson(report),
+    notes: report.notes ?? [],
     ...(report.verbose ? { verbose: report.verbose } : {}),
     timings: Object.fromEntries(Object.entries(report.timings).map(([k, v]) => [k, v === null ? null : Math.round(v * 10) / 10])),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+/** What the vpc-endpoint-service check read and judged; null when it did not run. */
+function vpcJson(report: CheckReport): Record<string, unknown> | null {
+  const c = report.checks.find((x) => x.id === "vpc-endpoint-service");
+  if (!c || c.status === "skip" || !c.data) return null;
+  const d = c.data as { calls?: string[]; facts?: unknown; findings?: unknown[]; unverified?: unknown[]; usedBy?: unknown; unreadable?: unknown };
+  return { calls: d.calls ?? [], facts: d.facts ?? null, findings: d.findings ?? [], unverified: d.unverified ?? [], usedBy: d.usedBy ?? null, unreadable: d.unreadable ?? null };
 }
 
 export function toCheckJunit(report: CheckReport): string {
@@ -62,10 +80,13 @@ export function toHuman(report: CheckReport, o: CheckTarget, paint: Paint, wordi
     }
   } else {
     out.push(paint(["bold", "red"], "verdict: FAIL") + " — do not run UpdateCustomKeyStore with these settings");
-    if (report.predictedException) out.push(`  UpdateCustomKeyStore would raise: ${report.predictedException}`);
+    // A VPC store's endpoint service is judged by Create as by Update.
+    const vpcFailed = report.checks.some((c) => c.id === "vpc-endpoint-service" && c.status === "fail" && c.kmsOutcome);
+    if (report.predictedException) out.push(`  ${vpcFailed ? "CreateCustomKeyStore / UpdateCustomKeyStore" : "UpdateCustomKeyStore"} would raise: ${report.predictedException}`);
     if (report.predictedConnectionErrorCode) out.push(`  ConnectCustomKeyStore would end FAILED with ConnectionErrorCode: ${report.predictedConnectionErrorCode}`);
     for (const c of report.checks) if (c.status === "fail" && c.fix) out.push(`  fix ${c.id}: ${c.fix}`);
   }
   for (const c of report.checks) if (c.status === "warn" && c.fix) out.push(`  note ${c.id}: ${c.fix}`);
+  for (const note of report.notes ?? []) out.push(`  note: ${note}`);
   return `${out.join("\n")}\n`;
 }

@@ -13,6 +13,7 @@ import { pathCheck } from "./checks/path.js";
 import { rejectsBadSignatureCheck } from "./checks/rejects-bad-signature.js";
 import { tcpCheck } from "./checks/tcp.js";
 import { tlsCheck } from "./checks/tls.js";
+import { vpcEndpointServiceCheck } from "./checks/vpc-endpoint-service.js";
 import { createContext, type CheckContext } from "./context.js";
 import { inputCheck } from "./input.js";
 import { CHECK_TITLES, emptyTimings, type CheckId, type CheckOptions, type CheckReport, type CheckResult } from "./types.js";
@@ -26,6 +27,13 @@ interface Step {
 }
 
 const STEPS: Step[] = [
+  // Talks to EC2, not to the proxy: the network checks do not wait for it.
+  {
+    id: "vpc-endpoint-service",
+    needs: ["input"],
+    notApplicable: (o) => (o.connectivity === "VPC_ENDPOINT_SERVICE" ? undefined : `connectivity is ${o.connectivity}`),
+    run: vpcEndpointServiceCheck,
+  },
   { id: "dns", needs: ["input"], run: dnsCheck },
   { id: "tcp", needs: ["dns"], run: tcpCheck },
   { id: "tls", needs: ["tcp"], run: tlsCheck },
@@ -50,6 +58,9 @@ const PREDICTING: CheckId[] = ["dns", "tcp", "tls", "auth"];
 function predict(checks: CheckResult[]): Pick<CheckReport, "predictedException" | "predictedConnectionErrorCode"> {
   const input = checks.find((c) => c.id === "input");
   if (input?.status === "fail") return { predictedException: "ValidationException", predictedConnectionErrorCode: null };
+  // KMS checks a VPC store's endpoint service before it calls the proxy (Create of a VPC store calls no proxy at all).
+  const vpc = checks.find((c) => c.id === "vpc-endpoint-service");
+  if (vpc?.status === "fail" && vpc.kmsOutcome) return { predictedException: vpc.kmsOutcome.exception, predictedConnectionErrorCode: vpc.kmsOutcome.connectionErrorCode };
   for (const id of PREDICTING) {
     const c = checks.find((x) => x.id === id);
     if (c?.status === "fail" && c.failure) {
@@ -66,6 +77,14 @@ function predict(checks: CheckResult[]): Pick<CheckReport, "predictedException" 
   return { predictedException: null, predictedConnectionErrorCode: null };
 }
 
+/** Where a VPC store's network checks ran from, and when KMS itself first reaches the proxy. */
+function vpcNotes(o: CheckOptions): string[] {
+  return [
+    `VPC_ENDPOINT_SERVICE: dns … continuity ran against ${o.settings.endpoint} (the service's private DNS name) from where this harness runs, as a client inside the VPC reaches it; KMS reaches the proxy through an interface endpoint of the service`,
+    "KMS itself first connects to the proxy at ConnectCustomKeyStore (CreateCustomKeyStore of a VPC store calls no proxy): a passing Create or Update is no proof that KMS can reach it",
+  ];
+}
+
 export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   const checks: CheckResult[] = [inputCheck(options)];
   const started = performance.now();
@@ -79,7 +98,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
       const blocked = step.needs.map((id) => checks.find((c) => c.id === id)!).find((c) => c.status === "fail" || c.status === "skip");
       const na = step.notApplicable?.(options);
       if (blocked || na) {
-        checks.push({ id: step.id, title: CHECK_TITLES[step.id], status: "skip", detail: blocked ? `skipped: ${blocked.id} ${blocked.status === "fail" ? "failed" : "was skipped"}` : `skipped: ${na}`, ms: 0 });
+        checks.push({ id: step.id, title: CHECK_TITLES[step.id], status: "skip", detail: blocked ? `skipped: ${blocked.id} ${blocked.status === "fail" ? "failed" : "was skipped"}${blocked.skipReason ? `: ${blocked.skipReason}` : ""}` : `skipped: ${na}`, ms: 0, skipReason: blocked?.skipReason });
         continue;
       }
       checks.push(await step.run(ctx));
@@ -92,6 +111,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     verdict,
     ...predict(checks),
     checks,
+    ...(options.connectivity === "VPC_ENDPOINT_SERVICE" ? { notes: vpcNotes(options) } : {}),
     timings: { ...ctx.timings, totalMs: performance.now() - started },
     ...(options.verbose ? { verbose: ctx.verbose } : {}),
   };

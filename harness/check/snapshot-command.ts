@@ -6,17 +6,20 @@
 import type { Command } from "commander";
 import { trustAnchors, XksClient, xksTarget } from "../../src/client/index.js";
 import { connectionFlags, type ConnectionFlagValues } from "../common/connection-flags.js";
+import { vpcFlags, type VpcFlagValues } from "../common/vpc-flags.js";
 import { outputPathProblem } from "../common/output-path.js";
 import { EXIT, UsageError } from "../common/usage-error.js";
 import { inputProblems } from "./input.js";
 import { toCheckOptions, unusedCurrentSecretNote } from "./options.js";
 import { takeSnapshot, writeSnapshot } from "./snapshot.js";
 
-type SnapshotFlags = ConnectionFlagValues & { out: string };
+type SnapshotFlags = ConnectionFlagValues & VpcFlagValues & { connectivity: string; out: string };
 
 /** Declares `snapshot` on `program`; its action hands the exit code to `exit`. */
 export function registerSnapshot(program: Command, exit: (code: number) => void): void {
-  connectionFlags(program.command("snapshot").description("encrypt probe ciphertexts with the CURRENT settings, for `check --snapshot` later"))
+  const cmd = connectionFlags(program.command("snapshot").description("encrypt probe ciphertexts with the CURRENT settings, for `check --snapshot` later"));
+  // The store's connectivity flags, so the same flags as `check` pass the same input rules; the probes go to --endpoint from here.
+  vpcFlags(cmd, ["connectivity", "vpcEndpointServiceName", "vpcEndpointServiceOwner"], { connectivityDefault: "PUBLIC_ENDPOINT" })
     .requiredOption("--out <file>", "where to write the snapshot (no secrets inside)")
     .action(async (flags: SnapshotFlags) => exit(await snapshotCommand(flags, process.env)));
 }
@@ -24,14 +27,14 @@ export function registerSnapshot(program: Command, exit: (code: number) => void)
 async function snapshotCommand(flags: SnapshotFlags, env: NodeJS.ProcessEnv): Promise<number> {
   const outProblem = outputPathProblem(flags.out, "--out");
   if (outProblem) throw new UsageError(outProblem);
-  const options = toCheckOptions({ ...flags, connectivity: "PUBLIC_ENDPOINT", verbose: false }, env);
+  const options = toCheckOptions({ ...flags, verbose: false }, env);
   const note = unusedCurrentSecretNote("snapshot", flags, env);
   if (note) process.stderr.write(`xks-harness snapshot: ${note}\n`);
   const errors = inputProblems(options).filter((p) => p.severity === "error");
   if (options.keyIds.length === 0) errors.push({ severity: "error", message: "give at least one --key-id to probe" });
   if (errors.length) throw new UsageError(errors.map((e) => e.message).join("\n"));
   const s = options.settings;
-  const client = new XksClient(xksTarget(s, options.region), { ca: trustAnchors(options.extraCa), timeoutMs: options.timeoutMs });
+  const client = new XksClient(xksTarget(s, options.region), { ca: trustAnchors(options.extraCa), timeoutMs: options.timeoutMs, ...(options.clientCert ?? {}) });
   try {
     const { snapshot, errors: probeErrors } = await takeSnapshot(client, { endpoint: s.endpoint, path: s.path, accessKeyId: s.accessKeyId, region: options.region }, options.keyIds, options.timeoutMs);
     for (const e of probeErrors) process.stderr.write(`xks-harness snapshot: ${e}\n`);

@@ -8,6 +8,7 @@
 import { connect as tcpConnect } from "node:net";
 import { Duplex } from "node:stream";
 import { connect as tlsConnect, type ConnectionOptions } from "node:tls";
+import { readCertificateRequest, type CertificateRequestSeen } from "./certificate-request.js";
 
 export interface TlsTarget {
   /** Address to connect to. */
@@ -33,6 +34,8 @@ export interface TlsObservation {
   timedOut: boolean;
   /** The TLS library's error code and message: for --verbose, never for a decision. */
   raw: string | null;
+  /** Whether the server asked for a client certificate, as far as its plaintext first flight (TLS 1.2) shows. */
+  certificateRequest: CertificateRequestSeen;
 }
 
 /** TLS alert descriptions (RFC 8446 §6, RFC 5246 §7.2). */
@@ -122,7 +125,8 @@ export function observeHandshake(target: TlsTarget, offer: ConnectionOptions, ti
       clearTimeout(timer);
       socket.destroy();
       stream.destroy();
-      resolve({ ...o, ...readServerBytes(received()) });
+      const bytes = received();
+      resolve({ ...o, ...readServerBytes(bytes), certificateRequest: readCertificateRequest(bytes) });
     };
     const timer = setTimeout(() => finish({ ok: false, protocol: null, cipher: null, timedOut: true, raw: `no TLS handshake within ${timeoutMs} ms` }), timeoutMs);
     socket.once("secureConnect", () => finish({ ok: true, protocol: socket.getProtocol(), cipher: socket.getCipher().name, timedOut: false, raw: null }));

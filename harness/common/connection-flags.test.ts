@@ -9,9 +9,9 @@ import { connectionFlags } from "./connection-flags.js";
 const parse = (cmd: Command, argv: string[]) => cmd.exitOverride().configureOutput({ writeErr: () => {} }).parse(argv, { from: "user" }).opts();
 
 describe("connectionFlags", () => {
-  it("declares all ten with their defaults", () => {
+  it("declares all of them with their defaults", () => {
     const cmd = connectionFlags(new Command("x"));
-    expect(cmd.options.map((o) => o.long)).toEqual(["--endpoint", "--path", "--access-key-id", "--secret-file", "--proxy-config", "--region", "--key-id", "--ca", "--dev", "--timeout-ms"]);
+    expect(cmd.options.map((o) => o.long)).toEqual(["--endpoint", "--path", "--access-key-id", "--secret-file", "--proxy-config", "--region", "--key-id", "--ca", "--client-cert", "--client-key", "--dev", "--timeout-ms"]);
     expect(parse(cmd, [])).toEqual({ region: "us-east-1", keyId: [], ca: [], dev: false, timeoutMs: 3000 });
   });
 

@@ -20,6 +20,8 @@ const FLAGS = {
   region: { flags: "--region <region>", help: "region of the key store (KMS signs with it)", default: "us-east-1" },
   keyId: { flags: "--key-id <id>", help: "external key id (repeatable)", parse: collect, default: [] as string[] },
   ca: { flags: "--ca <file>", help: "extra trust anchor, PEM (repeatable)", parse: collect, default: [] as string[] },
+  clientCert: { flags: "--client-cert <file>", help: "mTLS: the client certificate to present (the one KMS presents), PEM" },
+  clientKey: { flags: "--client-key <file>", help: "mTLS: the key of --client-cert, PEM" },
   dev: { flags: "--dev", help: "local use: port, localhost/IP host and untrusted CA become warnings", default: false },
   timeoutMs: { flags: "--timeout-ms <ms>", help: "bound on each network call, the whole answer included", parse: integerOption(1, 60_000), default: 3000 },
 } as const;
@@ -31,6 +33,8 @@ export interface ConnectionFlagValues extends SettingsFlags {
   region: string;
   keyId: string[];
   ca: string[];
+  clientCert?: string | undefined;
+  clientKey?: string | undefined;
   dev: boolean;
   timeoutMs: number;
 }

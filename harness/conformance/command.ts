@@ -9,7 +9,7 @@ import { integerOption } from "../../src/cli-options.js";
 import { collect, connectionFlags } from "../common/connection-flags.js";
 import { parseEndpoint } from "../common/endpoint.js";
 import { outputPathProblem } from "../common/output-path.js";
-import { readCaFiles, readText } from "../common/read-files.js";
+import { readCaFiles, readClientCertificate, readText } from "../common/read-files.js";
 import { resolveSettings } from "../common/settings.js";
 import { EXIT, UsageError } from "../common/usage-error.js";
 import { colorWanted, painter } from "../report/style.js";
@@ -28,8 +28,6 @@ export function registerConformance(program: Command, exit: (code: number) => vo
     .option("--impotent-key-id <id>", "a key with neither ENCRYPT nor DECRYPT")
     .option("--disabled-key-id <id>", "a DISABLED key")
     .option("--second-access-key-id <id>", "a second credential of the same path (secret: $XKS_SECOND_SECRET_ACCESS_KEY)")
-    .option("--client-cert <file>", "mTLS client certificate, PEM")
-    .option("--client-key <file>", "mTLS client key, PEM")
     .option("--client-ca-cert <file>", "CA that signs client certificates, to mint a wrong-subject one (dev only)")
     .option("--client-ca-key <file>", "its key")
     .option("--image <image>", "start this proxy image with testcontainers and test it")
@@ -73,7 +71,7 @@ function toTarget(f: ConformanceFlags, env: NodeJS.ProcessEnv, endpointOverride?
     disabledKeyId: f.disabledKeyId,
     secondCredential,
     extraCa: readCaFiles(f.ca),
-    clientCert: pair(f.clientCert, f.clientKey, "--client-cert and --client-key"),
+    clientCert: readClientCertificate(f.clientCert, f.clientKey),
     clientCa: pair(f.clientCaCert, f.clientCaKey, "--client-ca-cert and --client-ca-key"),
     timeoutMs: f.timeoutMs,
   };

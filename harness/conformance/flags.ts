@@ -11,8 +11,6 @@ export interface ConformanceFlags extends ConnectionFlagValues {
   impotentKeyId?: string;
   disabledKeyId?: string;
   secondAccessKeyId?: string;
-  clientCert?: string;
-  clientKey?: string;
   clientCaCert?: string;
   clientCaKey?: string;
   image?: string;

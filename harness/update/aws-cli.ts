@@ -24,6 +24,7 @@ const OPTION_OF: Record<string, string> = {
   XksProxyUriEndpoint: "--xks-proxy-uri-endpoint",
   XksProxyUriPath: "--xks-proxy-uri-path",
   XksProxyVpcEndpointServiceName: "--xks-proxy-vpc-endpoint-service-name",
+  XksProxyVpcEndpointServiceOwner: "--xks-proxy-vpc-endpoint-service-owner",
   XksProxyAuthenticationCredential: "--xks-proxy-authentication-credential",
   XksProxyConnectivity: "--xks-proxy-connectivity",
 };
@@ -70,6 +71,7 @@ function rollbackInput(before: StoreSnapshot, changed: Record<string, unknown>):
   if (("XksProxyConnectivity" in changed || "XksProxyVpcEndpointServiceName" in changed) && before.vpcEndpointServiceName) {
     input.XksProxyVpcEndpointServiceName = before.vpcEndpointServiceName;
   }
+  if ("XksProxyVpcEndpointServiceOwner" in changed && before.vpcEndpointServiceOwner) input.XksProxyVpcEndpointServiceOwner = before.vpcEndpointServiceOwner;
   // Always: the secret may have changed even where the access key id did not.
   input.XksProxyAuthenticationCredential = { AccessKeyId: before.accessKeyId };
   return input;

@@ -4,31 +4,30 @@
  * (or a clean dry run), 1 refused or failed, 2 bad usage or invalid input (as `check`).
  */
 import { createInterface } from "node:readline/promises";
-import { Option, type Command } from "commander";
+import type { Command } from "commander";
 import { integerOption } from "../../src/cli-options.js";
 import { toHuman } from "../check/report.js";
 import { connectionFlags, type ConnectionFlagValues } from "../common/connection-flags.js";
-import { readCaFiles, readSecretFile } from "../common/read-files.js";
+import { readCaFiles, readClientCertificate, readSecretFile } from "../common/read-files.js";
 import { CURRENT_SECRET_ENV, SECRET_ENV, settingsGiven } from "../common/settings.js";
 import { EXIT, UsageError } from "../common/usage-error.js";
 import { painter, colorWanted } from "../report/style.js";
 import { NEW_SECRET_PLACEHOLDER, planLines, rollbackLines, type AwsCliTarget } from "./aws-cli.js";
-import { assertProfileExists, createKmsClient } from "./kms-client.js";
+import { createKmsClient } from "./kms-client.js";
+import { assertProfileExists } from "../common/aws-credentials.js";
+import { checkEc2Endpoint, vpcFlags, type VpcFlagValues } from "../common/vpc-flags.js";
 import type { StoreSnapshot, UpdatePlan } from "./plan.js";
 import { runUpdate, type UpdateEvidence, type UpdateReport } from "./run-update.js";
 import { XKS_CONNECTIVITIES, isXksConnectivity } from "../../src/xks/kms-rules.js";
 
 /** The flags of `update`: the connection flags (new values; unset ones stay as they are) and the update's own. */
-export interface UpdateFlags extends ConnectionFlagValues {
+export interface UpdateFlags extends ConnectionFlagValues, VpcFlagValues {
   customKeyStoreId?: string;
   customKeyStoreName?: string;
   continuity?: boolean;
   currentSecretFile?: string;
-  connectivity?: string;
-  vpcEndpointServiceName?: string;
   newName?: string;
   kmsEndpoint?: string;
-  profile?: string;
   dryRun: boolean;
   yes: boolean;
   allowDisconnect: boolean;
@@ -103,12 +102,13 @@ export function registerUpdate(program: Command, exit: (code: number) => void): 
   })
     .option("--continuity", "also prove key continuity with the store's current credential (secret: $XKS_CURRENT_SECRET_ACCESS_KEY)", false)
     .option("--current-secret-file <file>", "file holding the store's current secret (implies --continuity)")
-    .addOption(new Option("--connectivity <type>", "new XksProxyConnectivity").choices(XKS_CONNECTIVITIES))
-    .option("--vpc-endpoint-service-name <name>", "new XksProxyVpcEndpointServiceName")
+  vpcFlags(cmd, ["connectivity", "vpcEndpointServiceName", "vpcEndpointServiceOwner"], {
+    help: { connectivity: "new XksProxyConnectivity", vpcEndpointServiceName: "new XksProxyVpcEndpointServiceName", vpcEndpointServiceOwner: "new XksProxyVpcEndpointServiceOwner (12 digits; needs DISCONNECTED)" },
+  })
     .option("--new-name <name>", "new custom key store name")
     .option("--kms-endpoint <url>", "KMS endpoint (e.g. the local KMS http://127.0.0.1:4599); default: AWS");
-  connectionFlags(cmd, ["region"], { region: "region of the key store" }).option("--profile <name>", "AWS profile (standard credential chain otherwise)");
-  connectionFlags(cmd, ["keyId", "ca", "dev", "timeoutMs"], {
+  vpcFlags(connectionFlags(cmd, ["region"], { region: "region of the key store" }), ["profile", "ec2Endpoint"]);
+  connectionFlags(cmd, ["keyId", "ca", "clientCert", "clientKey", "dev", "timeoutMs"], {
     keyId: "external key to check (repeatable)",
     ca: "extra trust anchor for the proxy, PEM (repeatable)",
     dev: "local use: port, localhost and untrusted CA become warnings in the checks",
@@ -132,8 +132,10 @@ export async function updateCommand(f: UpdateFlags, env: NodeJS.ProcessEnv, io: 
   const interactive = !f.yes && !f.dryRun;
   if (interactive && !io.stdin.isTTY) throw new UsageError("standard input is not a terminal, so the plan cannot be confirmed: review it with --dry-run, then pass --yes");
   const extraCa = readCaFiles(f.ca);
+  const clientCert = readClientCertificate(f.clientCert, f.clientKey);
   const currentSecret = currentSecretFor(f, env, (line) => process.stderr.write(`xks-harness update: ${line}\n`));
   if (f.profile) assertProfileExists(f.profile, env);
+  const ec2Endpoint = checkEc2Endpoint(f.ec2Endpoint);
   const kms = createKmsClient({ region: f.region, endpoint: f.kmsEndpoint, profile: f.profile }, env);
   const paint = painter(io.stdout === process.stdout && colorWanted(process.stdout, !f.color));
   const aws: AwsCliTarget = { region: f.region, endpointUrl: f.kmsEndpoint, profile: f.profile };
@@ -150,9 +152,10 @@ export async function updateCommand(f: UpdateFlags, env: NodeJS.ProcessEnv, io: 
         secretAccessKey: secret,
         connectivity: f.connectivity,
         vpcEndpointServiceName: f.vpcEndpointServiceName,
+        vpcEndpointServiceOwner: f.vpcEndpointServiceOwner,
         newName: f.newName,
       },
-      check: { region: f.region, keyIds: f.keyId, extraCa, dev: f.dev, timeoutMs: f.timeoutMs, verbose: false },
+      check: { region: f.region, keyIds: f.keyId, extraCa, clientCert, dev: f.dev, timeoutMs: f.timeoutMs, verbose: false, ec2: { endpoint: ec2Endpoint, profile: f.profile, env } },
       currentSecret,
       dryRun: f.dryRun,
       allowDisconnect: f.allowDisconnect,

@@ -1,14 +1,11 @@
 /**
  * @module harness/update/kms-client
  * The KMS client `update` uses: the standard AWS credential chain (with --profile), or the local KMS. A loopback
- * --kms-endpoint with no credentials configured gets placeholder ones: the local KMS accepts any. An unknown
- * --profile is bad usage, named before any call.
+ * --kms-endpoint with no credentials configured gets placeholder ones: the local KMS accepts any
+ * (harness/common/aws-credentials.ts, which also refuses an unknown --profile).
  */
-import { readFileSync } from "node:fs";
-import { homedir } from "node:os";
-import { join } from "node:path";
 import { KMSClient, type KMSClientConfig } from "@aws-sdk/client-kms";
-import { UsageError } from "../common/usage-error.js";
+import { localPlaceholderCredentials } from "../common/aws-credentials.js";
 
 export interface KmsClientOptions {
   region: string;
@@ -16,45 +13,11 @@ export interface KmsClientOptions {
   profile?: string | undefined;
 }
 
-function isLoopback(endpoint: string): boolean {
-  const host = new URL(endpoint).hostname;
-  return host === "localhost" || host === "[::1]" || /^127\./.test(host);
-}
-
 export function createKmsClient(o: KmsClientOptions, env: NodeJS.ProcessEnv): KMSClient {
   const config: KMSClientConfig = { region: o.region, maxAttempts: 2 };
   if (o.endpoint) config.endpoint = o.endpoint;
   if (o.profile) config.profile = o.profile;
-  const hasCredentials = !!(env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE || o.profile || env.AWS_WEB_IDENTITY_TOKEN_FILE || env.AWS_CONTAINER_CREDENTIALS_FULL_URI || env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI);
-  if (o.endpoint && isLoopback(o.endpoint) && !hasCredentials) config.credentials = { accessKeyId: "local", secretAccessKey: "local" };
+  const placeholder = localPlaceholderCredentials(o.endpoint, o.profile, env);
+  if (placeholder) config.credentials = placeholder;
   return new KMSClient(config);
-}
-
-/** The shared config and credentials files, where the SDK looks for them (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE). */
-function sharedFiles(env: NodeJS.ProcessEnv): { config: string; credentials: string } {
-  const aws = join(env.HOME ?? homedir(), ".aws");
-  return { config: env.AWS_CONFIG_FILE ?? join(aws, "config"), credentials: env.AWS_SHARED_CREDENTIALS_FILE ?? join(aws, "credentials") };
-}
-
-/** INI section names of a file, or none when it cannot be read. */
-function sections(file: string): string[] {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch {
-    return [];
-  }
-  return [...text.matchAll(/^\s*\[\s*([^\]]*?)\s*\]/gm)].map((m) => m[1]!.replace(/\s+/g, " "));
-}
-
-/**
- * Refuses an unknown --profile with a message naming it, before any call: the SDK itself only says "Could not
- * load credentials from any providers". Profiles are `[profile NAME]` (or `[default]`) in the config file and
- * `[NAME]` in the credentials file, as the AWS CLI reads them.
- */
-export function assertProfileExists(profile: string, env: NodeJS.ProcessEnv): void {
-  const files = sharedFiles(env);
-  const inConfig = sections(files.config).some((s) => s === `profile ${profile}` || (profile === "default" && s === "default"));
-  if (inConfig || sections(files.credentials).includes(profile)) return;
-  throw new UsageError(`--profile ${profile}: no such profile in ${files.config} or ${files.credentials}. Fix: name a profile defined there (aws configure list-profiles shows them)`);
 }

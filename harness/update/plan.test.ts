@@ -39,12 +39,13 @@ describe("what needs DISCONNECTED", () => {
     { what: "the endpoint", change: { endpoint: "https://xks2.example.com" }, field: "XksProxyUriEndpoint" },
     { what: "the connectivity", change: { connectivity: "VPC_ENDPOINT_SERVICE", vpcEndpointServiceName: "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0" }, field: "XksProxyConnectivity" },
     { what: "the VPC endpoint service name", change: { vpcEndpointServiceName: "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0" }, field: "XksProxyVpcEndpointServiceName" },
+    { what: "the VPC endpoint service owner", change: { vpcEndpointServiceOwner: "111122223333" }, field: "XksProxyVpcEndpointServiceOwner" },
   ])("$what needs DISCONNECTED: refused while CONNECTED without allowDisconnect", ({ change, field }) => {
     const plan = planUpdate(current, { ...same, ...change }, false);
     expect(plan.needsDisconnect).toBe(true);
     expect(plan.updateInput).toHaveProperty(field);
     expect(plan.refusal).toBe(
-      "changing the endpoint or connectivity needs the store DISCONNECTED, and it is CONNECTED: pass --allow-disconnect to Disconnect → Update → Connect (its KMS keys are unusable in between)",
+      "changing the endpoint, connectivity or VPC endpoint service (name or owner) needs the store DISCONNECTED, and it is CONNECTED: pass --allow-disconnect to Disconnect → Update → Connect (its KMS keys are unusable in between)",
     );
     // The plan still shows what allowDisconnect would do.
     expect(ops(plan)).toEqual(["DisconnectCustomKeyStore", "UpdateCustomKeyStore", "ConnectCustomKeyStore"]);

@@ -15,6 +15,8 @@ export interface StoreSnapshot {
   accessKeyId: string;
   connectivity: string;
   vpcEndpointServiceName?: string | undefined;
+  /** XksProxyVpcEndpointServiceOwner as KMS describes it (a VPC store's, the owning account). */
+  vpcEndpointServiceOwner?: string | undefined;
 }
 
 export function snapshotOf(entry: CustomKeyStoresListEntry): StoreSnapshot {
@@ -29,6 +31,7 @@ export function snapshotOf(entry: CustomKeyStoresListEntry): StoreSnapshot {
     accessKeyId: x.AccessKeyId ?? "",
     connectivity: x.Connectivity ?? "PUBLIC_ENDPOINT",
     vpcEndpointServiceName: x.VpcEndpointServiceName,
+    vpcEndpointServiceOwner: x.VpcEndpointServiceOwner,
   };
 }
 
@@ -40,6 +43,7 @@ export interface Wanted {
   secretAccessKey: string;
   connectivity: string;
   vpcEndpointServiceName?: string | undefined;
+  vpcEndpointServiceOwner?: string | undefined;
   newName?: string | undefined;
 }
 
@@ -86,12 +90,16 @@ export function planUpdate(current: StoreSnapshot, wanted: Wanted, allowDisconne
     input.XksProxyVpcEndpointServiceName = wanted.vpcEndpointServiceName;
     changes.push(`XksProxyVpcEndpointServiceName → ${wanted.vpcEndpointServiceName}`);
   }
+  if (wanted.vpcEndpointServiceOwner && wanted.vpcEndpointServiceOwner !== current.vpcEndpointServiceOwner) {
+    input.XksProxyVpcEndpointServiceOwner = wanted.vpcEndpointServiceOwner;
+    changes.push(`XksProxyVpcEndpointServiceOwner: ${current.vpcEndpointServiceOwner ?? "(the store's account)"} → ${wanted.vpcEndpointServiceOwner}`);
+  }
   // KMS needs both parts of the credential even when one changes; sending it whole also makes a secret-only
   // rotation explicit.
   input.XksProxyAuthenticationCredential = { AccessKeyId: wanted.accessKeyId, RawSecretAccessKey: wanted.secretAccessKey };
   changes.push(wanted.accessKeyId !== current.accessKeyId ? `credential: access key id ${current.accessKeyId} → ${wanted.accessKeyId} (with its secret)` : `credential: access key id ${wanted.accessKeyId} (secret sent whole; KMS cannot show whether it changed)`);
 
-  const needsDisconnect = ["XksProxyUriEndpoint", "XksProxyConnectivity", "XksProxyVpcEndpointServiceName"].some((k) => k in input);
+  const needsDisconnect = ["XksProxyUriEndpoint", "XksProxyConnectivity", "XksProxyVpcEndpointServiceName", "XksProxyVpcEndpointServiceOwner"].some((k) => k in input);
   const connected = current.state === "CONNECTED";
   const display = { ...input, XksProxyAuthenticationCredential: { AccessKeyId: wanted.accessKeyId, RawSecretAccessKey: "<redacted>" } };
   const calls: PlannedCall[] = [];
@@ -99,7 +107,7 @@ export function planUpdate(current: StoreSnapshot, wanted: Wanted, allowDisconne
   if (current.state !== "CONNECTED" && current.state !== "DISCONNECTED") {
     refusal = `the store is ${current.state}; KMS updates a store only when CONNECTED or DISCONNECTED${current.state === "FAILED" ? " (disconnect it first: aws kms disconnect-custom-key-store)" : " (wait until it settles)"}`;
   } else if (needsDisconnect && connected && !allowDisconnect) {
-    refusal = "changing the endpoint or connectivity needs the store DISCONNECTED, and it is CONNECTED: pass --allow-disconnect to Disconnect → Update → Connect (its KMS keys are unusable in between)";
+    refusal = "changing the endpoint, connectivity or VPC endpoint service (name or owner) needs the store DISCONNECTED, and it is CONNECTED: pass --allow-disconnect to Disconnect → Update → Connect (its KMS keys are unusable in between)";
   }
   const disconnectFirst = needsDisconnect && connected;
   if (disconnectFirst) calls.push({ operation: "DisconnectCustomKeyStore", display: { CustomKeyStoreId: current.id } });

@@ -48,7 +48,7 @@ export interface UpdateOptions {
   /** Values not given keep the store's current ones. */
   wanted: Partial<Omit<Wanted, "secretAccessKey">> & { secretAccessKey: string };
   /** Check options (keys, trust, dev, timeouts) — settings are filled in from the plan. */
-  check: Omit<CheckOptions, "settings" | "current" | "connectivity" | "vpcEndpointServiceName">;
+  check: Omit<CheckOptions, "settings" | "current" | "connectivity" | "vpcEndpointServiceName" | "vpcEndpointServiceOwner" | "vpcServiceUsers">;
   /** The secret in force now, for the continuity check. */
   currentSecret?: string | undefined;
   dryRun: boolean;
@@ -97,6 +97,14 @@ function uniquenessClash(others: StoreSnapshot[], wanted: Wanted): string | unde
   return undefined;
 }
 
+/** Stores of the region on the same VPC endpoint service (same name and owner), which KMS refuses with XksProxyVpcEndpointServiceInUseException. */
+function vpcServiceUsers(others: StoreSnapshot[], wanted: Wanted): { id: string; name: string }[] {
+  if (wanted.connectivity !== "VPC_ENDPOINT_SERVICE" || !wanted.vpcEndpointServiceName) return [];
+  // KMS describes every VPC store's owner; a missing one matches, since a service name is unique in its region.
+  const sameOwner = (s: StoreSnapshot) => !s.vpcEndpointServiceOwner || !wanted.vpcEndpointServiceOwner || s.vpcEndpointServiceOwner === wanted.vpcEndpointServiceOwner;
+  return others.filter((s) => s.connectivity === "VPC_ENDPOINT_SERVICE" && s.vpcEndpointServiceName === wanted.vpcEndpointServiceName && sameOwner(s)).map((s) => ({ id: s.id, name: s.name }));
+}
+
 async function waitConnected(kms: KMSClient, id: string, timeoutMs: number): Promise<StoreSnapshot> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -128,6 +136,7 @@ export async function runUpdate(o: UpdateOptions): Promise<UpdateReport> {
     connectivity,
     // The store's service name belongs to VPC_ENDPOINT_SERVICE only: carried into PUBLIC_ENDPOINT it fails the input check.
     vpcEndpointServiceName: o.wanted.vpcEndpointServiceName ?? (connectivity === "VPC_ENDPOINT_SERVICE" ? before.vpcEndpointServiceName : undefined),
+    vpcEndpointServiceOwner: o.wanted.vpcEndpointServiceOwner ?? (connectivity === "VPC_ENDPOINT_SERVICE" ? before.vpcEndpointServiceOwner : undefined),
     newName: o.wanted.newName,
   };
   const plan = planUpdate(before, wanted, o.allowDisconnect);
@@ -137,18 +146,23 @@ export async function runUpdate(o: UpdateOptions): Promise<UpdateReport> {
   say(`store ${before.id} (${before.name}) is ${before.state}${before.connectionErrorCode ? ` (${before.connectionErrorCode})` : ""}`);
   if (plan.refusal) return { outcome: "refused", message: `refused: ${plan.refusal}. Nothing was changed; the store is ${before.state}`, ...base };
 
+  const otherStores = async () => (await allStores(o.kms)).filter((s) => s.id !== before.id);
+  // A VPC store's check names a store that already uses the service, so the region's stores are read first.
+  const vpcOthers = wanted.connectivity === "VPC_ENDPOINT_SERVICE" ? await otherStores() : undefined;
   const check = await runCheck({
     ...o.check,
     settings: { endpoint: wanted.endpoint, path: wanted.path, accessKeyId: wanted.accessKeyId, secretAccessKey: wanted.secretAccessKey },
     connectivity: wanted.connectivity as CheckOptions["connectivity"],
     vpcEndpointServiceName: wanted.vpcEndpointServiceName,
+    vpcEndpointServiceOwner: wanted.vpcEndpointServiceOwner,
+    vpcServiceUsers: vpcOthers && vpcServiceUsers(vpcOthers, wanted),
     ...(o.currentSecret ? { current: { endpoint: before.endpoint, path: before.path, accessKeyId: before.accessKeyId, secretAccessKey: o.currentSecret } } : {}),
   });
   if (check.verdict === "fail") {
     const failed = check.checks.filter((c) => c.status === "fail").map((c) => c.id).join(", ");
     return { outcome: "refused", message: `refused: the check of the new values failed (${failed})${check.predictedException ? `; UpdateCustomKeyStore would raise ${check.predictedException}` : ""}. No UpdateCustomKeyStore was sent; the store is ${before.state} with its old values`, check, ...base };
   }
-  const clash = uniquenessClash((await allStores(o.kms)).filter((s) => s.id !== before.id), wanted);
+  const clash = uniquenessClash(vpcOthers ?? (await otherStores()), wanted);
   if (clash) return { outcome: "refused", message: `refused: ${clash}. Nothing was changed; the store is ${before.state}`, check, ...base };
   o.review?.({ before, plan: shownPlan, check, target: base.target });
   if (o.dryRun) return { outcome: "dry-run", message: "dry run: the checks passed; nothing was sent", check, ...base };

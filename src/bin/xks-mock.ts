@@ -16,6 +16,10 @@ import { createLogger } from "../proxy/request-log.js";
 import { DEFAULT_ENDPOINT_SERVICE_NAME, DEFAULT_PRIVATE_DNS_NAME, defaultEndpointServices, type EndpointServicesConfigInput } from "../ec2/index.js";
 import { LocalCloudConfigError, readLocalCloudConfig } from "./local-cloud-config.js";
 import { FAILED_START_EXIT_MS, listenFailure, portClash, stopSignals } from "./xks-mock-start.js";
+import { devKmsClientCert, KmsClientCertError, readKmsClientCert } from "./kms-client-cert.js";
+import { DEV_PKI_FILES, defaultCertsDir } from "../pki/dev-pki-files.js";
+import { dirname, join } from "node:path";
+import type { ClientCertificatePem } from "../pki/client-certificate.js";
 import { startProxy, type StartedProxy } from "../proxy/start-proxy.js";
 import { watchConfig } from "../proxy/watch-config.js";
 
@@ -44,6 +48,8 @@ const program = new Command()
   .option("--state <file>", "local KMS state file (custom key stores, keys, aliases); in memory when absent")
   .option("--kms-config <file>", "local cloud JSON: { endpointServices: [...] } (default: one verified VPC endpoint service leading to this proxy)")
   .option("--strict", "local KMS: no port in XksProxyUriEndpoint, do not trust the dev CA", false)
+  .option("--kms-client-cert <file>", "local KMS: client certificate presented to mTLS proxies, PEM (default with --mtls: the dev PKI's client.pem)")
+  .option("--kms-client-key <file>", "local KMS: the key of --kms-client-cert, PEM")
   .option("--no-demo-store", "do not pre-wire the custom key store xks-demo and alias/xks-demo")
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -69,9 +75,12 @@ function banner(proxy: StartedProxy): string {
   const isPublic = isPublicTestCredential(cred);
   // Only the public test secret is ever printed; any other is referred to through an environment variable.
   const user = isPublic ? `${cred.accessKeyId}:${cred.secretAccessKey}` : `${cred.accessKeyId}:$XKS_SECRET_ACCESS_KEY`;
+  // With --mtls and the dev CA, the dev client certificate (KMS's subject) is what curl presents too.
+  const devDir = proxy.caFile ? dirname(proxy.caFile) : undefined;
+  const mtlsCurl = config.tls.mtls && devDir && !config.tls.clientCaFile ? `--cert ${join(devDir, DEV_PKI_FILES.clientCert)} --key ${join(devDir, DEV_PKI_FILES.clientKey)} ` : "";
   lines.push("  try it:");
   lines.push(
-    `    curl ${proxy.caFile ? `--cacert ${proxy.caFile} ` : ""}--aws-sigv4 "aws:amz:us-east-1:${XKS_SIGV4_SERVICE}" --user "${user}" \\\n` +
+    `    curl ${proxy.caFile ? `--cacert ${proxy.caFile} ` : ""}${mtlsCurl}--aws-sigv4 "aws:amz:us-east-1:${XKS_SIGV4_SERVICE}" --user "${user}" \\\n` +
       `      -H "Content-Type: application/json" -d '{"requestMetadata":{"kmsRequestId":"demo-1","kmsOperation":"KmsHealthCheck"}}' \\\n` +
       `      ${proxy.baseUrl()}/health`,
   );
@@ -109,10 +118,11 @@ async function announceKms(proxy: StartedProxy, kms: StartedLocalKms, o: { state
 }
 
 /** The local KMS beside the proxy, on the state store main() opened before anything listened. */
-function startKmsBeside(proxy: StartedProxy, store: StateStore, o: { kmsPort?: number; strict: boolean; endpointServices: EndpointServicesConfigInput }, logger: Logger): Promise<StartedLocalKms> {
+function startKmsBeside(proxy: StartedProxy, store: StateStore, o: { kmsPort?: number; strict: boolean; endpointServices: EndpointServicesConfigInput; clientCert?: ClientCertificatePem | undefined }, logger: Logger): Promise<StartedLocalKms> {
   return startLocalKms({
     port: o.kmsPort ?? DEFAULT_KMS_PORT,
     store,
+    clientCert: o.clientCert,
     endpointServices: o.endpointServices,
     strict: o.strict,
     extraCa: proxy.caFile ? [readFileSync(proxy.caFile, "utf8")] : [],
@@ -147,6 +157,8 @@ async function main(signals: ReturnType<typeof stopSignals>): Promise<number> {
     kmsConfig?: string;
     strict: boolean;
     demoStore: boolean;
+    kmsClientCert?: string;
+    kmsClientKey?: string;
   }>();
   const flags: ConfigOverrides = { port: opts.port, host: opts.host, http: opts.http, mtls: opts.mtls, adminPort: opts.adminPort === ADMIN_OFF ? null : opts.adminPort, logLevel: opts.logLevel };
   const configFile = opts.config ?? (process.env.XKS_MOCK_CONFIG || undefined);
@@ -159,6 +171,7 @@ async function main(signals: ReturnType<typeof stopSignals>): Promise<number> {
   let config: ProxyConfig;
   let store: StateStore | undefined;
   let localCloud: EndpointServicesConfigInput | undefined;
+  let kmsClientCert: ClientCertificatePem | undefined;
   const kmsListener = { flag: "--kms-port", what: "local KMS", port: opts.kmsPort ?? DEFAULT_KMS_PORT };
   let proxyListeners: Parameters<typeof listenFailure>[1];
   try {
@@ -170,9 +183,10 @@ async function main(signals: ReturnType<typeof stopSignals>): Promise<number> {
     const clash = portClash([...proxyListeners, ...(opts.kms ? [kmsListener] : [])]);
     if (clash) return usage(clash);
     localCloud = opts.kms && opts.kmsConfig ? readLocalCloudConfig(opts.kmsConfig) : undefined;
+    kmsClientCert = readKmsClientCert(opts.kmsClientCert, opts.kmsClientKey);
     store = opts.kms ? StateStore.open(opts.state) : undefined;
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof StateFileError || err instanceof LocalCloudConfigError) return usage(err.message);
+    if (err instanceof ConfigError || err instanceof StateFileError || err instanceof LocalCloudConfigError || err instanceof KmsClientCertError) return usage(err.message);
     throw err;
   }
 
@@ -204,7 +218,10 @@ async function main(signals: ReturnType<typeof stopSignals>): Promise<number> {
     try {
       // stop() of the KMS closes the store: it replaces the store's own closer.
       closers.shift();
-      kms = await startKmsBeside(proxy, store, { ...opts, endpointServices: localCloud ?? defaultEndpointServices(proxy.url) }, logger);
+      // The dev PKI exists once the proxy started: with --mtls it verified clients against the dev CA.
+      const devClient = kmsClientCert ? undefined : devKmsClientCert(config, opts.certsDir ?? defaultCertsDir());
+      if (devClient) process.stderr.write(`local KMS presents the client certificate ${devClient.file} to mTLS proxies\n`);
+      kms = await startKmsBeside(proxy, store, { ...opts, endpointServices: localCloud ?? defaultEndpointServices(proxy.url), clientCert: kmsClientCert ?? devClient?.pem }, logger);
     } catch (err) {
       return failStart(describeFailure(err, [kmsListener]));
     }

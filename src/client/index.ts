@@ -6,7 +6,7 @@
  */
 export { attempt, classifyError, classifyNetworkError, networkErrorCode, type Failed } from "./classify.js";
 export { randomXksCredential } from "./random-credential.js";
-export { poolTlsContext, tlsPool, trustAnchors, xksClientTlsContext } from "./tls-pool.js";
+export { keepTlsAlerts, poolTlsContext, tlsPool, trustAnchors, xksClientTlsContext } from "./tls-pool.js";
 export {
   DEFAULT_KMS_KEY_ARN,
   DEFAULT_PRINCIPAL,

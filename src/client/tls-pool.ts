@@ -5,7 +5,7 @@
  * with many connections at once, runs into KMS-sized timeouts.
  */
 import { createSecureContext, rootCertificates, type SecureContext } from "node:tls";
-import { Agent } from "undici";
+import { Agent, buildConnector } from "undici";
 import { XKS_TLS_CIPHERS, XKS_TLS_MIN_VERSION } from "../xks/index.js";
 
 /** Node's bundled roots plus extra anchors (e.g. the dev CA): what a verifying client trusts. */
@@ -33,14 +33,35 @@ export function poolTlsContext(o: Pick<PoolOptions, "ca" | "clientCert">): Secur
 export function tlsPool(o: PoolOptions | (Omit<PoolOptions, "ca" | "clientCert"> & { secureContext: SecureContext })): Agent {
   const secureContext = "secureContext" in o ? o.secureContext : poolTlsContext(o);
   return new Agent({
-    connect: { secureContext, timeout: o.timeoutMs },
+    connect: keepTlsAlerts(buildConnector({ secureContext, timeout: o.timeoutMs })),
     headersTimeout: o.timeoutMs,
     bodyTimeout: o.timeoutMs,
     ...(o.connections ? { connections: o.connections } : {}),
   });
 }
 
-/** The TLS a client of the spec offers (1.2 or later, the four suites), for handshakes the harness times itself. */
-export function xksClientTlsContext(ca: readonly string[]): SecureContext {
-  return createSecureContext({ ca: [...ca], minVersion: XKS_TLS_MIN_VERSION, ciphers: XKS_TLS_CIPHERS.join(":") });
+/**
+ * The TLS a client of the spec offers (1.2 or later, the four suites), with a client certificate for mTLS if one
+ * is given, for handshakes the harness times itself.
+ */
+export function xksClientTlsContext(ca: readonly string[], clientCert?: { cert: string; key: string }): SecureContext {
+  return createSecureContext({ ca: [...ca], minVersion: XKS_TLS_MIN_VERSION, ciphers: XKS_TLS_CIPHERS.join(":"), ...(clientCert ?? {}) });
+}
+
+/**
+ * A connector whose sockets end with the TLS alert a server sent after the handshake, if any. In TLS 1.3 a server
+ * judges the client's certificate after the client's handshake has ended: a refusal (certificate_required,
+ * bad_certificate, ...) arrives as the first answer to the request, and undici, seeing the end of the stream
+ * before the alert's error, reports "other side closed" — a proxy that closed without answering. KMS sees the
+ * alert: a TLS failure. Destroying the socket with the alert's error makes undici report that error instead.
+ */
+export function keepTlsAlerts(connect: buildConnector.connector): buildConnector.connector {
+  return (options, callback) =>
+    connect(options, (err, socket) => {
+      socket?.on("error", (e: NodeJS.ErrnoException) => {
+        if (e.code?.startsWith("ERR_SSL_")) socket.destroy(e);
+      });
+      // buildConnector's callback type is a union of (err, null) and (null, socket): pass both through as they came.
+      (callback as (err: Error | null, socket: unknown) => void)(err, socket);
+    });
 }

@@ -27,6 +27,11 @@ export interface StartLocalKmsOptions {
   strict?: boolean;
   /** Trust anchors for proxies' certificates besides Node's roots (the dev CA, unless strict). */
   extraCa?: string[];
+  /**
+   * The client certificate presented to proxies that require mTLS, PEM: KMS presents one whose subject CN is
+   * cks.kms.<region>.amazonaws.com (the dev PKI's client.pem). @default none
+   */
+  clientCert?: { cert: string; key: string } | undefined;
   /** @default 250 */
   proxyTimeoutMs?: number;
   /** @default 100 */
@@ -82,6 +87,7 @@ async function startWithStore(o: StartLocalKmsOptions, store: StateStore): Promi
   const gateway = new XksGateway({
     ...(o.proxyTimeoutMs ? { timeoutMs: o.proxyTimeoutMs } : {}),
     extraCa: options.strict ? [] : (o.extraCa ?? []),
+    clientCert: o.clientCert,
     route: (s, region) => vpcTarget(endpointServices, s, region),
   });
   const pending = new Set<Promise<void>>();

@@ -17,6 +17,8 @@ interface GatewayOptions {
   timeoutMs?: number;
   /** Extra trust anchors (the dev CA, unless --strict). */
   extraCa?: string[];
+  /** The client certificate presented to proxies that ask for one (mTLS), PEM, as KMS presents its own. @default none */
+  clientCert?: { cert: string; key: string } | undefined;
   /** Where a store's calls connect instead of its endpoint's address (a VPC store's declared target), if anywhere. */
   route?: (s: XksProxySettings, region: string) => string | undefined;
 }
@@ -47,7 +49,7 @@ export class XksGateway {
 
   constructor(o: GatewayOptions = {}) {
     this.timeoutMs = o.timeoutMs ?? KMS_PROXY_TIMEOUT_MS;
-    this.#secureContext = poolTlsContext({ ca: trustAnchors(o.extraCa) });
+    this.#secureContext = poolTlsContext({ ca: trustAnchors(o.extraCa), clientCert: o.clientCert });
     this.#agent = tlsPool({ secureContext: this.#secureContext, timeoutMs: this.timeoutMs });
     this.#route = o.route;
   }

@@ -69,6 +69,7 @@ export {
   describeFindings,
   endpointHost,
   kmsServicePrincipal,
+  vpcServiceRequirements,
   type EndpointServiceFacts,
   type VpcServiceFinding,
   type VpcStoreSettings,

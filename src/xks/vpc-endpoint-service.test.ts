@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkKmsField } from "./kms-rules.js";
-import { checkVpcEndpointService, endpointHost, type EndpointServiceFacts, type VpcStoreSettings } from "./vpc-endpoint-service.js";
+import { checkVpcEndpointService, endpointHost, vpcServiceRequirements, type EndpointServiceFacts, type VpcStoreSettings } from "./vpc-endpoint-service.js";
 
 const NAME = "com.amazonaws.vpce.us-east-1.vpce-svc-0a1b2c3d4e5f67890";
 const good: EndpointServiceFacts = {
@@ -60,4 +60,14 @@ describe("checkVpcEndpointService", () => {
 describe("XksProxyVpcEndpointServiceOwner (AccountIdType)", () => {
   it.each(["000000000000", "111122223333"])("accepts %s", (v) => expect(checkKmsField("XksProxyVpcEndpointServiceOwner", v)).toBeUndefined());
   it.each(["12345678901", "1234567890123", "11112222333a", "١١١١٢٢٢٢٣٣٣٣"])("refuses %s", (v) => expect(checkKmsField("XksProxyVpcEndpointServiceOwner", v)).toBeDefined());
+});
+
+describe("vpcServiceRequirements", () => {
+  it("lists every rule checkVpcEndpointService can break, exists first, with the outcome each leads to", () => {
+    const reqs = vpcServiceRequirements(store);
+    expect(reqs.map((r) => r.rule)).toEqual(["exists", "owner", "available", "kms-principal-allowed", "acceptance-not-required", "network-load-balancer", "two-availability-zones", "ipv4", "private-dns-name", "private-dns-verified"]);
+    const broken = { ...good, acceptanceRequired: true, loadBalancer: "gateway" as const, ipAddressTypes: [] };
+    for (const f of checkVpcEndpointService(broken, store)) expect(reqs.find((r) => r.rule === f.rule)).toMatchObject({ requirement: f.requirement, outcome: { exception: f.exception } });
+    expect(checkVpcEndpointService(undefined, store)[0]!.requirement).toBe(reqs[0]!.requirement);
+  });
 });

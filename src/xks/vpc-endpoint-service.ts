@@ -133,7 +133,7 @@ function finding(rule: string, requirement: string, found: string, outcome: VpcS
  */
 export function checkVpcEndpointService(facts: EndpointServiceFacts | undefined, settings: VpcStoreSettings): VpcServiceFinding[] {
   if (!facts || facts.serviceName !== settings.serviceName || facts.region !== settings.region) {
-    return [finding("exists", `a VPC endpoint service named ${settings.serviceName} in ${settings.region}`, "no such service", VPC_SERVICE_NOT_FOUND)];
+    return [finding("exists", vpcServiceRequirements(settings)[0]!.requirement, "no such service", VPC_SERVICE_NOT_FOUND)];
   }
   const broken = RULES.flatMap((r) => {
     const found = r.check(facts, settings);
@@ -141,6 +141,14 @@ export function checkVpcEndpointService(facts: EndpointServiceFacts | undefined,
   });
   const notFound = broken.filter((f) => f.exception === VPC_SERVICE_NOT_FOUND.exception);
   return notFound.length ? notFound : broken;
+}
+
+/** Every requirement, in the rules' order (the "exists" one first), so a report can show the ones that hold too. */
+export function vpcServiceRequirements(settings: VpcStoreSettings): { rule: string; requirement: string; outcome: VpcServiceOutcome }[] {
+  return [
+    { rule: "exists", requirement: `a VPC endpoint service named ${settings.serviceName} in ${settings.region}`, outcome: VPC_SERVICE_NOT_FOUND },
+    ...RULES.map((r) => ({ rule: r.rule, requirement: r.requirement(settings), outcome: r.outcome })),
+  ];
 }
 
 /** A KMS-style message for the findings of one outcome. */

@@ -1,12 +1,14 @@
 /**
  * The local EC2 endpoint (on the local KMS's port) for the ec2-* and kms-vpc-* tests: the real EC2 SDK, the AWS
- * CLI, and endpoint-service declarations built from the default one.
+ * CLI, endpoint-service declarations built from the default one, and a server in front of it that denies chosen actions.
  */
 import { execFile } from "node:child_process";
+import { createServer } from "node:http";
 import { promisify } from "node:util";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import type { EndpointServiceDeclarationInput } from "../../src/ec2/index.js";
 import type { StartedLocalKms } from "../../src/kms/index.js";
+import { listenOnLoopback, type StartedServer } from "./check-servers.js";
 
 /** The real SDK against the local EC2 endpoint; one attempt, so a test sees each call exactly once. */
 export function ec2Client(kms: StartedLocalKms, region = "us-east-1"): EC2Client {
@@ -39,4 +41,30 @@ export async function awsCli(kms: StartedLocalKms, args: string[]): Promise<AwsC
     const e = err as { code?: number; stdout?: string; stderr?: string };
     return { code: typeof e.code === "number" ? e.code : -1, stdout: e.stdout ?? "", stderr: e.stderr ?? String(err) };
   }
+}
+
+/**
+ * A real HTTP server on 127.0.0.1 in front of the local EC2 endpoint that answers the `denied` actions as EC2 does
+ * when IAM refuses (403, UnauthorizedOperation) and passes every other request through unchanged.
+ */
+export async function startDenyingEc2(upstream: string, denied: readonly string[]): Promise<StartedServer & { url: string }> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks);
+      const action = new URLSearchParams(body.toString("utf8")).get("Action") ?? "";
+      if (denied.includes(action)) {
+        const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>You are not authorized to perform this operation. User: arn:aws:iam::000000000000:user/test is not authorized to perform: ec2:${action}</Message></Error></Errors><RequestID>denied-1</RequestID></Response>`;
+        res.writeHead(403, { "content-type": "text/xml;charset=UTF-8" }).end(xml);
+        return;
+      }
+      const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !["host", "connection", "content-length", "transfer-encoding"].includes(k)) as [string, string][]);
+      fetch(upstream, { method: "POST", headers, body, signal: AbortSignal.timeout(5000) })
+        .then(async (r) => res.writeHead(r.status, { "content-type": r.headers.get("content-type") ?? "text/xml" }).end(Buffer.from(await r.arrayBuffer())))
+        .catch(() => res.writeHead(502).end());
+    });
+  });
+  const started = await listenOnLoopback(server);
+  return { ...started, url: `http://127.0.0.1:${started.port}` };
 }

@@ -8,8 +8,10 @@ import type { CheckContext } from "../context.js";
 import { CHECK_TITLES, type CheckResult } from "../types.js";
 import { certificateFindings, type Finding } from "../tls-certificate.js";
 import { diagnoseHandshake, type HandshakeDiagnosis } from "../tls-diagnose.js";
-import { observeHandshake } from "../tls-observe.js";
-import { XKS_TLS_CIPHERS, XKS_TLS_MIN_VERSION } from "../../../src/xks/constants.js";
+import { observeHandshake, type TlsObservation, type TlsTarget } from "../tls-observe.js";
+import { caNamesText, MTLS_REQUIRED, mtlsFix, probeCertificateRequest, refusedAfterHandshake, subjectWarning } from "../tls-client-auth.js";
+import { kmsClientSubject, XKS_TLS_CIPHERS, XKS_TLS_MIN_VERSION } from "../../../src/xks/constants.js";
+import { certificateCommonName } from "../../../src/pki/client-certificate.js";
 
 interface Handshake {
   socket: TLSSocket;
@@ -56,10 +58,38 @@ function chainOf(socket: TLSSocket): DetailedPeerCertificate[] {
   return chain;
 }
 
+const NO_CERTIFICATE = "the proxy requires mTLS and no --client-cert was given";
+
+function targetOf(ctx: CheckContext): TlsTarget {
+  const { host, port, isIp } = ctx.endpoint;
+  return { address: ctx.addresses[0] ?? host, port, servername: isIp ? undefined : host };
+}
+
+/**
+ * The handshake failed (or was ended at once) and the proxy asks for a client certificate: the failure is mTLS,
+ * not a protocol error. `probe` is the TLS 1.2 probe without a certificate; `refused` that a TLS 1.3 server ended
+ * the connection right after the handshake.
+ */
+function clientAuthRefusal(ctx: CheckContext, probe: TlsObservation, refused: boolean): (HandshakeDiagnosis & { skipReason: string }) | undefined {
+  const requested = probe.certificateRequest.requested === true;
+  const alert = probe.alert ? ` (with a ${probe.alert} alert)` : "";
+  if (!ctx.options.clientCert) {
+    if (requested && !probe.ok) return { detail: `${MTLS_REQUIRED}. It asks for a client certificate and ends the handshake without one${alert}; ${caNamesText(probe)}`, fix: mtlsFix(ctx.options.region), skipReason: NO_CERTIFICATE };
+    if (refused) return { detail: `${MTLS_REQUIRED}. It ended the TLS 1.3 connection right after a handshake without a client certificate; ${caNamesText(probe)}`, fix: mtlsFix(ctx.options.region), skipReason: NO_CERTIFICATE };
+    return undefined;
+  }
+  if (!requested && !refused) return undefined;
+  const subject = certificateCommonName(ctx.options.clientCert.cert);
+  return {
+    detail: `the proxy refused the client certificate CN=${subject ?? "(none)"}; ${caNamesText(probe)}`,
+    skipReason: "the proxy refused the client certificate",
+    fix: `present a certificate from a CA the proxy trusts, with a subject it allows (KMS presents CN ${kmsClientSubject(ctx.options.region)})`,
+  };
+}
+
 /** The KMS-like offer again, with the server's bytes watched, then probes: what the server does, not what OpenSSL says. */
 async function diagnoseFailedHandshake(ctx: CheckContext): Promise<HandshakeDiagnosis> {
-  const { host, port, isIp } = ctx.endpoint;
-  const target = { address: ctx.addresses[0] ?? host, port, servername: isIp ? undefined : host };
+  const target = targetOf(ctx);
   const offer = { minVersion: XKS_TLS_MIN_VERSION, ciphers: XKS_TLS_CIPHERS.join(":"), ALPNProtocols: ["http/1.1"] } as const;
   const first = await observeHandshake(target, offer, ctx.options.timeoutMs);
   ctx.verbose.push(`tls: KMS-like offer again: ${first.ok ? `${first.protocol} ${first.cipher}` : `${first.alert ? `alert ${first.alert}; ` : ""}${first.raw ?? ""}`}`);
@@ -77,8 +107,13 @@ export async function tlsCheck(ctx: CheckContext): Promise<CheckResult> {
     if ((err as NodeJS.ErrnoException).code === "ETIMEDOUT") {
       return { ...base, status: "fail", ms: performance.now() - start, detail: `handshake failed: no TLS handshake within ${ctx.options.timeoutMs} ms`, failure: "Timeout", fix: "the proxy accepted TCP but never finished TLS; check the listener is TLS" };
     }
+    const probe = await probeCertificateRequest(targetOf(ctx), ctx.options.timeoutMs);
+    const data = { clientCertificate: clientCertificateData(ctx, probe) };
+    // mTLS first: a refused certificate (or none) is the truth, whatever a protocol probe would guess.
+    const refusal = clientAuthRefusal(ctx, probe, false);
+    if (refusal) return { ...base, status: "fail", ms: performance.now() - start, detail: refusal.detail, failure: "TlsFailure", fix: refusal.fix, skipReason: refusal.skipReason, data };
     const diagnosis = await diagnoseFailedHandshake(ctx);
-    return { ...base, status: "fail", ms: performance.now() - start, detail: `handshake failed: ${diagnosis.detail}`, failure: "TlsFailure", fix: diagnosis.fix };
+    return { ...base, status: "fail", ms: performance.now() - start, detail: `handshake failed: ${diagnosis.detail}`, failure: "TlsFailure", fix: diagnosis.fix, data };
   }
   const { socket, ms } = hs;
   ctx.timings.tlsMs = ms;
@@ -96,8 +131,19 @@ export async function tlsCheck(ctx: CheckContext): Promise<CheckResult> {
     if (isIp && !dev) problems.push({ text: "the endpoint is an IP address; KMS needs a DNS name matching the certificate", fix: "give the proxy a DNS name and a certificate for it" });
     if (alpn && alpn !== "http/1.1") problems.push({ text: `server chose ALPN ${alpn}; it must fall back to HTTP/1.1`, fix: "make the proxy accept HTTP/1.1 when a client offers it (ALPN http/1.1)" });
 
-    const summary = `${protocol}, ${cipher}${leaf ? `, certificate CN=${String(leaf.subject?.CN ?? "")} valid to ${leaf.valid_to}` : ""}${trusted ? `, root ${trusted.alias} (KMS-trusted)` : ""}`;
-    const data = { protocol, cipher, alpn: alpn || null, subject: leaf?.subject?.CN ?? null, validTo: leaf?.valid_to ?? null, root: trusted?.alias ?? root?.subject?.CN ?? null };
+    // Read the server's certificate first: a refusal below ends the connection.
+    const refused = await refusedAfterHandshake(socket, ms, ctx.options.timeoutMs, ctx.verbose);
+    const probe = await probeCertificateRequest(targetOf(ctx), ctx.options.timeoutMs);
+    const clientCertificate = clientCertificateData(ctx, probe, refused);
+    const refusal = refused ? clientAuthRefusal(ctx, probe, true) : undefined;
+    const mtls = mtlsSummary(ctx, probe);
+    if (ctx.options.clientCert) {
+      const w = subjectWarning(clientCertificate.presentedSubject, ctx.options.region);
+      if (w && !refusal) warnings.push(w);
+    }
+    const summary = `${protocol}, ${cipher}${leaf ? `, certificate CN=${String(leaf.subject?.CN ?? "")} valid to ${leaf.valid_to}` : ""}${trusted ? `, root ${trusted.alias} (KMS-trusted)` : ""}${mtls ? `; ${mtls}` : ""}`;
+    const data = { protocol, cipher, alpn: alpn || null, subject: leaf?.subject?.CN ?? null, validTo: leaf?.valid_to ?? null, root: trusted?.alias ?? root?.subject?.CN ?? null, clientCertificate };
+    if (refusal) return { ...base, status: "fail", ms, detail: refusal.detail, failure: "TlsFailure", fix: refusal.fix, skipReason: refusal.skipReason, data };
     const list = (fs: Finding[]) => fs.map((f) => f.text).join("; ");
     // A problem's fix, never a warning's, when there is a problem: it is what stands between the proxy and KMS.
     if (problems.length) return { ...base, status: "fail", ms, detail: `${summary}. ${list(problems)}`, failure: "TlsFailure", fix: problems[0]!.fix, data };
@@ -106,4 +152,31 @@ export async function tlsCheck(ctx: CheckContext): Promise<CheckResult> {
   } finally {
     socket.destroy();
   }
+}
+
+/** The tls check's `data.clientCertificate`: what is known of the proxy's mTLS (for programs; the JSON report has no `data`). */
+function clientCertificateData(ctx: CheckContext, probe: TlsObservation, refused = false) {
+  const cr = probe.certificateRequest;
+  const requested = cr.requested ?? (refused ? true : null);
+  return {
+    requested,
+    /** Whether a handshake without a certificate is refused: known from the TLS 1.2 probe, or from a TLS 1.3 refusal. */
+    required: cr.requested ? !probe.ok : refused && !ctx.options.clientCert ? true : cr.requested === false ? false : null,
+    caNames: cr.requested ? cr.caNames : null,
+    presentedSubject: ctx.options.clientCert ? certificateCommonName(ctx.options.clientCert.cert) : null,
+  };
+}
+
+/** The mTLS part of a passing handshake's summary, if there is anything to say. */
+function mtlsSummary(ctx: CheckContext, probe: TlsObservation): string | undefined {
+  const cr = probe.certificateRequest;
+  const cert = ctx.options.clientCert;
+  const subject = cert ? certificateCommonName(cert.cert) : null;
+  if (cr.requested) {
+    const how = probe.ok ? "asks for a client certificate (optional)" : "requires a client certificate";
+    return `the proxy ${how}; ${caNamesText(probe)}${cert ? `; presented CN=${subject ?? "(none)"}, accepted` : ""}`;
+  }
+  if (!cert) return undefined;
+  if (cr.requested === false) return `the proxy does not ask for a client certificate (CN=${subject ?? "(none)"} was not sent)`;
+  return `presented CN=${subject ?? "(none)"}, accepted (whether the proxy asks for it cannot be read: in TLS 1.3 the request is encrypted)`;
 }
