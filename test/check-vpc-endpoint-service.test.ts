@@ -16,7 +16,7 @@ import { packageRoot } from "../src/package-root.js";
 import { checkOf, checkOptions, expectPrediction, proxySettings } from "./helpers/check-options.js";
 import { startCheckProxy, type CheckProxy } from "./helpers/check-proxy.js";
 import { runCli } from "./helpers/cli-process.js";
-import { service, serviceName, startDenyingEc2 } from "./helpers/ec2-fixture.js";
+import { brokenServices, service, serviceName, startDenyingEc2 } from "./helpers/ec2-fixture.js";
 import { startSilentServer } from "./helpers/hostile-servers.js";
 import { startTestKms } from "./helpers/kms-fixture.js";
 import { pkiPath } from "./helpers/proxy-fixture.js";
@@ -41,15 +41,7 @@ beforeAll(async () => {
         service(3, target, { owner: OTHER, allowedPrincipals: ["cks.kms.us-east-1.amazonaws.com", "arn:aws:iam::000000000000:root"] }),
         // Another account's service this account may not see at all.
         service(4, target, { owner: OTHER }),
-        service(21, target, { state: "Pending" }),
-        service(22, target, { allowedPrincipals: ["arn:aws:iam::000000000000:root"] }),
-        service(23, target, { acceptanceRequired: true }),
-        service(24, target, { loadBalancer: "gateway" }),
-        service(25, target, { availabilityZones: ["us-east-1a"] }),
-        service(26, target, { ipAddressTypes: ["ipv6"] }),
-        service(27, target, { privateDnsName: undefined }),
-        service(28, target, { privateDnsName: "xks.example.com" }),
-        service(29, target, { privateDnsVerificationState: "pendingVerification" }),
+        ...brokenServices(target),
         service(30, target, { region: "eu-west-1" }),
       ],
     },

@@ -25,7 +25,7 @@ import type { EndpointServiceDeclarationInput } from "../src/ec2/index.js";
 import type { StartedLocalKms } from "../src/kms/index.js";
 import { randomXksCredential } from "../src/client/random-credential.js";
 import { closedPort } from "./helpers/check-servers.js";
-import { service, serviceName } from "./helpers/ec2-fixture.js";
+import { brokenServices, service, serviceName } from "./helpers/ec2-fixture.js";
 import { connectStore, describeStore, expectKmsError, proxyRecords, sdkClient, startTestKms, storeInput } from "./helpers/kms-fixture.js";
 import { startTestProxy, testConfig, type TestProxy } from "./helpers/proxy-fixture.js";
 
@@ -49,15 +49,7 @@ function declarations(deadTarget: string): EndpointServiceDeclarationInput[] {
     service(4, target),
     service(5, target),
     service(20, target, { owner: OTHER }),
-    service(21, target, { state: "Pending" }),
-    service(22, target, { allowedPrincipals: ["arn:aws:iam::000000000000:root"] }),
-    service(23, target, { acceptanceRequired: true }),
-    service(24, target, { loadBalancer: "gateway" }),
-    service(25, target, { availabilityZones: ["us-east-1a"] }),
-    service(26, target, { ipAddressTypes: ["ipv6"] }),
-    service(27, target, { privateDnsName: undefined }),
-    service(28, target, { privateDnsName: "xks.example.com" }),
-    service(29, target, { privateDnsVerificationState: "pendingVerification" }),
+    ...brokenServices(target),
   ];
 }
 

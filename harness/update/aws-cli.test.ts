@@ -5,19 +5,11 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { awsKmsLine, planLines, rollbackCommand, rollbackLines, shellQuote } from "./aws-cli.js";
-import { planUpdate, type StoreSnapshot, type Wanted } from "./plan.js";
+import { planUpdate } from "./plan.js";
+import { SECRET, storeSnapshot, unchanged } from "./store.fixture.js";
 
-const SECRET = "Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx5d2FsZG8=";
-const current: StoreSnapshot = {
-  id: "cks-0123456789abcdef0",
-  name: "prod xks",
-  state: "CONNECTED",
-  endpoint: "https://xks.example.com",
-  path: "/prod/kms/xks/v1",
-  accessKeyId: "ABCDEFGHIJKLMNOPQRSTUVWX",
-  connectivity: "PUBLIC_ENDPOINT",
-};
-const same: Wanted = { endpoint: current.endpoint, path: current.path, accessKeyId: current.accessKeyId, secretAccessKey: SECRET, connectivity: current.connectivity };
+const current = storeSnapshot("prod xks");
+const same = unchanged(current);
 const local = { region: "us-east-1", endpointUrl: "http://127.0.0.1:4599" };
 const NEW_KEY = "ZYXWVUTSRQPONMLKJIHGFEDC";
 

@@ -3,22 +3,11 @@
  * secret is sent whole but never shown.
  */
 import { describe, expect, it } from "vitest";
-import { planUpdate, snapshotOf, type StoreSnapshot, type Wanted } from "./plan.js";
+import { planUpdate, snapshotOf, type Wanted } from "./plan.js";
+import { SECRET, storeSnapshot, unchanged } from "./store.fixture.js";
 
-const SECRET = "Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx5d2FsZG8=";
-
-const current: StoreSnapshot = {
-  id: "cks-0123456789abcdef0",
-  name: "prod-xks",
-  state: "CONNECTED",
-  endpoint: "https://xks.example.com",
-  path: "/prod/kms/xks/v1",
-  accessKeyId: "ABCDEFGHIJKLMNOPQRSTUVWX",
-  connectivity: "PUBLIC_ENDPOINT",
-};
-
-/** The current values, with the secret: a credential-only "change". */
-const same: Wanted = { endpoint: current.endpoint, path: current.path, accessKeyId: current.accessKeyId, secretAccessKey: SECRET, connectivity: current.connectivity };
+const current = storeSnapshot("prod-xks");
+const same = unchanged(current);
 
 const ops = (p: ReturnType<typeof planUpdate>) => p.calls.map((c) => c.operation);
 

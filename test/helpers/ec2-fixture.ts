@@ -25,6 +25,24 @@ export function service(n: number, target: string, o: Partial<EndpointServiceDec
   return { serviceName: serviceName(n, o.region), privateDnsName: "localhost", target, ...o };
 }
 
+/**
+ * Services 21-29: each breaks exactly one requirement KMS has of an endpoint service (state, principals, acceptance,
+ * load balancer, AZs, IP types, private DNS name missing / not the endpoint's host / not verified).
+ */
+export function brokenServices(target: string): EndpointServiceDeclarationInput[] {
+  return [
+    service(21, target, { state: "Pending" }),
+    service(22, target, { allowedPrincipals: ["arn:aws:iam::000000000000:root"] }),
+    service(23, target, { acceptanceRequired: true }),
+    service(24, target, { loadBalancer: "gateway" }),
+    service(25, target, { availabilityZones: ["us-east-1a"] }),
+    service(26, target, { ipAddressTypes: ["ipv6"] }),
+    service(27, target, { privateDnsName: undefined }),
+    service(28, target, { privateDnsName: "xks.example.com" }),
+    service(29, target, { privateDnsVerificationState: "pendingVerification" }),
+  ];
+}
+
 export interface AwsCliResult {
   code: number;
   stdout: string;
