@@ -12,17 +12,33 @@ const healthy = () => [
   run("mock", "closed", { rps: 7000 }),
   run("mock", "open", { rps: 1800, p99Ms: 2.5 }),
   run("bare", "closed", { rps: 20_000 }),
-  run("bare", "open", { rps: 1800 }),
+  run("bare", "open", { rps: 1800, loadCpuPct: 12, sendLagP99Ms: 0.8 }),
   run("bare-xks", "closed", { rps: 8000 }),
 ];
 
 describe("judge", () => {
-  it("ratio from the closed loops, p99 from the mock's open loop, and the mock over the spec's own work", () => {
+  it("mock/bare-xks from the closed loops, p99 from the mock's open loop, the generator from bare's open loop; mock/bare only informs", () => {
     const r = judge(options, true, healthy());
-    expect(r.ratio).toMatchObject({ value: 0.35, pass: false });
+    expect(r.ratio).toBeCloseTo(0.35);
+    expect(r.overSpecWork).toMatchObject({ target: ">= 0.85", pass: true });
+    expect(r.overSpecWork.value).toBeCloseTo(0.875);
     expect(r.p99AtRate).toMatchObject({ value: 2.5, pass: true });
-    expect(r.overSpecWork).toBeCloseTo(0.875);
+    expect(r.generatorCpu).toMatchObject({ value: 12, target: "< 25%", pass: true });
+    expect(r.generatorSendLag).toMatchObject({ value: 0.8, target: "< 2 ms", pass: true });
+    expect(r.cliStart).toBeUndefined();
     expect(r.notes).toEqual([]);
+  });
+
+  it("each target misses on its own side of the line", () => {
+    const worse = healthy().map((x) =>
+      x.target === "bare-xks" ? { ...x, rps: 8300 } : x.target === "bare" && x.mode === "open" ? { ...x, loadCpuPct: 25, sendLagP99Ms: 2 } : x,
+    );
+    const r = judge(options, true, worse, { runs: 7, nodeMs: 50, harnessMs: 100, mockMs: 101 });
+    expect(r.overSpecWork.pass).toBe(false);
+    expect(r.generatorCpu.pass).toBe(false);
+    expect(r.generatorSendLag.pass).toBe(false);
+    expect(r.cliStart?.harness).toMatchObject({ value: 2, target: "<= 2", pass: true });
+    expect(r.cliStart?.mock).toMatchObject({ value: 2.02, pass: false });
   });
 
   it("a fast p99 does not pass when the rate was not reached or requests failed", () => {
@@ -44,14 +60,21 @@ describe("judge", () => {
 
   it("without a bare-xks run the overhead is unknown, and the table says so with a dash", () => {
     const r = judge(options, true, healthy().filter((x) => x.target !== "bare-xks"));
-    expect(r.overSpecWork).toBeNaN();
-    expect(formatTable(r)).toMatch(/mock\/bare-xks max req\/s = - /);
+    expect(r.overSpecWork).toMatchObject({ value: Number.NaN, pass: false });
+    expect(formatTable(r)).toMatch(/mock\/bare-xks max req\/s = - \(target >= 0\.85\): MISS/);
   });
 
-  it("the table has one row per run and both verdicts", () => {
-    const table = formatTable(judge(options, true, healthy()));
+  it("the table has one row per run, every verdict, and mock/bare without a target", () => {
+    const table = formatTable(judge(options, true, healthy(), { runs: 7, nodeMs: 50, harnessMs: 80, mockMs: 120 }));
     expect(table.split("\n").filter((l) => /^(mock|bare|bare-xks) /.test(l))).toHaveLength(5);
-    expect(table).toMatch(/ratio \(mock\/bare max req\/s\) = 0\.35 \(target >= 0\.6\): MISS/);
+    expect(table).toMatch(/mock\/bare-xks max req\/s = 0\.88 \(target >= 0\.85\): PASS/);
     expect(table).toMatch(/p99 at 1800 req\/s = 2\.50 ms \(target < 5 ms\): PASS/);
+    expect(table).toMatch(/generator CPU at 1800 req\/s against bare = 12% of a core \(target < 25%\): PASS/);
+    expect(table).toMatch(/generator send lag p99 at 1800 req\/s against bare = 0\.80 ms \(target < 2 ms\): PASS/);
+    expect(table).toMatch(/xks-harness --help start = 1\.60× node -e 0 \(target <= 2\): PASS/);
+    expect(table).toMatch(/xks-mock --help start = 2\.40× node -e 0 \(target <= 2\): MISS/);
+    expect(table).toMatch(/closed-loop max: mock 7000 req\/s; the generator against bare 20000 req\/s/);
+    expect(table).toMatch(/ratio \(mock\/bare max req\/s\) = 0\.35 \(no target: bare-xks, doing only the spec's SigV4 \+ JSON \+ AES-GCM, reaches 0\.40 of bare\)/);
+    expect(table).not.toMatch(/>= 0\.6/);
   });
 });

@@ -19,7 +19,8 @@ import {
 } from "@aws-sdk/client-kms";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runUpdate, type UpdateOptions, type UpdateReport } from "../harness/update/run-update.js";
-import { updateCommand, type UpdateFlags } from "../harness/update/command.js";
+import type { UpdateFlags } from "../harness/update/command.js";
+import { updateCommand } from "../harness/update/update-action.js";
 import type { StartedLocalKms } from "../src/kms/index.js";
 import { packageRoot } from "../src/package-root.js";
 import type { XksCredential } from "../src/xks/sigv4/sign.js";

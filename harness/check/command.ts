@@ -10,10 +10,7 @@ import { vpcFlags } from "../common/vpc-flags.js";
 import { outputPathProblem } from "../common/output-path.js";
 import { EXIT, UsageError } from "../common/usage-error.js";
 import { colorWanted, painter } from "../report/style.js";
-import { toCheckOptions, unusedCurrentSecretNote, type CheckFlags } from "./options.js";
-import { toCheckJunit, toHuman, toJson } from "./report.js";
-import { runCheck } from "./run-check.js";
-import { readSnapshot } from "./snapshot.js";
+import type { CheckFlags } from "./options.js";
 
 /** Declares `check` on `program`; its action hands the exit code to `exit`. */
 export function registerCheck(program: Command, exit: (code: number) => void): void {
@@ -35,6 +32,13 @@ async function checkCommand(flags: CheckFlags & { json: boolean; junit?: string;
   // Usage problems of output files too come before the first packet.
   const junitProblem = flags.junit ? outputPathProblem(flags.junit, "--junit") : undefined;
   if (junitProblem) throw new UsageError(junitProblem);
+  // Loaded here, not at the top, so `--help` does not load the client, the SDK and the schemas (see harness/cli.ts).
+  const [{ toCheckOptions, unusedCurrentSecretNote }, { toCheckJunit, toHuman, toJson }, { runCheck }, { readSnapshot }] = await Promise.all([
+    import("./options.js"),
+    import("./report.js"),
+    import("./run-check.js"),
+    import("./snapshot.js"),
+  ]);
   const options = toCheckOptions(flags, env, flags.snapshot ? readSnapshot(flags.snapshot) : undefined);
   const note = unusedCurrentSecretNote("check", flags, env);
   if (note) process.stderr.write(`xks-harness check: ${note}\n`);

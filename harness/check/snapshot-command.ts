@@ -4,14 +4,10 @@
  * a later `check --snapshot`. Exit 0 every key probed, 1 a probe failed, 2 bad usage.
  */
 import type { Command } from "commander";
-import { trustAnchors, XksClient, xksTarget } from "../../src/client/index.js";
 import { connectionFlags, type ConnectionFlagValues } from "../common/connection-flags.js";
 import { vpcFlags, type VpcFlagValues } from "../common/vpc-flags.js";
 import { outputPathProblem } from "../common/output-path.js";
 import { EXIT, UsageError } from "../common/usage-error.js";
-import { inputProblems } from "./input.js";
-import { toCheckOptions, unusedCurrentSecretNote } from "./options.js";
-import { takeSnapshot, writeSnapshot } from "./snapshot.js";
 
 type SnapshotFlags = ConnectionFlagValues & VpcFlagValues & { connectivity: string; out: string };
 
@@ -27,6 +23,13 @@ export function registerSnapshot(program: Command, exit: (code: number) => void)
 async function snapshotCommand(flags: SnapshotFlags, env: NodeJS.ProcessEnv): Promise<number> {
   const outProblem = outputPathProblem(flags.out, "--out");
   if (outProblem) throw new UsageError(outProblem);
+  // Loaded here, not at the top, so `--help` does not load the client and the schemas (see harness/cli.ts).
+  const [{ trustAnchors, XksClient, xksTarget }, { inputProblems }, { toCheckOptions, unusedCurrentSecretNote }, { takeSnapshot, writeSnapshot }] = await Promise.all([
+    import("../../src/client/index.js"),
+    import("./input.js"),
+    import("./options.js"),
+    import("./snapshot.js"),
+  ]);
   const options = toCheckOptions({ ...flags, verbose: false }, env);
   const note = unusedCurrentSecretNote("snapshot", flags, env);
   if (note) process.stderr.write(`xks-harness snapshot: ${note}\n`);

@@ -7,18 +7,11 @@ import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { integerOption } from "../../src/cli-options.js";
 import { collect, connectionFlags } from "../common/connection-flags.js";
-import { parseEndpoint } from "../common/endpoint.js";
 import { outputPathProblem } from "../common/output-path.js";
-import { readCaFiles, readClientCertificate, readText } from "../common/read-files.js";
-import { resolveSettings } from "../common/settings.js";
 import { EXIT, UsageError } from "../common/usage-error.js";
 import { colorWanted, painter } from "../report/style.js";
 import type { ConformanceFlags } from "./flags.js";
-import { conformanceHuman, conformanceJson, conformanceJunit } from "./report.js";
-import { runConformance } from "./run-conformance.js";
 import type { ConformanceTarget } from "./types.js";
-
-const SECOND_SECRET_ENV = "XKS_SECOND_SECRET_ACCESS_KEY";
 
 /** Declares `conformance` on `program`; its action hands the exit code to `exit`. */
 export function registerConformance(program: Command, exit: (code: number) => void): void {
@@ -44,43 +37,12 @@ export function registerConformance(program: Command, exit: (code: number) => vo
     .action(async (flags: ConformanceFlags) => exit(await conformanceCommand(flags, process.env)));
 }
 
-
-function pair(a: string | undefined, b: string | undefined, flags: string): { cert: string; key: string } | undefined {
-  if (!a && !b) return undefined;
-  if (!a || !b) throw new UsageError(`${flags} go together`);
-  return { cert: readText(a, flags), key: readText(b, flags) };
-}
-
-function toTarget(f: ConformanceFlags, env: NodeJS.ProcessEnv, endpointOverride?: string): ConformanceTarget {
-  const settings = resolveSettings({ ...f, endpoint: endpointOverride ?? f.endpoint }, env);
-  if (!parseEndpoint(settings.endpoint)) throw new UsageError(`--endpoint ${settings.endpoint} is not an https:// URL`);
-  if (f.keyId.length !== 1) throw new UsageError("give exactly one --key-id: a key with ENCRYPT and DECRYPT");
-  let secondCredential: ConformanceTarget["secondCredential"];
-  if (f.secondAccessKeyId) {
-    const secret = env[SECOND_SECRET_ENV];
-    if (!secret) throw new UsageError(`--second-access-key-id needs its secret in ${SECOND_SECRET_ENV}`);
-    secondCredential = { accessKeyId: f.secondAccessKeyId, secretAccessKey: secret };
-  }
-  return {
-    settings,
-    region: f.region,
-    keyId: f.keyId[0]!,
-    encryptOnlyKeyId: f.encryptOnlyKeyId,
-    decryptOnlyKeyId: f.decryptOnlyKeyId,
-    impotentKeyId: f.impotentKeyId,
-    disabledKeyId: f.disabledKeyId,
-    secondCredential,
-    extraCa: readCaFiles(f.ca),
-    clientCert: readClientCertificate(f.clientCert, f.clientKey),
-    clientCa: pair(f.clientCaCert, f.clientCaKey, "--client-ca-cert and --client-ca-key"),
-    timeoutMs: f.timeoutMs,
-  };
-}
-
 async function conformanceCommand(f: ConformanceFlags, env: NodeJS.ProcessEnv): Promise<number> {
   // Every usage problem, output paths included, comes before the first packet and before a container starts.
   const junitProblem = f.junit ? outputPathProblem(f.junit, "--junit") : undefined;
   if (junitProblem) throw new UsageError(junitProblem);
+  // Loaded here, not at the top, so `--help` does not load the schemas and the PKI code (see harness/cli.ts).
+  const { toTarget } = await import("./target.js");
   if (f.image) {
     // The endpoint is known once the container is up; everything else is resolved (and refused) now.
     const target = toTarget(f, env, "https://localhost");
@@ -95,6 +57,7 @@ async function conformanceCommand(f: ConformanceFlags, env: NodeJS.ProcessEnv): 
 }
 
 async function runAndReport(target: ConformanceTarget, f: ConformanceFlags): Promise<number> {
+  const [{ conformanceHuman, conformanceJson, conformanceJunit }, { runConformance }] = await Promise.all([import("./report.js"), import("./run-conformance.js")]);
   const report = await runConformance(target);
   process.stdout.write(f.json ? conformanceJson(report, target) : conformanceHuman(report, target, painter(colorWanted(process.stdout, !f.color)), f.verbose));
   if (f.junit) writeFileSync(f.junit, conformanceJunit(report));
