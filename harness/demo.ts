@@ -7,7 +7,8 @@
  * without and with the dev PKI's client certificate. Plaintext and secrets are never printed.
  */
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import {
   ConnectCustomKeyStoreCommand,
@@ -29,6 +30,7 @@ import { runCheck } from "./check/run-check.js";
 import type { CheckOptions } from "./check/types.js";
 import { summaryLine } from "./conformance/report.js";
 import { runConformance } from "./conformance/run-conformance.js";
+import { checkHtml } from "./report/html-check.js";
 import { painter } from "./report/style.js";
 import { demoEndpointServices, vpcStep } from "./demo-vpc-step.js";
 import { runUpdate } from "./update/run-update.js";
@@ -124,6 +126,12 @@ async function main(): Promise<number> {
     const failed = await runCheck(wrong);
     out(toHuman(failed, wrong, paint).trimEnd());
     expect(failed.predictedException === "XksProxyIncorrectAuthenticationCredentialException", "check fails and predicts XksProxyIncorrectAuthenticationCredentialException");
+    // Kept after the run (a temp folder): the reader opens it in a browser.
+    const htmlFile = join(mkdtempSync(join(tmpdir(), "xks-demo-report-")), "check-report.html");
+    const html = checkHtml(failed, { endpoint, path, accessKeyId: fresh.accessKeyId, region: wrong.region, connectivity: wrong.connectivity, keyIds: wrong.keyIds });
+    writeFileSync(htmlFile, html);
+    out(`\n$ xks-harness check … (same flags) --html ${htmlFile}\nwrote the HTML report: ${htmlFile}`);
+    expect(!html.includes(wrong.settings.secretAccessKey) && !html.includes(fresh.secretAccessKey), "the HTML report (verdict, prediction, checks, waterfall) holds no secret");
 
     heading("3. xks-harness conformance against the mock");
     const conformance = await runConformance({

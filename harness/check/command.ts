@@ -23,15 +23,18 @@ export function registerCheck(program: Command, exit: (code: number) => void): v
     .option("--snapshot <file>", "decrypt the probes of `xks-harness snapshot` with the new settings")
     .option("--json", "print the report as JSON (schema: docs/check-report.md)", false)
     .option("--junit <file>", "also write a JUnit XML report")
+    .option("--html <file>", "also write a self-contained HTML report (no secret in it)")
     .option("--no-color", "no colour in the table")
     .option("--verbose", "print the canonical request and string to sign (never the secret)", false)
-    .action(async (flags: CheckFlags & { json: boolean; junit?: string; color: boolean }) => exit(await checkCommand(flags, process.env)));
+    .action(async (flags: CheckFlags & { json: boolean; junit?: string; html?: string; color: boolean }) => exit(await checkCommand(flags, process.env)));
 }
 
-async function checkCommand(flags: CheckFlags & { json: boolean; junit?: string; color: boolean }, env: NodeJS.ProcessEnv): Promise<number> {
+async function checkCommand(flags: CheckFlags & { json: boolean; junit?: string; html?: string; color: boolean }, env: NodeJS.ProcessEnv): Promise<number> {
   // Usage problems of output files too come before the first packet.
   const junitProblem = flags.junit ? outputPathProblem(flags.junit, "--junit") : undefined;
   if (junitProblem) throw new UsageError(junitProblem);
+  const htmlProblem = flags.html ? outputPathProblem(flags.html, "--html") : undefined;
+  if (htmlProblem) throw new UsageError(htmlProblem);
   // Loaded here, not at the top, so `--help` does not load the client, the SDK and the schemas (see harness/cli.ts).
   const [{ toCheckOptions, unusedCurrentSecretNote }, { toCheckJunit, toHuman, toJson }, { runCheck }, { readSnapshot }] = await Promise.all([
     import("./options.js"),
@@ -45,6 +48,12 @@ async function checkCommand(flags: CheckFlags & { json: boolean; junit?: string;
   const report = await runCheck(options);
   process.stdout.write(flags.json ? toJson(report, options) : toHuman(report, options, painter(colorWanted(process.stdout, !flags.color))));
   if (flags.junit) writeFileSync(flags.junit, toCheckJunit(report));
+  if (flags.html) {
+    const { checkHtml } = await import("../report/html-check.js");
+    // Named fields only: the settings also hold the secret.
+    const { endpoint, path, accessKeyId } = options.settings;
+    writeFileSync(flags.html, checkHtml(report, { endpoint, path, accessKeyId, region: options.region, connectivity: options.connectivity, keyIds: options.keyIds }));
+  }
   const inputFailed = report.checks[0]?.status === "fail";
   return inputFailed ? EXIT.usage : report.verdict === "pass" ? EXIT.pass : EXIT.fail;
 }

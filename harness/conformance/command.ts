@@ -32,6 +32,7 @@ export function registerConformance(program: Command, exit: (code: number) => vo
     .option("--image-ca-path <path>", "once the container answers, trust the CA file at this path in it (bundled mock: /app/certs/ca.pem)")
     .option("--json", "print the report as JSON", false)
     .option("--junit <file>", "also write a JUnit XML report")
+    .option("--html <file>", "also write a self-contained HTML report (no secret in it)")
     .option("--no-color", "no colour in the table")
     .option("--verbose", "show expected and actual for every case", false)
     .action(async (flags: ConformanceFlags) => exit(await conformanceCommand(flags, process.env)));
@@ -41,6 +42,8 @@ async function conformanceCommand(f: ConformanceFlags, env: NodeJS.ProcessEnv): 
   // Every usage problem, output paths included, comes before the first packet and before a container starts.
   const junitProblem = f.junit ? outputPathProblem(f.junit, "--junit") : undefined;
   if (junitProblem) throw new UsageError(junitProblem);
+  const htmlProblem = f.html ? outputPathProblem(f.html, "--html") : undefined;
+  if (htmlProblem) throw new UsageError(htmlProblem);
   // Loaded here, not at the top, so `--help` does not load the schemas and the PKI code (see harness/cli.ts).
   const { toTarget } = await import("./target.js");
   if (f.image) {
@@ -61,5 +64,6 @@ async function runAndReport(target: ConformanceTarget, f: ConformanceFlags): Pro
   const report = await runConformance(target);
   process.stdout.write(f.json ? conformanceJson(report, target) : conformanceHuman(report, target, painter(colorWanted(process.stdout, !f.color)), f.verbose));
   if (f.junit) writeFileSync(f.junit, conformanceJunit(report));
+  if (f.html) writeFileSync(f.html, (await import("../report/html-conformance.js")).conformanceHtml(report, target));
   return report.ok ? EXIT.pass : EXIT.fail;
 }

@@ -22,6 +22,7 @@ export interface ConformanceFlags extends ConnectionFlagValues {
   imageCaPath?: string;
   json: boolean;
   junit?: string;
+  html?: string;
   color: boolean;
   verbose: boolean;
 }

@@ -21,6 +21,7 @@ export interface UpdateFlags extends ConnectionFlagValues, VpcFlagValues {
   allowDisconnect: boolean;
   connectTimeout: number;
   json: boolean;
+  html?: string;
   color: boolean;
 }
 
@@ -62,6 +63,7 @@ export function registerUpdate(program: Command, exit: (code: number) => void): 
     .option("--allow-disconnect", "when a field needs DISCONNECTED: Disconnect → Update → Connect", false)
     .option("--connect-timeout <seconds>", "how long to wait for CONNECTED after Connect", integerOption(1, 3600), 120)
     .option("--json", "print the report as JSON", false)
+    .option("--html <file>", "also write a self-contained HTML report: plan, checks, outcome (no secret in it)")
     .option("--no-color", "no colour")
     // The run loads here, not at the top, so `--help` does not load the SDK (see harness/cli.ts).
     .action(async (flags: UpdateFlags) => exit(await (await import("./update-action.js")).updateCommand(flags, process.env)));

@@ -3,7 +3,9 @@
  * What `xks-harness update` does once its flags parsed (declared in command.ts): checks, the plan, the
  * confirmation, the calls and the report for people or `--json`.
  */
+import { writeFileSync } from "node:fs";
 import { createInterface } from "node:readline/promises";
+import { outputPathProblem } from "../common/output-path.js";
 import { toHuman } from "../check/report.js";
 import { readCaFiles, readClientCertificate, readSecretFile } from "../common/read-files.js";
 import { CURRENT_SECRET_ENV, SECRET_ENV, settingsGiven } from "../common/settings.js";
@@ -71,6 +73,8 @@ export async function updateCommand(f: UpdateFlags, env: NodeJS.ProcessEnv, io: 
   if (f.connectivity && !isXksConnectivity(f.connectivity)) throw new UsageError(`--connectivity must be ${XKS_CONNECTIVITIES.join(" or ")}`);
   const interactive = !f.yes && !f.dryRun;
   if (interactive && !io.stdin.isTTY) throw new UsageError("standard input is not a terminal, so the plan cannot be confirmed: review it with --dry-run, then pass --yes");
+  const htmlProblem = f.html ? outputPathProblem(f.html, "--html") : undefined;
+  if (htmlProblem) throw new UsageError(htmlProblem);
   const extraCa = readCaFiles(f.ca);
   const clientCert = readClientCertificate(f.clientCert, f.clientKey);
   const currentSecret = currentSecretFor(f, env, (line) => process.stderr.write(`xks-harness update: ${line}\n`));
@@ -115,6 +119,12 @@ export async function updateCommand(f: UpdateFlags, env: NodeJS.ProcessEnv, io: 
           }),
     });
     write(f.json ? `${JSON.stringify(toJson(report, aws), null, 2)}\n` : humanReport(report, f, aws, paint, evidenceShown));
+    if (f.html) {
+      const { updateHtml } = await import("../report/html-update.js");
+      const plan = report.plan ? planLines(report.plan, aws) : [];
+      const rollback = report.plan && report.before ? rollbackLines(report.before, report.plan, aws) : [];
+      writeFileSync(f.html, updateHtml({ report, region: f.region, planLines: plan, rollbackLines: rollback }));
+    }
     // Invalid input is bad usage (2), as for `check`; other refusals and failures are 1.
     if (report.check?.checks.find((c) => c.id === "input")?.status === "fail") return EXIT.usage;
     return report.outcome === "updated" || report.outcome === "dry-run" ? EXIT.pass : EXIT.fail;
