@@ -11,6 +11,7 @@ import { registerCheck } from "./check/command.js";
 import { registerSnapshot } from "./check/snapshot-command.js";
 import { EXIT, UsageError } from "./common/usage-error.js";
 import { registerConformance } from "./conformance/command.js";
+import { registerLoad } from "./load/command.js";
 import { registerUpdate } from "./update/command.js";
 
 // Node 20.18+ is still supported (see README, "Supported Node versions"): the SDK's notice about its coming Node 22 floor is noise here.
@@ -29,6 +30,7 @@ registerCheck(program, setExitCode);
 registerSnapshot(program, setExitCode);
 registerConformance(program, setExitCode);
 registerUpdate(program, setExitCode);
+registerLoad(program, setExitCode);
 
 try {
   await program.parseAsync();

@@ -32,6 +32,7 @@ import { summaryLine } from "./conformance/report.js";
 import { runConformance } from "./conformance/run-conformance.js";
 import { checkHtml } from "./report/html-check.js";
 import { painter } from "./report/style.js";
+import { loadStep } from "./demo-load-step.js";
 import { demoEndpointServices, vpcStep } from "./demo-vpc-step.js";
 import { runUpdate } from "./update/run-update.js";
 import { planLines } from "./update/aws-cli.js";
@@ -202,6 +203,7 @@ async function main(): Promise<number> {
 
     await mtlsStep(input, ca, proxy.caFile!, expect);
     await vpcStep({ heading, out, expect, kmsUrl: kms.url, caFile: proxy.caFile!, base: { settings: { endpoint, path, ...fresh }, region: "us-east-1", keyIds: [], extraCa: [ca], dev: true, timeoutMs: 3000, verbose: false } });
+    await loadStep({ heading, out, expect, settings: { endpoint, path, ...fresh }, extraCa: [ca], keyId: "foo" });
   } finally {
     sdk.destroy();
     await client.close();

@@ -1,0 +1,72 @@
+/**
+ * @module harness/load/command
+ * `xks-harness load`: KMS-shaped load on a proxy, open loop, at --rate or rising to the highest rate that passes
+ * (--find-max). Exit 0 pass, 1 a step failed (or the highest rate found is below KMS's quota), 2 bad usage.
+ */
+import { writeFileSync } from "node:fs";
+import type { Command } from "commander";
+import { connectionFlags } from "../common/connection-flags.js";
+import { EXIT } from "../common/usage-error.js";
+import { colorWanted, painter } from "../report/style.js";
+import { DEFAULT_MIX, LOAD_DEFAULTS } from "./defaults.js";
+import type { LoadFlags } from "./options.js";
+
+type Flags = LoadFlags & { color: boolean };
+
+/** Declares `load` on `program`; its action hands the exit code to `exit`. */
+export function registerLoad(program: Command, exit: (code: number) => void): void {
+  connectionFlags(program.command("load").description("KMS-shaped load on a proxy: latency, errors and capacity as KMS sees them"))
+    .option("--rate <n>", "requests per second (default 1800, KMS's default quota)")
+    .option("--duration <s>", "seconds per step", LOAD_DEFAULTS.duration)
+    .option("--find-max", "step the rate up until a step fails; report the highest rate that passed", false)
+    .option("--from <n>", "--find-max: first rate (default 600)")
+    .option("--step <n>", "--find-max: increase per step (default 600)")
+    .option("--to <n>", "--find-max: last rate (default 3600)")
+    .option("--mix <weights>", "operation weights", DEFAULT_MIX)
+    .option("--plaintext-bytes <n>", "plaintext size (32: a data key)", LOAD_DEFAULTS.plaintextBytes)
+    .option("--aad-bytes <n>", "AAD size", LOAD_DEFAULTS.aadBytes)
+    .option("--connections <n>", "upper bound on the keep-alive connection pool (default 32)")
+    .option("--workers <n>", "worker threads (only 1 for now)", LOAD_DEFAULTS.workers)
+    .option("--p99-budget-ms <ms>", "p99 budget (KMS's timeout)", LOAD_DEFAULTS.p99BudgetMs)
+    .option("--max-error-rate <x>", "highest share of failed calls that passes", LOAD_DEFAULTS.maxErrorRate)
+    .option("--max-requests <n>", "bound on requests of the whole run")
+    .option("--yes", "send to a non-loopback target without asking", false)
+    .option("--json", "print the report as JSON", false)
+    .option("--junit <file>", "also write a JUnit XML report")
+    .option("--no-color", "no colour in the table")
+    .action(async (flags: Flags) => exit(await loadCommand(flags, process.env)));
+}
+
+async function loadCommand(flags: Flags, env: NodeJS.ProcessEnv): Promise<number> {
+  // Loaded here, not at the top, so `--help` of other commands does not load the client and the histograms.
+  const [{ toLoadOptions }, { confirmTarget }, { runLoad }, { toHuman, toJson, toLoadJunit, loadVerdict }] = await Promise.all([
+    import("./options.js"),
+    import("./safety.js"),
+    import("./run-load.js"),
+    import("./report.js"),
+  ]);
+  const o = toLoadOptions(flags, env);
+  await confirmTarget(o.settings.endpoint, flags.dev, { maxRate: Math.max(...o.rates), durationS: o.durationS * o.rates.length, yes: o.yes });
+  let stopped = false;
+  const onSigint = () => {
+    // A second Ctrl-C is the user insisting: leave at once.
+    if (stopped) process.exit(130);
+    stopped = true;
+  };
+  process.on("SIGINT", onSigint);
+  const live = !o.json && process.stderr.isTTY === true;
+  try {
+    const report = await runLoad(o, {
+      stopped: () => stopped,
+      onProgress: live
+        ? (p) => process.stderr.write(`\r${p.elapsedS.toFixed(0)} s  target ${p.rateTarget} req/s  achieved ${p.rate.toFixed(0)} req/s  p99 ${p.p99Ms} ms  errors ${p.errors}   `)
+        : undefined,
+    });
+    if (live) process.stderr.write("\n");
+    process.stdout.write(o.json ? toJson(report) : toHuman(report, painter(colorWanted(process.stdout, !flags.color))));
+    if (o.junit) writeFileSync(o.junit, toLoadJunit(report));
+    return loadVerdict(report) === "pass" ? EXIT.pass : EXIT.fail;
+  } finally {
+    process.off("SIGINT", onSigint);
+  }
+}
