@@ -101,6 +101,12 @@ const MUTATION_CASES: MutationCase[] = [
     evidence: { id: "tc-11", expected: /^404 KeyNotFoundException$/, actual: /^HTTP 404 error$/ },
   },
   {
+    mutation: "garbled-plaintext",
+    exactly: [...tc(27, 29, 31, 33, 35), "size-plaintext-4300", "size-aad-8192", "parallel-encrypts"],
+    stillPass: [...tc(1, 7, 20, 26, 28, 30, 32, 34), "meta-unknown-fields"],
+    evidence: { id: "tc-27", expected: /^200, the original plaintext$/, actual: /^a different plaintext$/ },
+  },
+  {
     mutation: "key-spec-rsa",
     exactly: tc(7, 8),
     stillPass: [...tc(1, 9, 10, 11, 20), "metadata-key-usage-bound", "key-disabled-metadata"],

@@ -3,6 +3,7 @@ import { MUTATIONS, SPEC, mutateFor, type Mutate, type Mutation } from "./mutate
 
 const IV = Buffer.alloc(12, 7);
 const CDIV = Buffer.alloc(32, 1).toString("base64");
+const PLAINTEXT = Buffer.from("Hello World!").toString("base64");
 
 /** What each point of a Mutate does with a fixed spec value: equal outcomes mean the same behaviour. */
 function outcomes(m: Mutate) {
@@ -12,6 +13,7 @@ function outcomes(m: Mutate) {
     boundAad: m.boundAad("aad"),
     iv: m.iv(IV).length,
     cdiv: m.cdiv(CDIV),
+    plaintext: m.plaintext(PLAINTEXT),
     keySpec: m.keySpec("AES_256"),
     refusesGet: m.refusesGet(),
     jsonErrors: m.jsonErrors(),
@@ -29,6 +31,7 @@ const BENDS: Record<Mutation, Partial<ReturnType<typeof outcomes>>> = {
   "get-200": { refusesGet: false },
   "error-without-json": { jsonErrors: false },
   "key-spec-rsa": { keySpec: "RSA_0" },
+  "garbled-plaintext": { plaintext: Buffer.from("Iello World!").toString("base64") },
 };
 
 describe("the mutation seam", () => {
@@ -39,6 +42,7 @@ describe("the mutation seam", () => {
       boundAad: "aad",
       iv: 12,
       cdiv: CDIV,
+      plaintext: PLAINTEXT,
       keySpec: "AES_256",
       refusesGet: true,
       jsonErrors: true,

@@ -20,6 +20,7 @@ export const MUTATIONS = [
   "get-200", // GET on an API path answers 200 instead of 405
   "error-without-json", // errors come back as text/plain, no errorName
   "key-spec-rsa", // GetKeyMetadata says keySpec RSA_0 (a bug seen in a real proxy)
+  "garbled-plaintext", // decrypt answers 200 with its plaintext's first bit flipped: fast but wrong
 ] as const;
 export type Mutation = (typeof MUTATIONS)[number];
 
@@ -35,6 +36,8 @@ export interface Mutate {
   iv(iv: Buffer): Buffer;
   /** Spec Appendix C: the CDIV returned when asked for (`missing-cdiv`: none; `wrong-cdiv`: one bit flipped). */
   cdiv(cdiv: string): string | undefined;
+  /** Spec "Decrypt": the plaintext returned is the one decrypted (`garbled-plaintext`: one bit flipped). */
+  plaintext(plaintext: string): string;
   /** Spec "GetKeyMetadata": the key's spec (`key-spec-rsa`: RSA_0). */
   keySpec(spec: string): string;
   /** Spec: a GET on an API URI gets 405 (`get-200`: 200). */
@@ -50,6 +53,7 @@ export const SPEC: Mutate = {
   boundAad: (aad) => aad,
   iv: (iv) => iv,
   cdiv: (cdiv) => cdiv,
+  plaintext: (plaintext) => plaintext,
   keySpec: (spec) => spec,
   refusesGet: () => true,
   jsonErrors: () => true,
@@ -71,6 +75,7 @@ export function mutateFor(active: ReadonlySet<Mutation>): Mutate {
     boundAad: (aad) => (on("ignore-aad") ? undefined : aad),
     iv: (iv) => (on("wrong-iv-length") ? iv.subarray(0, 8) : iv),
     cdiv: (cdiv) => (on("missing-cdiv") ? undefined : on("wrong-cdiv") ? flipFirstBit(cdiv) : cdiv),
+    plaintext: (plaintext) => (on("garbled-plaintext") ? flipFirstBit(plaintext) : plaintext),
     keySpec: (spec) => (on("key-spec-rsa") ? "RSA_0" : spec),
     refusesGet: () => !on("get-200"),
     jsonErrors: () => !on("error-without-json"),

@@ -15,5 +15,5 @@ export function decrypt(body: unknown, ctx: RoutedContext): DecryptResponse {
   );
   // Any tampering with ciphertext, IV, tag, AAD or ciphertextMetadata lands here: the framing binds them all.
   if (!plaintext) throw new XksError("InvalidCiphertextException", "ciphertext, IV, tag, AAD or ciphertextMetadata does not authenticate");
-  return { plaintext: plaintext.toString("base64") };
+  return { plaintext: ctx.mutate.plaintext(plaintext.toString("base64")) };
 }
