@@ -71,18 +71,12 @@ describe("xks-harness load", () => {
     expect(run.stdout + run.stderr).not.toContain(cred.secretAccessKey);
   });
 
-  it("fails a run whose decrypts give back a garbled plaintext (with 200), however fast they come", async () => {
-    await addFault(proxy, "ks", { type: "mutation", mutation: "garbled-plaintext" });
-    const run = await load(["--rate", "100", "--duration", "2", "--mix", "decrypt=1", "--json"]);
-    expect(run.code, run.stderr).toBe(1);
-    const [step] = parse(run).steps;
-    expect(step!.kms.proxyErrors).toEqual([{ errorType: "Non-retryable", exceptionName: "WrongAnswer", count: 200 }]);
-    expect(step!.reasons.join(" ")).toContain("error rate");
-  });
-
-  it("fails a run whose encrypts carry a wrong CDIV, however fast they come", async () => {
-    await addFault(proxy, "ks", { type: "mutation", mutation: "wrong-cdiv" });
-    const run = await load(["--rate", "100", "--duration", "2", "--mix", "encrypt=1", "--json"]);
+  it.each([
+    { what: "decrypts give back a garbled plaintext (with 200)", mutation: "garbled-plaintext", mix: "decrypt=1" },
+    { what: "encrypts carry a wrong CDIV", mutation: "wrong-cdiv", mix: "encrypt=1" },
+  ] as const)("fails a run whose $what, however fast they come", async ({ mutation, mix }) => {
+    await addFault(proxy, "ks", { type: "mutation", mutation });
+    const run = await load(["--rate", "100", "--duration", "2", "--mix", mix, "--json"]);
     expect(run.code, run.stderr).toBe(1);
     const [step] = parse(run).steps;
     expect(step!.kms.proxyErrors).toEqual([{ errorType: "Non-retryable", exceptionName: "WrongAnswer", count: 200 }]);
