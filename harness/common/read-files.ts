@@ -5,7 +5,7 @@
  */
 import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { clientCertificateProblem, type ClientCertificatePem } from "../../src/pki/client-certificate.js";
+import { readCertificatePair, type ClientCertificatePem } from "../../src/pki/client-certificate.js";
 import { UsageError } from "./usage-error.js";
 
 /** Reads a file named by a flag; a failure is a usage error that names the flag. */
@@ -44,10 +44,5 @@ export function readCaFiles(files: string[]): string[] {
  * certificate and the private key it was issued for.
  */
 export function readClientCertificate(certFile: string | undefined, keyFile: string | undefined, flags = { cert: "--client-cert", key: "--client-key" }): ClientCertificatePem | undefined {
-  if (!certFile && !keyFile) return undefined;
-  if (!certFile || !keyFile) throw new UsageError(`${flags.cert} and ${flags.key} go together. Fix: give both, the certificate and its key`);
-  const pem = { cert: readText(certFile, flags.cert), key: readText(keyFile, flags.key) };
-  const problem = clientCertificateProblem(pem, { cert: `${flags.cert} ${certFile}`, key: `${flags.key} ${keyFile}` });
-  if (problem) throw new UsageError(problem);
-  return pem;
+  return readCertificatePair(certFile, keyFile, flags, (message) => new UsageError(message));
 }

@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { clientCertificateProblem, type ClientCertificatePem } from "../pki/client-certificate.js";
+import { readCertificatePair, type ClientCertificatePem } from "../pki/client-certificate.js";
 import { DEV_PKI_FILES } from "../pki/dev-pki-files.js";
 import type { ProxyConfig } from "../proxy/config-schema.js";
 
@@ -20,22 +20,9 @@ export class KmsClientCertError extends Error {
 
 const FLAGS = { cert: "--kms-client-cert", key: "--kms-client-key" } as const;
 
-function read(file: string, flag: string): string {
-  try {
-    return readFileSync(file, "utf8");
-  } catch (err) {
-    throw new KmsClientCertError(`cannot read ${flag} ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-  }
-}
-
 /** The pair given by the flags, checked (both or neither; a PEM certificate and its key); undefined when neither. */
 export function readKmsClientCert(certFile: string | undefined, keyFile: string | undefined): ClientCertificatePem | undefined {
-  if (!certFile && !keyFile) return undefined;
-  if (!certFile || !keyFile) throw new KmsClientCertError(`${FLAGS.cert} and ${FLAGS.key} go together. Fix: give both, the certificate and its key`);
-  const pem = { cert: read(certFile, FLAGS.cert), key: read(keyFile, FLAGS.key) };
-  const problem = clientCertificateProblem(pem, { cert: `${FLAGS.cert} ${certFile}`, key: `${FLAGS.key} ${keyFile}` });
-  if (problem) throw new KmsClientCertError(problem);
-  return pem;
+  return readCertificatePair(certFile, keyFile, FLAGS, (message) => new KmsClientCertError(message));
 }
 
 /**

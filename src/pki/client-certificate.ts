@@ -5,6 +5,7 @@
  * `xks-mock` alike.
  */
 import { createPrivateKey, X509Certificate } from "node:crypto";
+import { readFileSync } from "node:fs";
 
 export interface ClientCertificatePem {
   cert: string;
@@ -28,6 +29,26 @@ export function clientCertificateProblem(pem: ClientCertificatePem, flags: { cer
   }
   if (!cert.checkPrivateKey(key)) return `${flags.key} is not the key of the certificate in ${flags.cert}. Fix: give the key the certificate was issued for`;
   return undefined;
+}
+
+/**
+ * The pair named by two flags, read and checked: both or neither (undefined), a PEM certificate and the private key it
+ * was issued for. Each problem becomes `fail(message)`, so every program raises its own usage error.
+ */
+export function readCertificatePair(certFile: string | undefined, keyFile: string | undefined, flags: { cert: string; key: string }, fail: (message: string) => Error): ClientCertificatePem | undefined {
+  if (!certFile && !keyFile) return undefined;
+  if (!certFile || !keyFile) throw fail(`${flags.cert} and ${flags.key} go together. Fix: give both, the certificate and its key`);
+  const read = (file: string, flag: string) => {
+    try {
+      return readFileSync(file, "utf8");
+    } catch (err) {
+      throw fail(`cannot read ${flag} ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    }
+  };
+  const pem = { cert: read(certFile, flags.cert), key: read(keyFile, flags.key) };
+  const problem = clientCertificateProblem(pem, { cert: `${flags.cert} ${certFile}`, key: `${flags.key} ${keyFile}` });
+  if (problem) throw fail(problem);
+  return pem;
 }
 
 /** The subject CN of a PEM certificate (already checked), or null when it has none. */
