@@ -7,8 +7,8 @@ import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { connectionFlags } from "../common/connection-flags.js";
 import { vpcFlags } from "../common/vpc-flags.js";
-import { outputPathProblem } from "../common/output-path.js";
-import { EXIT, UsageError } from "../common/usage-error.js";
+import { assertOutputPath } from "../common/output-path.js";
+import { EXIT } from "../common/usage-error.js";
 import { colorWanted, painter } from "../report/style.js";
 import type { CheckFlags } from "./options.js";
 
@@ -31,10 +31,8 @@ export function registerCheck(program: Command, exit: (code: number) => void): v
 
 async function checkCommand(flags: CheckFlags & { json: boolean; junit?: string; html?: string; color: boolean }, env: NodeJS.ProcessEnv): Promise<number> {
   // Usage problems of output files too come before the first packet.
-  const junitProblem = flags.junit ? outputPathProblem(flags.junit, "--junit") : undefined;
-  if (junitProblem) throw new UsageError(junitProblem);
-  const htmlProblem = flags.html ? outputPathProblem(flags.html, "--html") : undefined;
-  if (htmlProblem) throw new UsageError(htmlProblem);
+  assertOutputPath(flags.junit, "--junit");
+  assertOutputPath(flags.html, "--html");
   // Loaded here, not at the top, so `--help` does not load the client, the SDK and the schemas (see harness/cli.ts).
   const [{ toCheckOptions, unusedCurrentSecretNote }, { toCheckJunit, toHuman, toJson }, { runCheck }, { readSnapshot }] = await Promise.all([
     import("./options.js"),

@@ -11,13 +11,12 @@ import {
   DescribeVpcEndpointServicePermissionsCommand,
   DescribeVpcEndpointServicesCommand,
   EC2Client,
-  type EC2ClientConfig,
   type ServiceConfiguration,
   type ServiceDetail,
 } from "@aws-sdk/client-ec2";
 import { z } from "zod";
 import { DNS_NAME_STATES, ENDPOINT_SERVICE_STATES, IP_ADDRESS_TYPES, LOAD_BALANCER_TYPES, kmsServicePrincipal, type EndpointServiceFacts } from "../../src/xks/vpc-endpoint-service.js";
-import { localPlaceholderCredentials } from "../common/aws-credentials.js";
+import { awsClientConfig } from "../common/aws-credentials.js";
 
 export const EC2_PERMISSIONS = {
   configurations: "ec2:DescribeVpcEndpointServiceConfigurations",
@@ -87,13 +86,8 @@ function classify(err: unknown, permission: string, timeoutMs: number): Ec2Unrea
   return { kind: "error", permissions: [permission], message: `${permission.slice(4)} failed: ${name}: ${(e.message ?? "").slice(0, 200)}` };
 }
 
-export function createEc2Client(o: Pick<Ec2ReadOptions, "region" | "endpoint" | "profile" | "env">): EC2Client {
-  const config: EC2ClientConfig = { region: o.region, maxAttempts: 2 };
-  if (o.endpoint) config.endpoint = o.endpoint;
-  if (o.profile) config.profile = o.profile;
-  const placeholder = localPlaceholderCredentials(o.endpoint, o.profile, o.env);
-  if (placeholder) config.credentials = placeholder;
-  return new EC2Client(config);
+function createEc2Client(o: Pick<Ec2ReadOptions, "region" | "endpoint" | "profile" | "env">): EC2Client {
+  return new EC2Client(awsClientConfig(o, o.env));
 }
 
 const loadBalancerOf = (types: readonly { ServiceType?: string | undefined }[] | undefined, gatewayArns: readonly string[] | undefined) =>

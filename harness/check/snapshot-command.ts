@@ -6,7 +6,7 @@
 import type { Command } from "commander";
 import { connectionFlags, type ConnectionFlagValues } from "../common/connection-flags.js";
 import { vpcFlags, type VpcFlagValues } from "../common/vpc-flags.js";
-import { outputPathProblem } from "../common/output-path.js";
+import { assertOutputPath } from "../common/output-path.js";
 import { EXIT, UsageError } from "../common/usage-error.js";
 
 type SnapshotFlags = ConnectionFlagValues & VpcFlagValues & { connectivity: string; out: string };
@@ -21,8 +21,7 @@ export function registerSnapshot(program: Command, exit: (code: number) => void)
 }
 
 async function snapshotCommand(flags: SnapshotFlags, env: NodeJS.ProcessEnv): Promise<number> {
-  const outProblem = outputPathProblem(flags.out, "--out");
-  if (outProblem) throw new UsageError(outProblem);
+  assertOutputPath(flags.out, "--out");
   // Loaded here, not at the top, so `--help` does not load the client and the schemas (see harness/cli.ts).
   const [{ trustAnchors, XksClient, xksTarget }, { inputProblems }, { toCheckOptions, unusedCurrentSecretNote }, { takeSnapshot, writeSnapshot }] = await Promise.all([
     import("../../src/client/index.js"),

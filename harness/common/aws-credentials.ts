@@ -9,9 +9,9 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { UsageError } from "./usage-error.js";
 
-export function isLoopback(endpoint: string): boolean {
-  const host = new URL(endpoint).hostname;
-  return host === "localhost" || host === "[::1]" || /^127\./.test(host);
+/** This machine by name or address: localhost, 127.x.x.x, ::1 (bare or as a URL's [::1]). */
+export function isLoopbackHost(host: string): boolean {
+  return host === "localhost" || host === "::1" || host === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 /** Whether the environment or a profile names credentials the standard chain would find without network. */
@@ -21,7 +21,19 @@ function hasCredentials(env: NodeJS.ProcessEnv, profile: string | undefined): bo
 
 /** Placeholder credentials for a loopback endpoint without configured ones; undefined: let the standard chain decide. */
 export function localPlaceholderCredentials(endpoint: string | undefined, profile: string | undefined, env: NodeJS.ProcessEnv): { accessKeyId: string; secretAccessKey: string } | undefined {
-  return endpoint && isLoopback(endpoint) && !hasCredentials(env, profile) ? { accessKeyId: "local", secretAccessKey: "local" } : undefined;
+  return endpoint && isLoopbackHost(new URL(endpoint).hostname) && !hasCredentials(env, profile) ? { accessKeyId: "local", secretAccessKey: "local" } : undefined;
+}
+
+/** The config every AWS client of the harness starts from (KMS for update, EC2 for the VPC check). */
+export function awsClientConfig(o: { region: string; endpoint?: string | undefined; profile?: string | undefined }, env: NodeJS.ProcessEnv) {
+  const placeholder = localPlaceholderCredentials(o.endpoint, o.profile, env);
+  return {
+    region: o.region,
+    maxAttempts: 2,
+    ...(o.endpoint ? { endpoint: o.endpoint } : {}),
+    ...(o.profile ? { profile: o.profile } : {}),
+    ...(placeholder ? { credentials: placeholder } : {}),
+  };
 }
 
 /** The shared config and credentials files, where the SDK looks for them (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE). */

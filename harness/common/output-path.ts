@@ -5,6 +5,7 @@
  */
 import { accessSync, constants, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import { UsageError } from "./usage-error.js";
 
 /** Why `file` (named by `flag`) cannot be written, or undefined when it can. Creates nothing. */
 export function outputPathProblem(file: string, flag: string): string | undefined {
@@ -22,4 +23,10 @@ export function outputPathProblem(file: string, flag: string): string | undefine
     return `${flag} ${file}: not writable by this user. Fix: write the file elsewhere`;
   }
   return undefined;
+}
+
+/** Refuses (UsageError, exit 2) an output file `flag` names that cannot be written; nothing when the flag is absent. */
+export function assertOutputPath(file: string | undefined, flag: string): void {
+  const problem = file === undefined ? undefined : outputPathProblem(file, flag);
+  if (problem) throw new UsageError(problem);
 }

@@ -7,7 +7,7 @@ import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { integerOption } from "../../src/cli-options.js";
 import { collect, connectionFlags } from "../common/connection-flags.js";
-import { outputPathProblem } from "../common/output-path.js";
+import { assertOutputPath } from "../common/output-path.js";
 import { EXIT, UsageError } from "../common/usage-error.js";
 import { colorWanted, painter } from "../report/style.js";
 import type { ConformanceFlags } from "./flags.js";
@@ -40,10 +40,8 @@ export function registerConformance(program: Command, exit: (code: number) => vo
 
 async function conformanceCommand(f: ConformanceFlags, env: NodeJS.ProcessEnv): Promise<number> {
   // Every usage problem, output paths included, comes before the first packet and before a container starts.
-  const junitProblem = f.junit ? outputPathProblem(f.junit, "--junit") : undefined;
-  if (junitProblem) throw new UsageError(junitProblem);
-  const htmlProblem = f.html ? outputPathProblem(f.html, "--html") : undefined;
-  if (htmlProblem) throw new UsageError(htmlProblem);
+  assertOutputPath(f.junit, "--junit");
+  assertOutputPath(f.html, "--html");
   // Loaded here, not at the top, so `--help` does not load the schemas and the PKI code (see harness/cli.ts).
   const { toTarget } = await import("./target.js");
   if (f.image) {

@@ -5,7 +5,7 @@
  */
 import { DEFAULT_XKS_TPS } from "../../src/xks/index.js";
 import type { ConnectionFlagValues } from "../common/connection-flags.js";
-import { outputPathProblem } from "../common/output-path.js";
+import { assertOutputPath } from "../common/output-path.js";
 import { readCaFiles, readClientCertificate } from "../common/read-files.js";
 import { resolveSettings, type XksSettings } from "../common/settings.js";
 import { UsageError } from "../common/usage-error.js";
@@ -94,8 +94,7 @@ export function findMaxRates(from: number, step: number, to: number): number[] {
 }
 
 export function toLoadOptions(f: LoadFlags, env: NodeJS.ProcessEnv): LoadOptions {
-  const junitProblem = f.junit ? outputPathProblem(f.junit, "--junit") : undefined;
-  if (junitProblem) throw new UsageError(junitProblem);
+  assertOutputPath(f.junit, "--junit");
   const workers = num(f.workers, "--workers", 1, 64);
   if (workers > 1) throw new UsageError(`--workers ${workers}: more than one worker thread is not yet supported. Fix: use --workers 1 (one process signs a few thousand req/s), or run several load processes`);
   if (f.findMax && f.rate !== undefined) throw new UsageError("--rate and --find-max exclude each other. Fix: give one (--find-max walks --from/--step/--to)");

@@ -4,8 +4,8 @@
  * --kms-endpoint with no credentials configured gets placeholder ones: the local KMS accepts any
  * (harness/common/aws-credentials.ts, which also refuses an unknown --profile).
  */
-import { KMSClient, type KMSClientConfig } from "@aws-sdk/client-kms";
-import { localPlaceholderCredentials } from "../common/aws-credentials.js";
+import { KMSClient } from "@aws-sdk/client-kms";
+import { awsClientConfig } from "../common/aws-credentials.js";
 
 export interface KmsClientOptions {
   region: string;
@@ -14,10 +14,5 @@ export interface KmsClientOptions {
 }
 
 export function createKmsClient(o: KmsClientOptions, env: NodeJS.ProcessEnv): KMSClient {
-  const config: KMSClientConfig = { region: o.region, maxAttempts: 2 };
-  if (o.endpoint) config.endpoint = o.endpoint;
-  if (o.profile) config.profile = o.profile;
-  const placeholder = localPlaceholderCredentials(o.endpoint, o.profile, env);
-  if (placeholder) config.credentials = placeholder;
-  return new KMSClient(config);
+  return new KMSClient(awsClientConfig(o, env));
 }

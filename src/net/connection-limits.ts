@@ -36,7 +36,6 @@ export const LISTENER_OPTIONS = { connectionsCheckingInterval: CONNECTIONS_CHECK
 export function applyConnectionLimits(server: Server, limits: ConnectionLimits): void {
   server.maxConnections = limits.maxConnections;
   server.headersTimeout = limits.headersTimeoutMs;
-  server.requestTimeout = REQUEST_TIMEOUT_MS;
   server.keepAliveTimeout = limits.idleTimeoutMs;
 }
 

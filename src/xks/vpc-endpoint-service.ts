@@ -5,6 +5,7 @@
  * XksProxyVpcEndpointService*Exception descriptions), as one set of rules over the facts EC2 reports. The local
  * KMS obeys these rules; the harness predicts with them. Pure: the caller gathers the facts.
  */
+import { kmsClientSubject } from "./constants.js";
 
 /** ServiceState values (EC2 API). */
 export const ENDPOINT_SERVICE_STATES = ["Pending", "Available", "Deleting", "Deleted", "Failed"] as const;
@@ -60,10 +61,8 @@ export interface VpcServiceFinding {
   connectionErrorCode: VpcServiceOutcome["connectionErrorCode"];
 }
 
-/** The KMS service principal that must be allowed to connect: cks.kms.<region>.amazonaws.com. */
-export function kmsServicePrincipal(region: string): string {
-  return `cks.kms.${region}.amazonaws.com`;
-}
+/** The KMS service principal that must be allowed to connect is the subject KMS presents: cks.kms.<region>.amazonaws.com. */
+export const kmsServicePrincipal = kmsClientSubject;
 
 /** The host of an XksProxyUriEndpoint (https://host[:port]), lower case; undefined when it is not such a URL. */
 export function endpointHost(uriEndpoint: string): string | undefined {
