@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import type { XksClient, XksResponse } from "../../src/client/index.js";
-import { classifyAnswer, errorTypeOf } from "./kms-classify.js";
+import { xksProxyErrorType as errorTypeOf } from "../../src/xks/index.js";
+import { classifyAnswer } from "./kms-classify.js";
 import { callFactory, type Sealed } from "./operations.js";
 
 const res = (status: number, json: unknown): XksResponse => ({ status, headers: {}, text: JSON.stringify(json), json, ms: 1 });

@@ -26,7 +26,7 @@ export {
   type XksOperation,
 } from "./constants.js";
 export { XKS_ERRORS, XKS_ERROR_NAMES, XksError, isValidErrorMessage, isXksErrorName, type XksErrorName } from "./errors.js";
-export { KMS_FAILURE_MESSAGES, KMS_FAILURE_OUTCOMES, type ProxyFailure } from "./kms-failures.js";
+export { KMS_FAILURE_MESSAGES, KMS_FAILURE_OUTCOMES, type ProxyFailure, xksProxyErrorType, type XksProxyErrorType } from "./kms-failures.js";
 export {
   REGION_PATTERN,
   XKS_CONNECTIVITIES,
@@ -44,6 +44,7 @@ export {
   EncryptRequest,
   EncryptResponse,
   HealthRequest,
+  HEALTH_STATUSES,
   HealthResponse,
   KEY_STATUSES,
   MetadataRequest,

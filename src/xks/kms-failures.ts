@@ -96,3 +96,18 @@ export const KMS_FAILURE_MESSAGES: Record<ProxyFailure, string> = {
   AllKeyManagersUnavailable: "Every external key manager behind the external key store proxy is unavailable",
   NotConnected: "The external key store is not connected to its external key store proxy. Connect the key store and retry",
 };
+
+/** The ErrorType dimension of KMS's `XksProxyErrors` CloudWatch metric. */
+export type XksProxyErrorType = "Retryable" | "Non-retryable";
+
+/**
+ * The ErrorType of the XksProxyErrors metric (AWS KMS Developer Guide, "Monitoring with CloudWatch":
+ * "Retryable errors are typically transient, such as throttling or a timeout; non-retryable errors need the
+ * proxy or the key store fixed"). No table in the spec: this is the one place the split is made. Anything that is
+ * not a ProxyFailure (a wrong answer, say) is Non-retryable.
+ */
+const RETRYABLE: ReadonlySet<string> = new Set<ProxyFailure>(["ThrottlingException", "InternalException", "DependencyTimeoutException", "Timeout", "TcpFailure"]);
+
+export function xksProxyErrorType(failure: ProxyFailure | "WrongAnswer"): XksProxyErrorType {
+  return RETRYABLE.has(failure) ? "Retryable" : "Non-retryable";
+}

@@ -77,7 +77,7 @@ export const DecryptRequest = z.object({
 });
 
 export const KEY_STATUSES = ["ENABLED", "DISABLED"] as const;
-const HEALTH_STATUSES = ["ACTIVE", "DEGRADED", "UNAVAILABLE"] as const;
+export const HEALTH_STATUSES = ["ACTIVE", "DEGRADED", "UNAVAILABLE"] as const;
 
 export const HealthResponse = z.object({
   xksProxyFleetSize: z.number().int().positive(),
