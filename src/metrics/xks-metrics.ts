@@ -48,6 +48,11 @@ export class XksMetrics {
   readonly #credentialAge: Gauge<"custom_key_store_id">;
   readonly #lastSuccess: Gauge<"custom_key_store_id">;
   readonly #up: Gauge<"custom_key_store_id">;
+  /**
+   * The label sets each store has used, per metric: prom-client removes a series only by its full label set, and a
+   * deleted store's latency and error series carry operation labels too.
+   */
+  readonly #seriesOfStore = new Map<string, Map<string, () => void>>();
 
   constructor() {
     const registers = [this.registry];
@@ -99,9 +104,15 @@ export class XksMetrics {
   /** Records one call: its latency when it was answered, an error when it failed, the time when it succeeded. */
   observeCall(call: ProxyCall, now = Date.now()): void {
     const labels = { custom_key_store_id: call.customKeyStoreId, kms_operation: call.kmsOperation, xks_operation: XKS_API_NAMES[call.xksOperation] };
-    if (call.seconds !== undefined) this.#latency.observe(labels, call.seconds);
-    if (call.error) this.#errors.inc({ ...labels, error_type: call.error.errorType, exception_name: call.error.exceptionName });
-    else this.#lastSuccess.set({ custom_key_store_id: call.customKeyStoreId }, now / 1000);
+    if (call.seconds !== undefined) {
+      this.#latency.observe(labels, call.seconds);
+      this.#remember(call.customKeyStoreId, "latency", labels, () => this.#latency.remove(labels));
+    }
+    if (call.error) {
+      const errorLabels = { ...labels, error_type: call.error.errorType, exception_name: call.error.exceptionName };
+      this.#errors.inc(errorLabels);
+      this.#remember(call.customKeyStoreId, "errors", errorLabels, () => this.#errors.remove(errorLabels));
+    } else this.#lastSuccess.set({ custom_key_store_id: call.customKeyStoreId }, now / 1000);
   }
 
   /** Counts the key managers of a GetHealthStatus answer by state; every state is set, 0 when none is in it. */
@@ -112,7 +123,9 @@ export class XksMetrics {
   }
 
   setCertificateDaysToExpire(customKeyStoreId: string, certificateName: string, days: number): void {
-    this.#certificateDays.set({ custom_key_store_id: customKeyStoreId, certificate_name: certificateName }, days);
+    const labels = { custom_key_store_id: customKeyStoreId, certificate_name: certificateName };
+    this.#certificateDays.set(labels, days);
+    this.#remember(customKeyStoreId, "certificate", labels, () => this.#certificateDays.remove(labels));
   }
 
   setCredentialAgeDays(customKeyStoreId: string, days: number): void {
@@ -125,9 +138,17 @@ export class XksMetrics {
 
   /** Drops every series of a store (a deleted store should not keep alerting). */
   forgetStore(customKeyStoreId: string): void {
-    for (const m of [this.#latency, this.#errors, this.#keyManagers, this.#certificateDays, this.#credentialAge, this.#lastSuccess, this.#up]) {
-      (m as Gauge<"custom_key_store_id">).remove({ custom_key_store_id: customKeyStoreId });
-    }
+    for (const remove of this.#seriesOfStore.get(customKeyStoreId)?.values() ?? []) remove();
+    this.#seriesOfStore.delete(customKeyStoreId);
+    for (const state of HEALTH_STATUSES) this.#keyManagers.remove({ custom_key_store_id: customKeyStoreId, state });
+    for (const m of [this.#credentialAge, this.#lastSuccess, this.#up]) m.remove({ custom_key_store_id: customKeyStoreId });
+  }
+
+  #remember(customKeyStoreId: string, metric: string, labels: Record<string, string>, remove: () => void): void {
+    let series = this.#seriesOfStore.get(customKeyStoreId);
+    if (!series) this.#seriesOfStore.set(customKeyStoreId, (series = new Map()));
+    const key = `${metric}\0${Object.values(labels).join("\0")}`;
+    if (!series.has(key)) series.set(key, remove);
   }
 
   /** The exposition text and its content type, for a GET /metrics. */
