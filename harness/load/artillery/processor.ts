@@ -1,0 +1,192 @@
+/**
+ * @module harness/load/artillery/processor
+ * The Artillery processor `xks-harness load --emit-artillery` writes (compiled, with the Node-only modules it
+ * imports). Each virtual user sends one XKS request as KMS would: a fresh X-Amz-Date and signature, a unique
+ * kmsRequestId, the requestMetadata of its KMS operation (kmsKeyArn, awsPrincipalArn, kmsOperation, taken in turn
+ * as `load` takes them), random plaintext and AAD. Every answer is checked; a non-200, a late answer (over the
+ * budget: a KMS timeout), a throttle or a wrong answer fails the virtual user, so it is an error in Artillery's
+ * report (`errors.WrongAnswer: …`) and counts against `ensure.maxErrorRate`; counters `xks.<outcome>.<op>` and
+ * histograms `xks.latency[.<op>]` (ms, from signing to the checked answer) add KMS's view.
+ * The credential comes from the environment only (XKS_ACCESS_KEY_ID, XKS_SECRET_ACCESS_KEY); an mTLS client
+ * certificate from the files XKS_CLIENT_CERT and XKS_CLIENT_KEY name. The plan (keys, mix, sizes, response
+ * shapes) is the scenario's `config.variables.xks`; decrypts use the ciphertexts its `before` flow made.
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { CDIV_ALGORITHM, ENCRYPTION_ALGORITHM } from "../../../src/xks/constants.js";
+import { isXksErrorName } from "../../../src/xks/errors.js";
+import { xksProxyErrorType } from "../../../src/xks/kms-failures.js";
+import type { LoadOperation } from "../options.js";
+import { encryptProblem, type JsonShape, shapeProblem, signedHeaders } from "./xks-request.js";
+
+/** What the emitter writes into `config.variables.xks`. */
+export interface ArtilleryPlan {
+  region: string;
+  keys: { id: string; arn: string }[];
+  principalArn: string;
+  kmsOperations: Record<LoadOperation, readonly string[]>;
+  plaintextBytes: number;
+  aadBytes: number;
+  budgetMs: number;
+  shapes: Record<LoadOperation, JsonShape>;
+}
+
+/** A warm-up ciphertext with what its decrypt must send and get back (in memory only, never written). */
+interface Sealed {
+  keyIndex: number;
+  plaintext: string;
+  aad: string;
+  fields: Record<string, string>;
+}
+
+interface Vars {
+  xks: ArtilleryPlan;
+  target: string;
+  xksSealed?: Sealed[];
+}
+interface Context {
+  vars: Vars;
+}
+interface Emitter {
+  emit(event: string, ...args: unknown[]): void;
+}
+type RequestParams = Record<string, unknown> & { url: string; headers?: Record<string, string>; https?: Record<string, unknown> };
+type Done = (err?: Error | null) => void;
+
+interface Pending {
+  op: LoadOperation;
+  startedMs: number;
+  check(json: unknown): string | undefined;
+  seal?: Sealed;
+}
+const pending = new WeakMap<object, Pending>();
+/** Per-operation counters: which key, KMS operation and ciphertext come next, as `load` takes them in turn. */
+const turns: Record<LoadOperation | "seal", number> = { encrypt: 0, decrypt: 0, metadata: 0, health: 0, seal: 0 };
+
+class HookError extends Error {
+  constructor(readonly code: string) {
+    super(code);
+  }
+}
+
+function clientCertificate(): { certificate: string; key: string } | undefined {
+  const cert = process.env.XKS_CLIENT_CERT;
+  const key = process.env.XKS_CLIENT_KEY;
+  return cert && key ? { certificate: readFileSync(cert, "utf8"), key: readFileSync(key, "utf8") } : undefined;
+}
+let mtls: { certificate: string; key: string } | undefined | null = null;
+
+const b64 = (n: number) => randomBytes(n).toString("base64");
+
+/** Turns Artillery's request into the signed XKS request: URL, body, headers (and the mTLS certificate). */
+function prepare(req: RequestParams, context: Context, op: LoadOperation, path: string, body: Record<string, unknown>, p: Omit<Pending, "op" | "startedMs">, next: Done): void {
+  const accessKeyId = process.env.XKS_ACCESS_KEY_ID;
+  const secretAccessKey = process.env.XKS_SECRET_ACCESS_KEY;
+  if (!accessKeyId || !secretAccessKey) return next(new HookError("MissingCredential: set XKS_ACCESS_KEY_ID and XKS_SECRET_ACCESS_KEY in the environment of artillery"));
+  mtls ??= clientCertificate();
+  const url = new URL(context.vars.target.replace(/\/+$/, "") + path);
+  const text = JSON.stringify(body);
+  req.url = url.href;
+  req.body = text;
+  delete req.json;
+  req.headers = { ...req.headers, ...signedHeaders(url, text, { region: context.vars.xks.region, accessKeyId, secretAccessKey, date: new Date() }) };
+  if (mtls) req.https = { ...req.https, ...mtls };
+  pending.set(req, { op, startedMs: performance.now(), ...p });
+  next();
+}
+
+function metadataOf(plan: ArtilleryPlan, op: LoadOperation, i: number, keyIndex: number) {
+  const kmsOperation = plan.kmsOperations[op][i % plan.kmsOperations[op].length]!;
+  if (op === "health") return { kmsRequestId: randomUUID(), kmsOperation };
+  return { kmsRequestId: randomUUID(), kmsOperation, kmsKeyArn: plan.keys[keyIndex]!.arn, awsPrincipalArn: plan.principalArn };
+}
+
+const keyPath = (plan: ArtilleryPlan, keyIndex: number, op: string) => `/keys/${encodeURIComponent(plan.keys[keyIndex]!.id)}/${op}`;
+
+function encryptTo(req: RequestParams, context: Context, kmsOperation: string | undefined, seal: boolean, next: Done): void {
+  const plan = context.vars.xks;
+  const i = seal ? turns.seal++ : turns.encrypt++;
+  const keyIndex = i % plan.keys.length;
+  const plaintext = b64(plan.plaintextBytes);
+  const aad = plan.aadBytes > 0 ? b64(plan.aadBytes) : "";
+  const requestMetadata = { ...metadataOf(plan, "encrypt", i, keyIndex), ...(kmsOperation ? { kmsOperation } : {}) };
+  const body = { requestMetadata, plaintext, encryptionAlgorithm: ENCRYPTION_ALGORITHM, ...(aad ? { additionalAuthenticatedData: aad } : {}), ciphertextDataIntegrityValueAlgorithm: CDIV_ALGORITHM };
+  const check = (json: unknown) => shapeProblem(json, plan.shapes.encrypt) ?? encryptProblem(json, aad ? Buffer.from(aad, "base64") : undefined);
+  const sealed: Sealed = { keyIndex, plaintext, aad, fields: {} };
+  prepare(req, context, "encrypt", keyPath(plan, keyIndex, "encrypt"), body, { check, ...(seal ? { seal: sealed } : {}) }, next);
+}
+
+/** Encrypt, as KMS's Encrypt, GenerateDataKey and ReEncrypt call it. */
+export function encryptRequest(req: RequestParams, context: Context, _ee: Emitter, next: Done): void {
+  encryptTo(req, context, undefined, false, next);
+}
+
+/** The `before` flow's encrypts (GenerateDataKey): their ciphertexts feed the decrypts. */
+export function sealRequest(req: RequestParams, context: Context, _ee: Emitter, next: Done): void {
+  encryptTo(req, context, "GenerateDataKey", true, next);
+}
+
+export function decryptRequest(req: RequestParams, context: Context, _ee: Emitter, next: Done): void {
+  const plan = context.vars.xks;
+  const sealed = context.vars.xksSealed ?? [];
+  if (sealed.length === 0) return next(new HookError("NoCiphertexts: the scenario's before flow made none; decrypts need it"));
+  const i = turns.decrypt++;
+  const s = sealed[i % sealed.length]!;
+  const body = { requestMetadata: metadataOf(plan, "decrypt", i, s.keyIndex), encryptionAlgorithm: ENCRYPTION_ALGORITHM, ...s.fields, ...(s.aad ? { additionalAuthenticatedData: s.aad } : {}) };
+  const check = (json: unknown) =>
+    shapeProblem(json, plan.shapes.decrypt) ?? ((json as { plaintext: string }).plaintext === s.plaintext ? undefined : "decrypt answer: the plaintext is not the one encrypted");
+  prepare(req, context, "decrypt", keyPath(plan, s.keyIndex, "decrypt"), body, { check }, next);
+}
+
+export function metadataRequest(req: RequestParams, context: Context, _ee: Emitter, next: Done): void {
+  const plan = context.vars.xks;
+  const i = turns.metadata++;
+  const keyIndex = i % plan.keys.length;
+  prepare(req, context, "metadata", keyPath(plan, keyIndex, "metadata"), { requestMetadata: metadataOf(plan, "metadata", i, keyIndex) }, { check: (json) => shapeProblem(json, plan.shapes.metadata) }, next);
+}
+
+export function healthRequest(req: RequestParams, context: Context, _ee: Emitter, next: Done): void {
+  const plan = context.vars.xks;
+  prepare(req, context, "health", "/health", { requestMetadata: metadataOf(plan, "health", turns.health++, 0) }, { check: (json) => shapeProblem(json, plan.shapes.health) }, next);
+}
+
+function parse(body: unknown): unknown {
+  try {
+    return JSON.parse(String(body));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Checks an answer as KMS would and records it; a failure ends the virtual user with an error. */
+export function verifyAnswer(req: RequestParams, res: { statusCode: number; body: unknown }, context: Context, ee: Emitter, next: Done): void {
+  const p = pending.get(req);
+  if (!p) return next(new HookError("Unsigned: verifyAnswer without one of the processor's request hooks"));
+  pending.delete(req);
+  const ms = performance.now() - p.startedMs;
+  ee.emit("histogram", "xks.latency", ms);
+  ee.emit("histogram", `xks.latency.${p.op}`, ms);
+  const fail = (outcome: string, code: string) => {
+    ee.emit("counter", `xks.${outcome}.${p.op}`, 1);
+    next(new HookError(code));
+  };
+  const json = parse(res.body);
+  if (res.statusCode !== 200) {
+    const name = (json as { errorName?: unknown } | undefined)?.errorName;
+    if (res.statusCode === 429 || name === "ThrottlingException") return fail("throttle", "ThrottlingException");
+    const failure = isXksErrorName(name) ? name : "MalformedResponse";
+    return fail("proxy_error", `XksProxyErrors ${xksProxyErrorType(failure)}: ${failure} (HTTP ${res.statusCode})`);
+  }
+  // KMS stops waiting at the budget: a late right answer is a timeout to KMS's caller all the same.
+  // The warm-up (p.seal) only makes ciphertexts: its cold first calls are not measured.
+  if (!p.seal && ms > context.vars.xks.budgetMs) return fail("kms_timeout", `KmsTimeout: answer after the ${context.vars.xks.budgetMs} ms budget`);
+  const wrong = p.check(json);
+  if (wrong) return fail("wrong_answer", `WrongAnswer: ${wrong}`);
+  if (p.seal) {
+    const r = json as Record<string, string>;
+    p.seal.fields = { ciphertext: r.ciphertext!, initializationVector: r.initializationVector!, authenticationTag: r.authenticationTag!, ...(r.ciphertextMetadata ? { ciphertextMetadata: r.ciphertextMetadata } : {}) };
+    (context.vars.xksSealed ??= []).push(p.seal);
+  }
+  ee.emit("counter", `xks.ok.${p.op}`, 1);
+  next();
+}
