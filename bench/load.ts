@@ -4,7 +4,8 @@
  * HTTPS connections that trusts the dev CA. Two modes:
  * - closed: `connections` workers each send, await the answer, send again — the most the target serves;
  * - open: requests sent on a fixed schedule (`rate` per second) whatever the answers do, so a slow answer
- *   cannot slow the offered load (no coordinated omission); latency runs from the send to the last byte.
+ *   cannot slow the offered load (no coordinated omission); latency runs from the send to the last byte. The
+ *   schedule is harness/load/schedule.ts, the one `xks-harness load` uses.
  * One warm-up of the same mode precedes the measured window. Every loop is bounded by time and by count.
  *   node dist/bench/load.js --url https://127.0.0.1:PORT/example/uri/path/prefix/kms/xks/v1/keys/foo/encrypt \
  *     --ca certs/ca.pem --mode closed --seconds 5 --connections 8
@@ -17,6 +18,7 @@ import { summarize } from "./latency-stats.js";
 import { report, type LoadResult } from "./messages.js";
 import { signEncryptRequests, type SignedRequest } from "./signed-requests.js";
 import { DEFAULT_XKS_TPS } from "../src/xks/index.js";
+import { openLoop } from "../harness/load/schedule.js";
 
 interface LoadOptions {
   url: URL;
@@ -97,11 +99,10 @@ async function closedLoop(pool: Pool, requests: SignedRequest[], o: { seconds: n
   return { tally, elapsedMs: lastDone - start };
 }
 
-async function openLoop(pool: Pool, requests: SignedRequest[], o: { seconds: number; rate: number }): Promise<WindowResult> {
+async function openLoopWindow(pool: Pool, requests: SignedRequest[], o: { seconds: number; rate: number }): Promise<WindowResult> {
   const tally = newTally();
   const lags: number[] = [];
   const total = Math.max(1, Math.round(o.rate * o.seconds));
-  const intervalMs = 1000 / o.rate;
   // Past this, stop sending (the generator itself fell behind) and stop waiting: a target that cannot keep up
   // would otherwise hold the run for as long as its queue takes to drain.
   const sendDeadlineMs = o.seconds * 1000 + 1000;
@@ -109,54 +110,47 @@ async function openLoop(pool: Pool, requests: SignedRequest[], o: { seconds: num
   const abort = new AbortController();
   // Every request in flight listens on this one signal; hundreds at once is the design, not a leak.
   setMaxListeners(0, abort.signal);
-  let sent = 0;
   let inFlight = 0;
   let maxInFlight = 0;
+  let allSent = false;
+  let end = 0;
+  let resolveDrained = () => {};
+  const drained = new Promise<void>((resolve) => (resolveDrained = resolve));
+  // Once: answers arriving later (or aborted) are not counted.
+  const finish = () => {
+    if (tally.closed) return;
+    tally.closed = true;
+    end = performance.now();
+    resolveDrained();
+  };
   const start = performance.now();
-  let end = start;
-  await new Promise<void>((resolve) => {
-    let finished = false;
-    const finish = () => {
-      if (finished) return;
-      finished = true;
-      end = performance.now();
-      tally.closed = true;
-      clearTimeout(drain);
-      resolve();
-    };
-    const drain = setTimeout(() => {
-      // Count the unanswered once, then abort them; the tally is closed, so their rejections are not counted again.
-      tally.errors += total - sent + inFlight;
-      tally.firstError ??= `${inFlight} requests unanswered and ${total - sent} never sent ${drainDeadlineMs} ms after the start`;
-      sent = total;
-      finish();
-      abort.abort();
-    }, drainDeadlineMs);
-    const fire = (i: number) => {
-      inFlight++;
-      if (inFlight > maxInFlight) maxInFlight = inFlight;
-      void sendOne(pool, requests[i % requests.length]!, tally, abort.signal).then(() => {
-        inFlight--;
-        if (sent === total && inFlight === 0) finish();
-      });
-    };
-    const tick = () => {
-      const now = performance.now();
-      if (finished) return;
-      if (now - start > sendDeadlineMs) {
-        tally.errors += total - sent;
-        tally.firstError ??= `load generator fell behind: ${total - sent} requests never sent`;
-        sent = total;
-      }
-      while (sent < total && start + sent * intervalMs <= now) {
-        lags.push(now - (start + sent * intervalMs));
-        fire(sent++);
-      }
-      if (sent < total) setTimeout(tick, start + sent * intervalMs - performance.now());
-      else if (inFlight === 0) finish();
-    };
-    tick();
+  // The schedule is the one `xks-harness load` sends by (harness/load/schedule.ts): what the bench measures of the generator holds for the command.
+  const sending = openLoop({ start, intervalMs: 1000 / o.rate, count: total, sendDeadline: start + sendDeadlineMs }, (scheduledAt, i) => {
+    lags.push(performance.now() - scheduledAt);
+    inFlight++;
+    if (inFlight > maxInFlight) maxInFlight = inFlight;
+    void sendOne(pool, requests[i % requests.length]!, tally, abort.signal).then(() => {
+      inFlight--;
+      if (allSent && inFlight === 0) finish();
+    });
   });
+  const drain = setTimeout(() => {
+    if (tally.closed) return;
+    // Count the unanswered once, then abort them; the tally is closed, so their rejections are not counted again.
+    tally.errors += inFlight;
+    tally.firstError ??= `${inFlight} requests unanswered ${drainDeadlineMs} ms after the start`;
+    finish();
+  }, start + drainDeadlineMs - performance.now());
+  const { sent } = await sending;
+  if (sent < total) {
+    tally.errors += total - sent;
+    tally.firstError ??= `load generator fell behind: ${total - sent} requests never sent`;
+  }
+  allSent = true;
+  if (inFlight === 0) finish();
+  await drained;
+  clearTimeout(drain);
+  abort.abort();
   return { tally, elapsedMs: end - start, schedule: { sendLagP99Ms: summarize(lags).p99Ms, maxInFlight } };
 }
 
@@ -189,7 +183,7 @@ async function runLoad(o: LoadOptions): Promise<LoadResult> {
   try {
     await checkTarget(pool, requests[0]!);
     const run = (seconds: number): Promise<WindowResult> =>
-      o.mode === "closed" ? closedLoop(pool, requests, { seconds, connections: o.connections }) : openLoop(pool, requests, { seconds, rate: o.rate });
+      o.mode === "closed" ? closedLoop(pool, requests, { seconds, connections: o.connections }) : openLoopWindow(pool, requests, { seconds, rate: o.rate });
     if (o.warmupSeconds > 0) await run(o.warmupSeconds);
 
     await report({ type: "phase", phase: "measure-start" });

@@ -6,6 +6,7 @@
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { connectionFlags } from "../common/connection-flags.js";
+import { reportFlags } from "../common/report-flags.js";
 import { EXIT } from "../common/usage-error.js";
 import { colorWanted, painter } from "../report/style.js";
 import { DEFAULT_MIX, LOAD_DEFAULTS } from "./defaults.js";
@@ -15,7 +16,7 @@ type Flags = LoadFlags & { color: boolean };
 
 /** Declares `load` on `program`; its action hands the exit code to `exit`. */
 export function registerLoad(program: Command, exit: (code: number) => void): void {
-  connectionFlags(program.command("load").description("KMS-shaped load on a proxy: latency, errors and capacity as KMS sees them"))
+  const cmd = connectionFlags(program.command("load").description("KMS-shaped load on a proxy: latency, errors and capacity as KMS sees them"))
     .option("--rate <n>", "requests per second (default 1800, KMS's default quota)")
     .option("--duration <s>", "seconds per step", LOAD_DEFAULTS.duration)
     .option("--find-max", "step the rate up until a step fails; report the highest rate that passed", false)
@@ -26,18 +27,18 @@ export function registerLoad(program: Command, exit: (code: number) => void): vo
     .option("--plaintext-bytes <n>", "plaintext size (32: a data key)", LOAD_DEFAULTS.plaintextBytes)
     .option("--aad-bytes <n>", "AAD size", LOAD_DEFAULTS.aadBytes)
     .option("--connections <n>", "upper bound on the keep-alive connection pool (default 32)")
-    .option("--workers <n>", "worker threads (only 1 for now)", LOAD_DEFAULTS.workers)
+    .option("--workers <n>", "worker threads sending the load, for rates one core cannot sign and send", LOAD_DEFAULTS.workers)
     .option("--p99-budget-ms <ms>", "p99 budget (KMS's timeout)", LOAD_DEFAULTS.p99BudgetMs)
     .option("--max-error-rate <x>", "highest share of failed calls that passes", LOAD_DEFAULTS.maxErrorRate)
     .option("--max-requests <n>", "bound on requests of the whole run")
     .option("--yes", "send to a non-loopback target without asking", false)
-    .option("--json", "print the report as JSON", false)
-    .option("--junit <file>", "also write a JUnit XML report")
-    .option("--no-color", "no colour in the table")
+    .option("--emit-artillery <dir>", "send nothing: write an Artillery scenario and processor of this load into <dir>, for fleets");
+  reportFlags(cmd)
     .action(async (flags: Flags) => exit(await loadCommand(flags, process.env)));
 }
 
 async function loadCommand(flags: Flags, env: NodeJS.ProcessEnv): Promise<number> {
+  if (flags.emitArtillery !== undefined) return (await import("./artillery/emit-command.js")).emitArtilleryCommand(flags, env);
   // Loaded here, not at the top, so `--help` of other commands does not load the client and the histograms.
   const [{ toLoadOptions }, { confirmTarget }, { runLoad }, { toHuman, toJson, toLoadJunit, loadVerdict }] = await Promise.all([
     import("./options.js"),
@@ -65,6 +66,8 @@ async function loadCommand(flags: Flags, env: NodeJS.ProcessEnv): Promise<number
     if (live) process.stderr.write("\n");
     process.stdout.write(o.json ? toJson(report) : toHuman(report, painter(colorWanted(process.stdout, !flags.color))));
     if (o.junit) writeFileSync(o.junit, toLoadJunit(report));
+    // Also after a Ctrl-C: the page then says the run was stopped and shows what it measured.
+    if (o.html) writeFileSync(o.html, (await import("../report/html-load.js")).loadHtml(report));
     return loadVerdict(report) === "pass" ? EXIT.pass : EXIT.fail;
   } finally {
     process.off("SIGINT", onSigint);

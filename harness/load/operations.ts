@@ -23,7 +23,7 @@ export interface Sealed {
 }
 
 /** KMS's own operations behind each XKS call, taken in turn: a busy store sees all of them. */
-const KMS_OPERATIONS: Record<LoadOperation, readonly string[]> = {
+export const KMS_OPERATIONS: Record<LoadOperation, readonly string[]> = {
   encrypt: ["Encrypt", "GenerateDataKey", "ReEncrypt"],
   decrypt: ["Decrypt", "ReEncrypt"],
   metadata: ["CreateKey"],
@@ -67,7 +67,7 @@ function encryptCall(client: XksClient, keyId: string, plaintextBytes: number, a
 }
 
 /** A KMS key ARN for an external key id, so each key's calls carry an ARN of their own. */
-function keyArn(keyId: string): string {
+export function keyArn(keyId: string): string {
   const hex = Buffer.from(keyId).toString("hex").padEnd(32, "0").slice(0, 32);
   return `arn:aws:kms:us-east-1:123456789012:key/${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }

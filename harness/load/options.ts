@@ -3,9 +3,10 @@
  * The flags of `xks-harness load` turned into LoadOptions, every value checked here, before any traffic.
  * Connection settings come from harness/common (the same precedence as `check`).
  */
+import { availableParallelism } from "node:os";
 import { DEFAULT_XKS_TPS } from "../../src/xks/index.js";
 import type { ConnectionFlagValues } from "../common/connection-flags.js";
-import { assertOutputPath } from "../common/output-path.js";
+import { assertReportPaths } from "../common/report-flags.js";
 import { readCaFiles, readClientCertificate } from "../common/read-files.js";
 import { resolveSettings, type XksSettings } from "../common/settings.js";
 import { UsageError } from "../common/usage-error.js";
@@ -37,7 +38,10 @@ export interface LoadFlags extends ConnectionFlagValues {
   maxRequests?: string;
   json: boolean;
   junit?: string;
+  html?: string;
   yes: boolean;
+  /** Send nothing: write an Artillery scenario into this directory (harness/load/artillery/emit.ts). */
+  emitArtillery?: string;
 }
 
 export interface LoadOptions {
@@ -54,21 +58,35 @@ export interface LoadOptions {
   mix: Record<LoadOperation, number>;
   plaintextBytes: number;
   aadBytes: number;
+  /** Bound on keep-alive connections of all worker threads together. */
   connections: number;
+  /** Worker threads sending the load (1: the main thread sends it). @default 1 */
+  workers?: number | undefined;
   p99BudgetMs: number;
   maxErrorRate: number;
   maxRequests: number;
   json: boolean;
   junit?: string | undefined;
+  html?: string | undefined;
   yes: boolean;
 }
 
-function num(value: string, flag: string, min: number, max: number, integer = true): number {
+function num(value: string, flag: string, min: number, max: number, integer = true, why = ""): number {
   const n = Number(value);
   if (!Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min || n > max) {
-    throw new UsageError(`${flag} ${value}: must be ${integer ? "an integer" : "a number"} from ${min} to ${max}`);
+    throw new UsageError(`${flag} ${value}: must be ${integer ? "an integer" : "a number"} from ${min} to ${max}${why ? ` ${why}` : ""}`);
   }
   return n;
+}
+
+/** Worker threads per CPU at most: more only share the same cores, and each holds its own pool and client. */
+export const WORKERS_PER_CPU = 4;
+const maxWorkers = () => WORKERS_PER_CPU * availableParallelism();
+
+/** Each worker thread has its own pool, so the bound is split: it must give each at least one connection. */
+function workerConnections(connections: number, workers: number): number {
+  if (connections < workers) throw new UsageError(`--connections ${connections} is below --workers ${workers}: the pool bound is split across the worker threads and each needs at least one connection. Fix: --connections ${workers} or more, or fewer --workers`);
+  return connections;
 }
 
 /** `encrypt=55,decrypt=40,...`: weights of the four operations; missing ones weigh 0, the sum must be > 0. */
@@ -94,9 +112,8 @@ export function findMaxRates(from: number, step: number, to: number): number[] {
 }
 
 export function toLoadOptions(f: LoadFlags, env: NodeJS.ProcessEnv): LoadOptions {
-  assertOutputPath(f.junit, "--junit");
-  const workers = num(f.workers, "--workers", 1, 64);
-  if (workers > 1) throw new UsageError(`--workers ${workers}: more than one worker thread is not yet supported. Fix: use --workers 1 (one process signs a few thousand req/s), or run several load processes`);
+  assertReportPaths(f);
+  const workers = num(f.workers, "--workers", 1, maxWorkers(), true, `(${WORKERS_PER_CPU} per CPU of this machine). Fix: e.g. --workers ${Math.min(2, maxWorkers())}`);
   if (f.findMax && f.rate !== undefined) throw new UsageError("--rate and --find-max exclude each other. Fix: give one (--find-max walks --from/--step/--to)");
   if (!f.findMax && (f.from ?? f.step ?? f.to) !== undefined) throw new UsageError("--from, --step and --to go with --find-max. Fix: add --find-max, or give --rate");
   const mix = parseMix(f.mix);
@@ -119,12 +136,14 @@ export function toLoadOptions(f: LoadFlags, env: NodeJS.ProcessEnv): LoadOptions
     mix,
     plaintextBytes: num(f.plaintextBytes, "--plaintext-bytes", 1, 4096),
     aadBytes: num(f.aadBytes, "--aad-bytes", 0, 8192),
-    connections: num(f.connections ?? String(DEFAULT_CONNECTIONS), "--connections", 1, 10_000),
+    connections: workerConnections(num(f.connections ?? String(Math.max(DEFAULT_CONNECTIONS, workers)), "--connections", 1, 10_000), workers),
+    workers,
     p99BudgetMs: num(f.p99BudgetMs, "--p99-budget-ms", 1, 60_000),
     maxErrorRate: num(f.maxErrorRate, "--max-error-rate", 0, 1, false),
     maxRequests: f.maxRequests === undefined ? Number.MAX_SAFE_INTEGER : num(f.maxRequests, "--max-requests", 1, 1e9),
     json: f.json,
     junit: f.junit,
+    html: f.html,
     yes: f.yes,
   };
 }

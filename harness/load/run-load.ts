@@ -1,18 +1,19 @@
 /**
  * @module harness/load/run-load
- * A whole load run: one counting pool and client, the warm-up (ciphertexts for the decrypts, connections
- * opened), then the steps: one at --rate, or for --find-max rising rates until a step fails. Ctrl-C (`stopped`)
- * ends the current step early; the run still reports what it measured.
+ * A whole load run: the warm-up (ciphertexts for the decrypts, then a second of unmeasured load that opens the
+ * pool), then the steps: one at --rate, or for --find-max rising rates until a step fails. The main thread sends
+ * the load itself, or with --workers N coordinates N worker threads (workers.ts). Ctrl-C (`stopped`) ends the
+ * current step early; the run still reports what it measured.
  */
 import { XksClient, xksTarget } from "../../src/client/index.js";
 import type { LoadOptions } from "./options.js";
-import { callFactory, warmUp } from "./operations.js";
+import { callFactory, warmUp, type Sealed } from "./operations.js";
 import { countingPool } from "./pool.js";
 import type { LoadReport } from "./report.js";
-import { judgeStep, runStep, type Progress } from "./step.js";
+import { judgeStep, progressOf, runStep, type Progress, type StepPlan, type StepRun } from "./step.js";
 
 /** Ciphertexts per key made in the warm-up: enough that decrypts do not all hit one ciphertext. */
-const WARM_UP_CIPHERTEXTS = 20;
+export const WARM_UP_CIPHERTEXTS = 20;
 /**
  * Seconds of unmeasured load at the first step's rate before it: KMS's connections to a busy store are open and
  * warm, while a cold generator opens its pool and compiles its hot paths in the first second. Measured at 1800
@@ -25,26 +26,24 @@ export interface RunHooks {
   onProgress?: ((p: Progress & { rateTarget: number }) => void) | undefined;
 }
 
+/** What sends the steps: this thread, or the worker threads. */
+interface Sender {
+  step(plan: StepPlan, hooks: { stopped: () => boolean; onProgress?: ((p: Progress) => void) | undefined }): Promise<{ run: StepRun; connections: LoadReport["connections"][number] }>;
+  close(): Promise<void>;
+}
+
 export async function runLoad(o: LoadOptions, hooks: RunHooks): Promise<LoadReport> {
-  const pool = countingPool({ extraCa: o.extraCa, clientCert: o.clientCert, timeoutMs: o.timeoutMs, connections: o.connections });
-  const client = new XksClient(xksTarget(o.settings, o.region), { dispatcher: pool.agent, timeoutMs: o.timeoutMs });
-  const report: LoadReport = { endpoint: o.settings.endpoint, path: o.settings.path, region: o.region, steps: [], connections: [], findMax: o.findMax, stopped: false };
+  const report: LoadReport = { endpoint: o.settings.endpoint, path: o.settings.path, region: o.region, steps: [], connections: [], findMax: o.findMax, stopped: false, workers: o.workers ?? 1 };
+  const sender = report.workers > 1 ? await workerThreads(o) : await thisThread(o);
   try {
-    const needCiphertexts = o.mix.decrypt > 0;
-    const sealed = needCiphertexts ? await warmUp(client, o.keyIds, WARM_UP_CIPHERTEXTS, o.plaintextBytes, o.aadBytes) : [];
-    const calls = callFactory(client, o.keyIds, sealed, o);
+    const plan = (rate: number, durationS: number, maxRequests: number): StepPlan => ({ rate, durationS, maxRequests, mix: o.mix, p99BudgetMs: o.p99BudgetMs, maxErrorRate: o.maxErrorRate, timeoutMs: o.timeoutMs });
     let budget = o.maxRequests;
-    const warm = { rate: o.rates[0]!, durationS: WARM_UP_S, maxRequests: budget, mix: o.mix, p99BudgetMs: o.p99BudgetMs, maxErrorRate: o.maxErrorRate, timeoutMs: o.timeoutMs };
-    await runStep(warm, calls, { stopped: hooks.stopped });
+    await sender.step(plan(o.rates[0]!, WARM_UP_S, budget), { stopped: hooks.stopped });
     for (const rate of o.rates) {
-      pool.reset();
-      const run = await runStep(
-        { rate, durationS: o.durationS, maxRequests: budget, mix: o.mix, p99BudgetMs: o.p99BudgetMs, maxErrorRate: o.maxErrorRate, timeoutMs: o.timeoutMs },
-        calls,
-        { stopped: hooks.stopped, ...(hooks.onProgress ? { onProgress: (p: Progress) => hooks.onProgress!({ ...p, rateTarget: rate }) } : {}) },
-      );
+      const onProgress = hooks.onProgress ? (p: Progress) => hooks.onProgress!({ ...p, rateTarget: rate }) : undefined;
+      const { run, connections } = await sender.step(plan(rate, o.durationS, budget), { stopped: hooks.stopped, onProgress });
       report.steps.push(run);
-      report.connections.push(pool.counts());
+      report.connections.push(connections);
       budget -= run.stats.scheduled;
       if (run.stopped) {
         report.stopped = true;
@@ -55,7 +54,54 @@ export async function runLoad(o: LoadOptions, hooks: RunHooks): Promise<LoadRepo
     }
     return report;
   } finally {
-    await client.close();
-    await pool.agent.close();
+    await sender.close();
   }
+}
+
+/** The warm-up's ciphertexts, checked (a wrong answer here stops the run before it starts). */
+function ciphertexts(client: XksClient, o: LoadOptions): Promise<Sealed[]> {
+  return o.mix.decrypt > 0 ? warmUp(client, o.keyIds, WARM_UP_CIPHERTEXTS, o.plaintextBytes, o.aadBytes) : Promise.resolve([]);
+}
+
+function clientOf(o: LoadOptions) {
+  const pool = countingPool({ extraCa: o.extraCa, clientCert: o.clientCert, timeoutMs: o.timeoutMs, connections: o.connections });
+  const client = new XksClient(xksTarget(o.settings, o.region), { dispatcher: pool.agent, timeoutMs: o.timeoutMs });
+  return { pool, client, close: async () => void (await client.close(), await pool.agent.close()) };
+}
+
+/** The main thread sends: one pool and client for the warm-up and every step. */
+async function thisThread(o: LoadOptions): Promise<Sender> {
+  const { pool, client, close } = clientOf(o);
+  let sealed: Sealed[];
+  try {
+    sealed = await ciphertexts(client, o);
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  const calls = callFactory(client, o.keyIds, sealed, o);
+  return {
+    async step(plan, h) {
+      pool.reset();
+      const run = await runStep(plan, calls, { stopped: h.stopped, onSecond: h.onProgress ? (s, elapsedS) => h.onProgress!(progressOf(s, elapsedS)) : undefined });
+      return { run, connections: pool.counts() };
+    },
+    close,
+  };
+}
+
+/** Worker threads send; the ciphertexts are made once, here, and shared (workers.ts loads only with --workers). */
+async function workerThreads(o: LoadOptions): Promise<Sender> {
+  const [{ LoadWorkers }, sealed] = await Promise.all([
+    import("./workers.js"),
+    (async () => {
+      const { client, close } = clientOf(o);
+      try {
+        return await ciphertexts(client, o);
+      } finally {
+        await close();
+      }
+    })(),
+  ]);
+  return LoadWorkers.start(o, sealed);
 }

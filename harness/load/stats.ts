@@ -4,7 +4,7 @@
  * stalled proxy cannot hide its queue: no coordinated omission), one of send lag (how late the generator sent),
  * and the outcome counts in KMS's terms (kms-classify.ts).
  */
-import { build, encodeIntoCompressedBase64, type Histogram } from "hdr-histogram-js";
+import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64, type Histogram } from "hdr-histogram-js";
 import type { Outcome } from "./kms-classify.js";
 import { LOAD_OPERATIONS, type LoadOperation } from "./options.js";
 
@@ -18,6 +18,17 @@ export interface ProxyErrorCount {
   /** The first detail seen, for the human report. */
   example: string;
 }
+
+/** A StepStats as a worker thread sends it to the main thread: histograms in HDR's encoded form, the counters as they are. */
+export interface StepStatsWire {
+  latency: Record<LoadOperation, string>;
+  all: string;
+  sendLag: string;
+  counts: { scheduled: number; sent: number; onTime: number; ok: number; kmsTimeouts: number; throttles: number };
+  errors: ProxyErrorCount[];
+}
+
+const COUNTERS = ["scheduled", "sent", "onTime", "ok", "kmsTimeouts", "throttles"] as const;
 
 export class StepStats {
   readonly latency = new Map<LoadOperation, Histogram>(LOAD_OPERATIONS.map((op) => [op, newHistogram()]));
@@ -51,6 +62,30 @@ export class StepStats {
     this.sent++;
     if (onTime) this.onTime++;
     this.sendLag.recordValue(Math.max(1, Math.round(lagMs * 1000)));
+  }
+
+  toWire(): StepStatsWire {
+    return {
+      latency: Object.fromEntries(LOAD_OPERATIONS.map((op) => [op, encoded(this.latency.get(op)!)])) as Record<LoadOperation, string>,
+      all: encoded(this.all),
+      sendLag: encoded(this.sendLag),
+      counts: Object.fromEntries(COUNTERS.map((c) => [c, this[c]])) as StepStatsWire["counts"],
+      errors: [...this.errors.values()],
+    };
+  }
+
+  /** Adds another thread's stats of the same step: counts sum, histograms merge bucket by bucket. */
+  add(w: StepStatsWire): void {
+    for (const op of LOAD_OPERATIONS) this.latency.get(op)!.add(decoded(w.latency[op]));
+    this.all.add(decoded(w.all));
+    this.sendLag.add(decoded(w.sendLag));
+    for (const c of COUNTERS) this[c] += w.counts[c];
+    for (const e of w.errors) {
+      const key = `${e.errorType}/${e.exceptionName}`;
+      const mine = this.errors.get(key);
+      if (mine) mine.count += e.count;
+      else this.errors.set(key, { ...e });
+    }
   }
 
   get answered(): number {
@@ -90,4 +125,9 @@ export function percentiles(h: Histogram): Percentiles {
 /** HDR's compressed Base64 form, readable by any HdrHistogram implementation (values in µs). */
 export function encoded(h: Histogram): string {
   return encodeIntoCompressedBase64(h);
+}
+
+/** The histogram of an encoded form (JS, like newHistogram). */
+export function decoded(hdr: string): Histogram {
+  return decodeFromCompressedBase64(hdr, 32, false);
 }

@@ -3,11 +3,14 @@
  * One step of load: requests sent on a fixed schedule (`rate` per second) whatever the answers do, so a slow
  * proxy cannot slow the offered load, and each latency runs from the scheduled send time (no coordinated
  * omission). Bounded by the duration and --max-requests; a stop (Ctrl-C) ends the schedule, answers in flight
- * are still awaited (each call has the client's whole-exchange deadline) and counted.
+ * are still awaited (each call has the client's whole-exchange deadline) and counted. The schedule is schedule.ts's;
+ * with worker threads each thread runs its share of it (every N-th send from a common start), so the sends of all
+ * threads together are as even as one thread's.
  */
 import { classifyAnswer, classifyThrown } from "./kms-classify.js";
 import type { CallFactory } from "./operations.js";
 import { LOAD_OPERATIONS, type LoadOperation } from "./options.js";
+import { openLoop, shareOf } from "./schedule.js";
 import { percentiles, StepStats } from "./stats.js";
 
 /**
@@ -56,17 +59,45 @@ function picker(mix: Record<LoadOperation, number>): () => LoadOperation {
   };
 }
 
-export async function runStep(plan: StepPlan, calls: CallFactory, o: { stopped: () => boolean; onProgress?: (p: Progress) => void }): Promise<StepRun> {
+/** Requests the whole step schedules, over all threads: the rate for the duration, within the run's budget. */
+export function stepTotal(plan: StepPlan): number {
+  return Math.max(1, Math.min(plan.maxRequests, Math.round(plan.rate * plan.durationS)));
+}
+
+/** How late a send may leave and still be on time at `rate` (see ON_TIME_MS). */
+export function onTimeBoundMs(rate: number): number {
+  return Math.max(ON_TIME_MS, 1000 / rate);
+}
+
+/** This thread's part of a step that several threads send: the sends index, index + of, … from a common start. */
+export interface StepShare {
+  /** `performance.now()` (of this thread) of the step's first send. */
+  start: number;
+  index: number;
+  of: number;
+}
+
+export interface StepHooks {
+  stopped: () => boolean;
+  /** Called every second while the step runs, with the stats so far and the seconds since the step started. */
+  onSecond?: ((stats: StepStats, elapsedS: number) => void) | undefined;
+  /** Absent: this thread sends the whole step, starting now. */
+  share?: StepShare | undefined;
+}
+
+/** The progress line's numbers. */
+export function progressOf(stats: { answered: number; failed: number; all: StepStats["all"] }, elapsedS: number): Progress {
+  return { elapsedS, rate: elapsedS > 0 ? stats.answered / elapsedS : 0, p99Ms: percentiles(stats.all).p99Ms, errors: stats.failed };
+}
+
+export async function runStep(plan: StepPlan, calls: CallFactory, o: StepHooks): Promise<StepRun> {
   const stats = new StepStats();
   const pick = picker(plan.mix);
-  const total = Math.max(1, Math.min(plan.maxRequests, Math.round(plan.rate * plan.durationS)));
-  const intervalMs = 1000 / plan.rate;
-  const onTimeMs = Math.max(ON_TIME_MS, intervalMs);
+  const onTimeMs = onTimeBoundMs(plan.rate);
   const perOp = new Map<LoadOperation, number>();
   const inFlight = new Set<Promise<void>>();
-  const start = performance.now();
-  let next = 0;
-  let stopped = false;
+  const start = o.share?.start ?? performance.now();
+  const schedule = shareOf({ start, rate: plan.rate, total: stepTotal(plan), index: o.share?.index ?? 0, of: o.share?.of ?? 1 });
 
   const fire = (scheduledAt: number) => {
     const op = pick();
@@ -86,29 +117,12 @@ export async function runStep(plan: StepPlan, calls: CallFactory, o: { stopped: 
     void p.finally(() => inFlight.delete(p));
   };
 
-  const progress = o.onProgress
-    ? setInterval(() => {
-        const elapsedS = (performance.now() - start) / 1000;
-        o.onProgress!({ elapsedS, rate: stats.answered / elapsedS, p99Ms: percentiles(stats.all).p99Ms, errors: stats.failed });
-      }, 1000)
-    : undefined;
-  await new Promise<void>((resolve) => {
-    const tick = () => {
-      if (o.stopped()) {
-        stopped = true;
-        return resolve();
-      }
-      const now = performance.now();
-      while (next < total && start + next * intervalMs <= now) fire(start + next++ * intervalMs);
-      if (next >= total) return resolve();
-      setTimeout(tick, Math.max(0, start + next * intervalMs - performance.now()));
-    };
-    tick();
-  });
-  stats.scheduled = next;
+  const seconds = o.onSecond ? setInterval(() => o.onSecond!(stats, (performance.now() - start) / 1000), 1000) : undefined;
+  const end = await openLoop({ ...schedule, stopped: o.stopped }, fire);
+  stats.scheduled = end.sent;
   while (inFlight.size > 0) await Promise.all([...inFlight]);
-  if (progress) clearInterval(progress);
-  return { plan, stats, elapsedMs: performance.now() - start, stopped };
+  if (seconds) clearInterval(seconds);
+  return { plan, stats, elapsedMs: performance.now() - start, stopped: end.why === "stopped" };
 }
 
 export interface StepVerdict {
@@ -122,7 +136,7 @@ export function judgeStep(run: StepRun): StepVerdict {
   const reasons: string[] = [];
   const onTimeShare = stats.scheduled === 0 ? 0 : stats.onTime / stats.scheduled;
   if (onTimeShare < ON_TIME_SHARE) {
-    reasons.push(`only ${(onTimeShare * 100).toFixed(1)}% of the scheduled requests were sent on time (within ${Math.max(ON_TIME_MS, 1000 / plan.rate).toFixed(0)} ms; need ${ON_TIME_SHARE * 100}%): the load generator could not keep up. Fix: lower --rate or run from a bigger machine`);
+    reasons.push(`only ${(onTimeShare * 100).toFixed(1)}% of the scheduled requests were sent on time (within ${onTimeBoundMs(plan.rate).toFixed(0)} ms; need ${ON_TIME_SHARE * 100}%): the load generator could not keep up. Fix: lower --rate or run from a bigger machine`);
   }
   const p99 = percentiles(stats.all).p99Ms;
   if (p99 > plan.p99BudgetMs) reasons.push(`p99 ${p99} ms is over the budget of ${plan.p99BudgetMs} ms: KMS would time these calls out`);

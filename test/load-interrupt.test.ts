@@ -1,0 +1,85 @@
+/**
+ * Ctrl-C on a real `xks-harness load` (the built CLI in a child process, against the mock over real TLS): once
+ * load is flowing (the mock has answered the warm-up and a second of the step), SIGINT stops a run planned for a
+ * minute within seconds, and the CLI still prints its report: `stopped: true`, what was sent answered and counted,
+ * the exit code that of the verdict on what was measured. With the main thread sending, and with two worker threads.
+ */
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { setTimeout as delay } from "node:timers/promises";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { randomXksCredential } from "../src/client/index.js";
+import { packageRoot } from "../src/package-root.js";
+import { proxySettings } from "./helpers/check-options.js";
+import { startCheckProxy, type CheckProxy } from "./helpers/check-proxy.js";
+import { scrubbedEnv } from "./helpers/cli-process.js";
+import { pkiPath, testConfig } from "./helpers/proxy-fixture.js";
+
+const CLI = "dist/harness/cli.js";
+/** Low: a busy test machine still sends it on schedule. */
+const RATE = 50;
+/** Planned far longer than the test may take: only the Ctrl-C can end the run in time. */
+const DURATION_S = 120;
+/** Ctrl-C to exit: the schedule stops at once, then answers in flight (milliseconds from the mock) are awaited. */
+const PROMPT_MS = 5000;
+const cred = randomXksCredential();
+let proxy: CheckProxy;
+
+beforeAll(async () => {
+  proxy = await startCheckProxy(testConfig({ keystores: [{ name: "ks", pathPrefix: "/load", credentials: [cred], keySeed: "load interrupt key seed", keys: [{ id: "foo" }] }] }));
+});
+afterAll(async () => {
+  await proxy?.stop();
+});
+
+/** Requests the mock answered: it logs one line per request. */
+const served = () => proxy.logs.records().filter((r) => typeof r.status === "number").length;
+
+describe("Ctrl-C on xks-harness load", () => {
+  it.each([{ workers: "1" }, { workers: "2" }])("stops a long run promptly and still reports (--workers $workers)", async ({ workers }) => {
+    const s = proxySettings(proxy, { credential: cred });
+    const args = ["load", "--endpoint", s.endpoint, "--path", s.path, "--access-key-id", s.accessKeyId, "--ca", pkiPath("caCert"), "--dev", "--key-id", "foo"];
+    const child = spawn(process.execPath, [CLI, ...args, "--rate", String(RATE), "--duration", String(DURATION_S), "--workers", workers, "--json"], {
+      env: scrubbedEnv({ XKS_SECRET_ACCESS_KEY: cred.secretAccessKey }),
+      cwd: packageRoot(),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
+    const closed = once(child, "close") as Promise<[number | null, NodeJS.Signals | null]>;
+    try {
+      // Flowing: the warm-up's 20 ciphertexts and its second at the rate, then a second of the measured step.
+      const before = served();
+      await vi.waitFor(
+        () => {
+          if (child.exitCode !== null) throw new Error(`the CLI ended before load flowed: ${stderr}`);
+          expect(served() - before).toBeGreaterThanOrEqual(20 + 2 * RATE);
+        },
+        { timeout: 15_000, interval: 50 },
+      );
+      const interruptedAt = performance.now();
+      child.kill("SIGINT");
+      const deadline = new AbortController();
+      const ended = await Promise.race([closed, delay(PROMPT_MS, "still running", { signal: deadline.signal })]).finally(() => deadline.abort());
+      expect(ended, `no exit within ${PROMPT_MS} ms of Ctrl-C`).not.toBe("still running");
+      expect(performance.now() - interruptedAt).toBeLessThan(PROMPT_MS);
+      const [code] = ended as [number | null, NodeJS.Signals | null];
+      const report = JSON.parse(stdout) as { verdict: string; stopped: boolean; workers: number; steps: { stopped: boolean; scheduled: number; answered: number; kms: { ok: number } }[] };
+      // As documented: the exit code is the verdict on what was measured (0 pass, 1 fail), the report says stopped.
+      expect(code, stderr).toBe(report.verdict === "pass" ? 0 : 1);
+      expect(report).toMatchObject({ stopped: true, workers: Number(workers) });
+      expect(report.steps).toHaveLength(1);
+      const [step] = report.steps;
+      expect(step!.stopped).toBe(true);
+      expect(step!.answered).toBeGreaterThan(0);
+      // Everything sent before the stop was awaited and counted; far less than the planned minutes were sent.
+      expect(step!.answered).toBe(step!.scheduled);
+      expect(step!.kms.ok).toBe(step!.answered);
+      expect(step!.scheduled).toBeLessThan((RATE * DURATION_S) / 4);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    }
+  }, 30_000);
+});

@@ -1,0 +1,118 @@
+/**
+ * `xks-harness load --workers N` end to end against the mock (real TLS on 127.0.0.1): two worker threads send one
+ * even schedule between them (the mock sees exactly the requests of the schedule, none twice), the main thread
+ * merges their HDR histograms and counters into the same report, a wrong answer found by either thread fails the
+ * run, and a --workers or --connections that cannot work is bad usage before any traffic.
+ */
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { decodeFromCompressedBase64 } from "hdr-histogram-js";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { randomXksCredential } from "../src/client/index.js";
+import { addFault, clearFaults } from "./helpers/admin-faults.js";
+import { proxySettings } from "./helpers/check-options.js";
+import { startCheckProxy, type CheckProxy } from "./helpers/check-proxy.js";
+import { runCli, type CliRun } from "./helpers/cli-process.js";
+import { pkiPath, testConfig } from "./helpers/proxy-fixture.js";
+
+const CLI = "dist/harness/cli.js";
+const cred = randomXksCredential();
+let proxy: CheckProxy;
+
+beforeAll(async () => {
+  proxy = await startCheckProxy(testConfig({ keystores: [{ name: "ks", pathPrefix: "/load", credentials: [cred], keySeed: "load workers key seed", keys: [{ id: "foo" }, { id: "bar" }] }] }));
+});
+afterAll(async () => {
+  await proxy?.stop();
+});
+afterEach(async () => {
+  await clearFaults(proxy);
+});
+
+function load(args: string[]): Promise<CliRun> {
+  const s = proxySettings(proxy, { credential: cred });
+  const target = ["--endpoint", s.endpoint, "--path", s.path, "--access-key-id", s.accessKeyId, "--ca", pkiPath("caCert"), "--dev", "--key-id", "foo", "--key-id", "bar"];
+  return runCli(CLI, ["load", ...target, ...args], { XKS_SECRET_ACCESS_KEY: cred.secretAccessKey });
+}
+
+interface Hist {
+  count: number;
+  hdr: string;
+}
+interface Report {
+  verdict: string;
+  stopped: boolean;
+  workers: number;
+  steps: {
+    verdict: string;
+    reasons: string[];
+    scheduled: number;
+    sent: number;
+    sentOnTime: number;
+    answered: number;
+    achievedRate: number;
+    latency: Record<string, Hist>;
+    sendLag: Hist;
+    kms: { ok: number; proxyErrors: { errorType: string; exceptionName: string; count: number }[] };
+    connections: { connectionsOpened: number; tlsHandshakes: number };
+  }[];
+}
+const parse = (run: CliRun) => JSON.parse(run.stdout) as Report;
+const hdrCount = (h: Hist) => decodeFromCompressedBase64(h.hdr, 32, false).totalCount;
+/** Requests the mock answered: it logs one line per request. */
+const served = () => proxy.logs.records().filter((r) => typeof r.status === "number").length;
+
+describe("xks-harness load --workers", () => {
+  it("two threads send the rate × duration between them, once each, and their histograms merge to the request count", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "xks-load-workers-"));
+    const before = served();
+    // 50 req/s: a send is on time within 20 ms (one interval), so a busy test machine does not fail the verdict.
+    const run = await load(["--rate", "50", "--duration", "4", "--workers", "2", "--connections", "4", "--json", "--junit", join(dir, "load.xml")]);
+    expect(run.code, run.stderr).toBe(0);
+    const report = parse(run);
+    expect(report).toMatchObject({ verdict: "pass", stopped: false, workers: 2 });
+    const [step] = report.steps;
+    expect(step!).toMatchObject({ verdict: "pass", scheduled: 200, sent: 200, answered: 200 });
+    expect(step!.kms.ok).toBe(200);
+    expect(step!.achievedRate).toBeGreaterThan(47);
+    // The merged histograms count every answer once: all of them, the operations' together, and the send lags.
+    expect(hdrCount(step!.latency.all!)).toBe(200);
+    const perOp = Object.entries(step!.latency).filter(([name]) => name !== "all");
+    expect(perOp.reduce((n, [, h]) => n + hdrCount(h), 0)).toBe(200);
+    expect(hdrCount(step!.sendLag)).toBe(200);
+    // The mock saw the warm-up (20 ciphertexts per key, one second at the rate) and the step, nothing sent twice.
+    expect(served() - before).toBe(2 * 20 + 50 + 200);
+    expect(readFileSync(join(dir, "load.xml"), "utf8")).toMatch(/<testcase classname="load" name="50 req\/s for 4 s"/);
+  });
+
+  it("says in the table that worker threads sent the load", async () => {
+    const run = await load(["--rate", "50", "--duration", "2", "--workers", "2", "--mix", "health=1", "--no-color"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^xks-harness load https:\/\/\S+ \(us-east-1\), 2 worker threads$/m);
+    expect(run.stdout).toMatch(/^PASS 50 req\/s for 2 s: 100 answered/m);
+  });
+
+  it("fails a two-thread run whose decrypts give back a garbled plaintext", async () => {
+    await addFault(proxy, "ks", { type: "mutation", mutation: "garbled-plaintext" });
+    // The warm-up's encrypts are right (the mutation garbles decrypts only), so both threads get ciphertexts.
+    const run = await load(["--rate", "100", "--duration", "2", "--workers", "2", "--mix", "decrypt=1", "--json"]);
+    expect(run.code, run.stderr).toBe(1);
+    const [step] = parse(run).steps;
+    expect(step!.kms.proxyErrors).toEqual([{ errorType: "Non-retryable", exceptionName: "WrongAnswer", count: 200 }]);
+    expect(step!.reasons.join(" ")).toContain("error rate");
+  });
+
+  it.each([
+    { name: "--workers 0", args: ["--workers", "0"], message: /--workers 0: must be an integer from 1 to \d+ \(4 per CPU of this machine\)\. Fix: e\.g\. --workers/ },
+    { name: "a fractional --workers", args: ["--workers", "1.5"], message: /--workers 1\.5: must be an integer/ },
+    { name: "--workers above 4 per CPU", args: ["--workers", "100000"], message: /--workers 100000: must be an integer from 1 to/ },
+    { name: "fewer --connections than --workers", args: ["--workers", "2", "--connections", "1"], message: /--connections 1 is below --workers 2.*Fix: --connections 2 or more/ },
+  ])("exits 2 on $name, before any traffic", async ({ args, message }) => {
+    const before = served();
+    const run = await load([...args, "--duration", "1"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(served()).toBe(before);
+  });
+});
