@@ -1,11 +1,12 @@
 /**
  * @module bin/local-cloud-config
- * `xks-mock --kms-config FILE`: what the local cloud declares beside the local KMS (today its VPC endpoint
- * services). Read and validated before anything listens, so a bad file is exit 2 naming the flag, not a
- * half-started process.
+ * `xks-mock --kms-config FILE`: what the local cloud declares beside the local KMS (its VPC endpoint services) and
+ * how the local KMS behaves (how often it polls connected stores' health). Read and validated before anything
+ * listens, so a bad file is exit 2 naming the flag, not a half-started process.
  */
 import { readFileSync, statSync } from "node:fs";
 import { parseEndpointServices, type EndpointServicesConfigInput } from "../ec2/index.js";
+import { DEFAULT_HEALTH_CHECK_INTERVAL_MS, MAX_HEALTH_CHECK_INTERVAL_MS } from "../kms/health-poll.js";
 
 export class LocalCloudConfigError extends Error {
   override name = "LocalCloudConfigError";
@@ -14,7 +15,17 @@ export class LocalCloudConfigError extends Error {
 /** A declaration of 100 services is a few dozen KiB; anything far larger is not a config file. */
 const MAX_BYTES = 1 << 20;
 
-export function readLocalCloudConfig(file: string): EndpointServicesConfigInput {
+/** Bounds of `healthCheckIntervalSeconds`: once a second (tests) to the local KMS's longest. */
+const MIN_INTERVAL_S = 1;
+const MAX_INTERVAL_S = MAX_HEALTH_CHECK_INTERVAL_MS / 1000;
+
+export interface LocalCloudConfig {
+  endpointServices: EndpointServicesConfigInput;
+  /** From `healthCheckIntervalSeconds`; the local KMS's default (DEFAULT_HEALTH_CHECK_INTERVAL_MS) when absent. */
+  healthCheckIntervalMs?: number | undefined;
+}
+
+export function readLocalCloudConfig(file: string): LocalCloudConfig {
   const fail = (why: string) => new LocalCloudConfigError(`--kms-config ${file}: ${why}. Fix: see README, "VPC endpoint services"`);
   let text: string;
   try {
@@ -31,10 +42,16 @@ export function readLocalCloudConfig(file: string): EndpointServicesConfigInput 
     // The parser's message quotes the file; say only that it is not JSON.
     throw fail("not JSON");
   }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw fail("not a JSON object: expected { \"endpointServices\": [...] }");
+  // The local KMS's own setting sits beside the endpoint services, whose schema allows no other field.
+  const { healthCheckIntervalSeconds: interval, ...endpointServices } = raw as Record<string, unknown>;
+  if (interval !== undefined && !(Number.isInteger(interval) && (interval as number) >= MIN_INTERVAL_S && (interval as number) <= MAX_INTERVAL_S)) {
+    throw fail(`healthCheckIntervalSeconds must be a whole number of seconds from ${MIN_INTERVAL_S} to ${MAX_INTERVAL_S} (how often the local KMS polls connected stores' health; omit it for ${DEFAULT_HEALTH_CHECK_INTERVAL_MS / 1000})`);
+  }
   try {
-    parseEndpointServices(raw);
+    parseEndpointServices(endpointServices);
   } catch (err) {
     throw fail((err as Error).message);
   }
-  return raw as EndpointServicesConfigInput;
+  return { endpointServices: endpointServices as EndpointServicesConfigInput, ...(interval !== undefined ? { healthCheckIntervalMs: (interval as number) * 1000 } : {}) };
 }

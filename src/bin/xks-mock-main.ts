@@ -11,7 +11,7 @@ import { isPublicTestCredential, type ProxyConfig } from "../proxy/config-schema
 import { ConfigError, loadConfig, type ConfigOverrides } from "../proxy/load-config.js";
 import { createLogger } from "../proxy/request-log.js";
 import { DEFAULT_ENDPOINT_SERVICE_NAME, DEFAULT_PRIVATE_DNS_NAME, defaultEndpointServices, type EndpointServicesConfigInput } from "../ec2/index.js";
-import { LocalCloudConfigError, readLocalCloudConfig } from "./local-cloud-config.js";
+import { LocalCloudConfigError, readLocalCloudConfig, type LocalCloudConfig } from "./local-cloud-config.js";
 import { FAILED_START_EXIT_MS, listenFailure, portClash, type stopSignals } from "./xks-mock-start.js";
 import { devKmsClientCert, KmsClientCertError, readKmsClientCert } from "./kms-client-cert.js";
 import { DEV_PKI_FILES, defaultCertsDir } from "../pki/dev-pki-files.js";
@@ -80,6 +80,7 @@ function banner(proxy: StartedProxy): string {
  */
 async function announceKms(proxy: StartedProxy, kms: StartedLocalKms, o: { state?: string; demoStore: boolean; kmsConfig?: string }): Promise<void> {
   const lines = [`local KMS on ${kms.url} (AWS JSON 1.1 and the EC2 endpoint-service calls; any credentials; state ${o.state ?? "in memory"})`];
+  lines.push(`  metrics:    ${kms.url}/metrics (Prometheus: the stores' CloudWatch metrics, as \`xks-harness watch\` names them)`);
   const config = proxy.config();
   const first = config.keystores[0]!;
   if (o.demoStore && !config.http && first.keys.some((k) => k.id === "foo")) {
@@ -104,12 +105,18 @@ async function announceKms(proxy: StartedProxy, kms: StartedLocalKms, o: { state
 }
 
 /** The local KMS beside the proxy, on the state store main() opened before anything listened. */
-function startKmsBeside(proxy: StartedProxy, store: StateStore, o: { kmsPort?: number; strict: boolean; endpointServices: EndpointServicesConfigInput; clientCert?: ClientCertificatePem | undefined }, logger: Logger): Promise<StartedLocalKms> {
+function startKmsBeside(
+  proxy: StartedProxy,
+  store: StateStore,
+  o: { kmsPort?: number; strict: boolean; endpointServices: EndpointServicesConfigInput; healthCheckIntervalMs?: number | undefined; clientCert?: ClientCertificatePem | undefined },
+  logger: Logger,
+): Promise<StartedLocalKms> {
   return startLocalKms({
     port: o.kmsPort ?? DEFAULT_KMS_PORT,
     store,
     clientCert: o.clientCert,
     endpointServices: o.endpointServices,
+    healthCheckIntervalMs: o.healthCheckIntervalMs,
     strict: o.strict,
     extraCa: proxy.caFile ? [readFileSync(proxy.caFile, "utf8")] : [],
     logger,
@@ -132,7 +139,7 @@ export async function runMock(opts: MockOptions, signals: ReturnType<typeof stop
 
   let config: ProxyConfig;
   let store: StateStore | undefined;
-  let localCloud: EndpointServicesConfigInput | undefined;
+  let localCloud: LocalCloudConfig | undefined;
   let kmsClientCert: ClientCertificatePem | undefined;
   const kmsListener = { flag: "--kms-port", what: "local KMS", port: opts.kmsPort ?? DEFAULT_KMS_PORT };
   let proxyListeners: Parameters<typeof listenFailure>[1];
@@ -183,7 +190,12 @@ export async function runMock(opts: MockOptions, signals: ReturnType<typeof stop
       // The dev PKI exists once the proxy started: with --mtls it verified clients against the dev CA.
       const devClient = kmsClientCert ? undefined : devKmsClientCert(config, opts.certsDir ?? defaultCertsDir());
       if (devClient) process.stderr.write(`local KMS presents the client certificate ${devClient.file} to mTLS proxies\n`);
-      kms = await startKmsBeside(proxy, store, { ...opts, endpointServices: localCloud ?? defaultEndpointServices(proxy.url), clientCert: kmsClientCert ?? devClient?.pem }, logger);
+      kms = await startKmsBeside(
+        proxy,
+        store,
+        { ...opts, endpointServices: localCloud?.endpointServices ?? defaultEndpointServices(proxy.url), healthCheckIntervalMs: localCloud?.healthCheckIntervalMs, clientCert: kmsClientCert ?? devClient?.pem },
+        logger,
+      );
     } catch (err) {
       return failStart(describeFailure(err, [kmsListener]));
     }

@@ -4,7 +4,7 @@
  * `X-Amz-Target: TrentService.<Operation>`. Any SigV4 credentials are accepted (as LocalStack does); the region
  * comes from the request's credential scope. `GET /_local/requests` lists the operations received, so a test can
  * prove what was (not) called. The same port answers the EC2 query calls that describe the declared VPC endpoint
- * services (ec2/router).
+ * services (ec2/router), and `GET /metrics`: the stores' CloudWatch metrics for Prometheus (kms/proxy-metrics).
  */
 import { randomUUID } from "node:crypto";
 import express from "express";
@@ -23,6 +23,7 @@ import {
   updateCustomKeyStore,
 } from "./operations/custom-key-stores.js";
 import { createKey, describeKey, listKeys, scheduleKeyDeletion } from "./operations/keys.js";
+import type { LocalKmsMetrics } from "./proxy-metrics.js";
 import type { StateStore } from "./state-store.js";
 import type { XksGateway } from "./xks-gateway.js";
 
@@ -74,6 +75,8 @@ interface LocalKmsAppOptions {
   options: LocalKmsOptions;
   logger: Logger;
   background: (work: () => Promise<void>) => void;
+  /** Served on GET /metrics; told when a store is deleted. */
+  metrics: LocalKmsMetrics;
 }
 
 export function createLocalKmsApp(o: LocalKmsAppOptions): express.Express & { requests: RequestRecord[] } {
@@ -86,6 +89,13 @@ export function createLocalKmsApp(o: LocalKmsAppOptions): express.Express & { re
     requests.push(r);
     if (requests.length > MAX_RECORDS) requests.shift();
   };
+  // Prometheus scrapes (the CloudWatch metrics of the stores, kms/proxy-metrics). Read-only, so no token; only GET
+  // and HEAD. Its own path: KMS (POST / with X-Amz-Target) and EC2 (a form POST /) never reach it.
+  app.get("/metrics", async (_req, res) => {
+    const { contentType, body } = await o.metrics.exposition();
+    res.status(200).type(contentType).send(body);
+  });
+  app.all("/metrics", (_req, res) => void res.status(405).set("allow", "GET, HEAD").type("text/plain").send("GET /metrics only\n"));
   app.use(
     createEc2Router({
       services: o.options.endpointServices,
@@ -108,7 +118,15 @@ export function createLocalKmsApp(o: LocalKmsAppOptions): express.Express & { re
     try {
       const handler = Object.hasOwn(OPERATIONS, operation) ? OPERATIONS[operation] : undefined;
       if (!handler) throw new KmsError("UnknownOperationException", `Operation ${operation.slice(0, 64) || "(none)"} is not implemented by this local KMS`);
-      const ctx: KmsContext = { region: caller.region, principalArn: `arn:aws:iam::000000000000:user/${caller.accessKeyId}`, store: o.store, gateway: o.gateway, options: o.options, background: o.background };
+      const ctx: KmsContext = {
+        region: caller.region,
+        principalArn: `arn:aws:iam::000000000000:user/${caller.accessKeyId}`,
+        store: o.store,
+        gateway: o.gateway,
+        options: o.options,
+        background: o.background,
+        storeDeleted: (id) => o.metrics.forget(id),
+      };
       res.status(200).send(JSON.stringify(await handler(ctx, req.body)));
     } catch (err) {
       const e = err instanceof KmsError ? err : new KmsError("KMSInternalException", "internal error", 500);

@@ -24,4 +24,6 @@ export interface KmsContext {
   options: LocalKmsOptions;
   /** Runs work after the answer (ConnectCustomKeyStore is asynchronous); tracked so stop() can wait for it. */
   background(work: () => Promise<void>): void;
+  /** A store is gone (deleted, or never created after its probe): drop what is kept per store (its metrics). */
+  storeDeleted(id: string): void;
 }

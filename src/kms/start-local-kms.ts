@@ -9,6 +9,8 @@ import type { Logger } from "pino";
 import { createLocalKmsApp, type RequestRecord } from "./app.js";
 import type { LocalKmsOptions } from "./context.js";
 import { parseEndpointServices, type EndpointServicesConfigInput } from "../ec2/index.js";
+import { DEFAULT_HEALTH_CHECK_INTERVAL_MS, MAX_HEALTH_CHECK_INTERVAL_MS, startHealthPoll } from "./health-poll.js";
+import { LocalKmsMetrics } from "./proxy-metrics.js";
 import { StateStore } from "./state-store.js";
 import { vpcTarget } from "./vpc-stores.js";
 import { XksGateway } from "./xks-gateway.js";
@@ -43,6 +45,11 @@ export interface StartLocalKmsOptions {
    * port, checked for VPC stores, and the targets connected VPC stores reach. Validated; none when absent.
    */
   endpointServices?: EndpointServicesConfigInput;
+  /**
+   * How often connected stores get KMS's periodic GetHealthStatus (kmsOperation KmsHealthCheck), which keeps the
+   * key-manager states and `up` of GET /metrics current. @default 180000 (KMS polls "every few minutes")
+   */
+  healthCheckIntervalMs?: number | undefined;
   logger: Logger;
 }
 
@@ -84,11 +91,17 @@ export async function startLocalKms(o: StartLocalKmsOptions): Promise<StartedLoc
 async function startWithStore(o: StartLocalKmsOptions, store: StateStore): Promise<StartedLocalKms> {
   const endpointServices = parseEndpointServices(o.endpointServices ?? { endpointServices: [] });
   const options: LocalKmsOptions = { strict: o.strict ?? false, connectDelayMs: o.connectDelayMs ?? 100, endpointServices };
+  const healthCheckIntervalMs = o.healthCheckIntervalMs ?? DEFAULT_HEALTH_CHECK_INTERVAL_MS;
+  if (!Number.isInteger(healthCheckIntervalMs) || healthCheckIntervalMs < 1 || healthCheckIntervalMs > MAX_HEALTH_CHECK_INTERVAL_MS) {
+    throw new RangeError(`healthCheckIntervalMs must be a whole number of milliseconds from 1 to ${MAX_HEALTH_CHECK_INTERVAL_MS} (a day), not ${healthCheckIntervalMs}. Fix: give one in that range, or omit it for ${DEFAULT_HEALTH_CHECK_INTERVAL_MS}`);
+  }
+  const metrics = new LocalKmsMetrics(store);
   const gateway = new XksGateway({
     ...(o.proxyTimeoutMs ? { timeoutMs: o.proxyTimeoutMs } : {}),
     extraCa: options.strict ? [] : (o.extraCa ?? []),
     clientCert: o.clientCert,
     route: (s, region) => vpcTarget(endpointServices, s, region),
+    onCall: metrics.observe,
   });
   const pending = new Set<Promise<void>>();
   const background = (work: () => Promise<void>) => {
@@ -108,13 +121,14 @@ async function startWithStore(o: StartLocalKmsOptions, store: StateStore): Promi
       }
     });
   }
-  const app = createLocalKmsApp({ store, gateway, options, logger: o.logger, background });
+  const app = createLocalKmsApp({ store, gateway, options, logger: o.logger, background, metrics });
   const server: Server = createServer(LISTENER_OPTIONS, app);
   const limits = o.limits ?? KMS_LIMITS;
   applyConnectionLimits(server, limits);
   closeConnectionsIdleBeforeFirstRequest(server, "connection", () => limits.idleTimeoutMs);
   await listen(server, o.port ?? DEFAULT_KMS_PORT, o.host ?? "127.0.0.1");
   const port = (server.address() as AddressInfo).port;
+  const poll = startHealthPoll({ store, gateway, intervalMs: healthCheckIntervalMs, logger: o.logger });
   const idle = async () => {
     while (pending.size) await Promise.all([...pending]);
   };
@@ -125,6 +139,7 @@ async function startWithStore(o: StartLocalKmsOptions, store: StateStore): Promi
     requests: app.requests,
     idle,
     async stop() {
+      await poll.stop();
       await idle();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

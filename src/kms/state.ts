@@ -29,6 +29,12 @@ const CustomKeyStoreRecord = z.object({
   connectionState: z.enum(CONNECTION_STATES),
   connectionErrorCode: z.string().optional(),
   creationDate: z.number(),
+  /**
+   * Unix seconds when XksProxyAuthenticationCredential was last set (create, or an update that changed it): the
+   * start of KMS's XksProxyCredentialAge. Optional so that state files written before it was kept still load (still
+   * version 1: the field only adds); for those, credentialSetDate() falls back to creationDate.
+   */
+  credentialSetDate: z.number().optional(),
   xks: XksProxySettings,
 });
 export type CustomKeyStoreRecord = z.infer<typeof CustomKeyStoreRecord>;
@@ -54,6 +60,11 @@ export const KmsStateSchema = z.object({
   aliases: z.array(AliasRecord),
 });
 export type KmsState = z.infer<typeof KmsStateSchema>;
+
+/** When the store's current proxy credential was set, in Unix seconds (creationDate for state from before it was kept). */
+export function credentialSetDate(s: Pick<CustomKeyStoreRecord, "creationDate" | "credentialSetDate">): number {
+  return s.credentialSetDate ?? s.creationDate;
+}
 
 export function emptyState(): KmsState {
   return { version: 1, customKeyStores: [], keys: [], aliases: [] };

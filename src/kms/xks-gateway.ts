@@ -2,15 +2,54 @@
  * @module kms/xks-gateway
  * How the local KMS talks to XKS proxies: as KMS does (SigV4 with the store's credential and region, the
  * requestMetadata KMS sends, a 250 ms budget per call), and with every answer classified into the failure the
- * spec's table maps to an exception.
+ * spec's table maps to an exception. Each call, once classified, is reported to `onCall` (kms/proxy-metrics).
  */
 import { randomUUID } from "node:crypto";
 import type { Agent } from "undici";
-import { attempt, classifyError, poolTlsContext, tlsPool, trustAnchors, XksClient, xksTarget, type Failed, type XksResponse } from "../client/index.js";
-import { decodeBase64, computeCdiv, CDIV_ALGORITHM, KMS_PROXY_TIMEOUT_MS, DecryptResponse, EncryptResponse, HealthResponse, MetadataResponse, describeIssues, type HealthResponse as Health, type MetadataResponse as Metadata } from "../xks/index.js";
+import { attempt, classifyError, poolTlsContext, trustAnchors, XksClient, xksTarget, type Failed, type XksResponse } from "../client/index.js";
+import {
+  decodeBase64,
+  computeCdiv,
+  CDIV_ALGORITHM,
+  KMS_PROXY_TIMEOUT_MS,
+  DecryptResponse,
+  EncryptResponse,
+  HealthResponse,
+  MetadataResponse,
+  describeIssues,
+  type HealthResponse as Health,
+  type MetadataResponse as Metadata,
+  type XksOperation,
+} from "../xks/index.js";
 import type { SecureContext } from "node:tls";
-import { routedPool } from "./endpoint-route.js";
+import { gatewayPool } from "./endpoint-route.js";
+import { reportPeerCertificates, type SeenCertificate } from "./peer-certificate.js";
 import type { XksProxySettings } from "./state.js";
+
+/** The store a call is made for: its id labels the call's metrics; region and settings say how to reach the proxy. */
+export interface ProxyStore {
+  id: string;
+  region: string;
+  xks: XksProxySettings;
+}
+
+/** One proxy call as the gateway made it, for the metrics (kms/proxy-metrics). */
+export interface GatewayCall {
+  store: ProxyStore;
+  xksOperation: XksOperation;
+  kmsOperation: string;
+  /** The call's deadline (KMS's 250 ms unless configured). */
+  timeoutMs: number;
+  /** Whether an HTTP answer came back (any status), and how long the whole answer took. */
+  answered: boolean;
+  ms?: number | undefined;
+  /** The call's failure as KMS classifies it; undefined for a success. */
+  failed?: Failed | undefined;
+  /** The key managers of a GetHealthStatus answer that fit the spec's schema (also when all are UNAVAILABLE). */
+  fleet?: Health["ekmFleetDetails"] | undefined;
+  /** The certificate the latest connection to this store's proxy presented, if one was seen. */
+  certificate?: SeenCertificate | undefined;
+}
 
 interface GatewayOptions {
   /** @default 250, as KMS */
@@ -21,6 +60,8 @@ interface GatewayOptions {
   clientCert?: { cert: string; key: string } | undefined;
   /** Where a store's calls connect instead of its endpoint's address (a VPC store's declared target), if anywhere. */
   route?: (s: XksProxySettings, region: string) => string | undefined;
+  /** Told of every call once it is classified. @default none */
+  onCall?: (call: GatewayCall) => void;
 }
 
 type Result<T> = { ok: true; value: T } | Failed;
@@ -44,22 +85,44 @@ export class XksGateway {
   readonly #agent: Agent;
   readonly #secureContext: SecureContext;
   readonly #route: GatewayOptions["route"];
+  readonly #onCall: GatewayOptions["onCall"];
   /** One pool per declared target (a finite list from the config). */
   readonly #routed = new Map<string, Agent>();
+  /**
+   * The peer certificate each pool's latest new connection presented, by `<target>|<origin host>` (target "" for
+   * the direct pool): bounded by the stores' endpoints.
+   */
+  readonly #certificates = new Map<string, SeenCertificate>();
 
   constructor(o: GatewayOptions = {}) {
     this.timeoutMs = o.timeoutMs ?? KMS_PROXY_TIMEOUT_MS;
     this.#secureContext = poolTlsContext({ ca: trustAnchors(o.extraCa), clientCert: o.clientCert });
-    this.#agent = tlsPool({ secureContext: this.#secureContext, timeoutMs: this.timeoutMs });
+    this.#agent = this.#pool(undefined);
     this.#route = o.route;
+    this.#onCall = o.onCall;
+  }
+
+  #pool(target: string | undefined): Agent {
+    const wrapConnect = (c: Parameters<typeof reportPeerCertificates>[0]) => reportPeerCertificates(c, (host, cert) => this.#certificates.set(`${target ?? ""}|${host}`, cert));
+    return gatewayPool({ secureContext: this.#secureContext, timeoutMs: this.timeoutMs, target, wrapConnect });
   }
 
   #dispatcher(s: XksProxySettings, region: string): Agent {
     const target = this.#route?.(s, region);
     if (!target) return this.#agent;
     let pool = this.#routed.get(target);
-    if (!pool) this.#routed.set(target, (pool = routedPool(target, this.#secureContext, this.timeoutMs)));
+    if (!pool) this.#routed.set(target, (pool = this.#pool(target)));
     return pool;
+  }
+
+  #certificateOf(s: XksProxySettings, region: string): SeenCertificate | undefined {
+    let host: string;
+    try {
+      host = new URL(s.uriEndpoint).host;
+    } catch {
+      return undefined;
+    }
+    return this.#certificates.get(`${this.#route?.(s, region) ?? ""}|${host}`);
   }
 
   #client(s: XksProxySettings, region: string): XksClient {
@@ -69,27 +132,44 @@ export class XksGateway {
     );
   }
 
-  async #call<T>(call: () => Promise<XksResponse>, parse: (res: XksResponse) => Result<T>): Promise<Result<T>> {
+  /**
+   * One call: sent, classified, and reported to onCall. `seen` is filled by `parse` with what the metrics read from
+   * an answer beyond its verdict (the health fleet).
+   */
+  async #call<T>(
+    store: ProxyStore,
+    op: { xksOperation: XksOperation; kmsOperation: string },
+    call: () => Promise<XksResponse>,
+    parse: (res: XksResponse, seen: Pick<GatewayCall, "fleet">) => Result<T>,
+  ): Promise<Result<T>> {
     const o = await attempt(call, this.timeoutMs);
-    if (!o.ok) return o;
-    if (o.res.status !== 200) return classifyError(o.res);
-    return parse(o.res);
+    const seen: Pick<GatewayCall, "fleet"> = {};
+    const r: Result<T> = !o.ok ? o : o.res.status !== 200 ? classifyError(o.res) : parse(o.res, seen);
+    this.#onCall?.({ store, ...op, timeoutMs: this.timeoutMs, answered: o.ok, ms: o.ok ? o.res.ms : undefined, failed: r.ok ? undefined : r, ...seen, certificate: this.#certificateOf(store.xks, store.region) });
+    return r;
   }
 
-  health(s: XksProxySettings, region: string, kmsOperation: string): Promise<Result<Health>> {
+  health(store: ProxyStore, kmsOperation: string): Promise<Result<Health>> {
+    const { xks: s, region } = store;
     return this.#call(
+      store,
+      { xksOperation: "health", kmsOperation },
       () => this.#client(s, region).health({ kmsOperation, kmsRequestId: randomUUID() }),
-      (res) => {
+      (res, seen) => {
         const p = HealthResponse.safeParse(res.json);
         if (!p.success) return { ok: false, failure: "MalformedResponse", detail: describeIssues(p.error) };
+        seen.fleet = p.data.ekmFleetDetails;
         if (p.data.ekmFleetDetails.every((d) => d.healthStatus === "UNAVAILABLE")) return { ok: false, failure: "AllKeyManagersUnavailable", detail: "every key manager is UNAVAILABLE" };
         return { ok: true, value: p.data };
       },
     );
   }
 
-  metadata(s: XksProxySettings, region: string, xksKeyId: string, caller: Omit<CallerMetadata, "kmsKeyArn"> & { kmsKeyArn?: string }): Promise<Result<Metadata>> {
+  metadata(store: ProxyStore, xksKeyId: string, caller: Omit<CallerMetadata, "kmsKeyArn"> & { kmsKeyArn?: string }): Promise<Result<Metadata>> {
+    const { xks: s, region } = store;
     return this.#call(
+      store,
+      { xksOperation: "metadata", kmsOperation: caller.kmsOperation },
       () => this.#client(s, region).metadata(xksKeyId, { ...caller, kmsRequestId: randomUUID() }),
       (res) => {
         const p = MetadataResponse.safeParse(res.json);
@@ -99,9 +179,12 @@ export class XksGateway {
   }
 
   /** Encrypt, always asking for the CDIV and verifying it, as KMS does; the answer's Base64 decoded once, here. */
-  encrypt(s: XksProxySettings, region: string, xksKeyId: string, plaintext: Buffer, aad: Buffer, caller: CallerMetadata): Promise<Result<SealedParts>> {
+  encrypt(store: ProxyStore, xksKeyId: string, plaintext: Buffer, aad: Buffer, caller: CallerMetadata): Promise<Result<SealedParts>> {
+    const { xks: s, region } = store;
     const aadB64 = aad.toString("base64");
     return this.#call(
+      store,
+      { xksOperation: "encrypt", kmsOperation: caller.kmsOperation },
       () => this.#client(s, region).encrypt(xksKeyId, { plaintext: plaintext.toString("base64"), additionalAuthenticatedData: aadB64, ciphertextDataIntegrityValueAlgorithm: CDIV_ALGORITHM }, { ...caller, kmsRequestId: randomUUID() }),
       (res) => {
         const p = EncryptResponse.safeParse(res.json);
@@ -121,8 +204,11 @@ export class XksGateway {
     );
   }
 
-  decrypt(s: XksProxySettings, region: string, xksKeyId: string, sealed: SealedParts, aad: Buffer, caller: CallerMetadata): Promise<Result<Buffer>> {
+  decrypt(store: ProxyStore, xksKeyId: string, sealed: SealedParts, aad: Buffer, caller: CallerMetadata): Promise<Result<Buffer>> {
+    const { xks: s, region } = store;
     return this.#call(
+      store,
+      { xksOperation: "decrypt", kmsOperation: caller.kmsOperation },
       () =>
         this.#client(s, region).decrypt(
           xksKeyId,

@@ -43,7 +43,7 @@ function usableKey(ctx: KmsContext, keyId: string): { key: KeyRecord; arn: strin
 
 async function sealWith(ctx: KmsContext, keyId: string, plaintext: Buffer, ec: Record<string, string> | undefined, kmsOperation: string) {
   const { key, arn, store } = usableKey(ctx, keyId);
-  const r = await ctx.gateway.encrypt(store.xks, ctx.region, key.xksKeyId, plaintext, contextAad(ec), { kmsKeyArn: arn, awsPrincipalArn: ctx.principalArn, kmsOperation });
+  const r = await ctx.gateway.encrypt(store, key.xksKeyId, plaintext, contextAad(ec), { kmsKeyArn: arn, awsPrincipalArn: ctx.principalArn, kmsOperation });
   if (!r.ok) throw proxyFailure(r.failure, r.detail);
   const blob = encodeBlob({ keyId: key.keyId, ...r.value });
   return { blob, arn };
@@ -57,7 +57,7 @@ async function openWith(ctx: KmsContext, blob: Buffer, ec: Record<string, string
     if (wanted.keyId !== parts.keyId) throw new KmsError("IncorrectKeyException", "The key ID in the request does not identify a KMS key that can perform this operation");
   }
   const { key, arn, store } = usableKey(ctx, parts.keyId);
-  const r = await ctx.gateway.decrypt(store.xks, ctx.region, key.xksKeyId, parts, contextAad(ec), { kmsKeyArn: arn, awsPrincipalArn: ctx.principalArn, kmsOperation });
+  const r = await ctx.gateway.decrypt(store, key.xksKeyId, parts, contextAad(ec), { kmsKeyArn: arn, awsPrincipalArn: ctx.principalArn, kmsOperation });
   if (!r.ok) throw proxyFailure(r.failure, r.detail);
   return { plaintext: r.value, arn };
 }

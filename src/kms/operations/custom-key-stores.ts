@@ -74,8 +74,8 @@ function checkConnectivity(xks: XksProxySettings): void {
 }
 
 /** GetHealthStatus with the given settings; throws the Create/Update exception the spec's table names. */
-async function probeProxy(ctx: KmsContext, xks: XksProxySettings, kmsOperation: string): Promise<void> {
-  const r = await ctx.gateway.health(xks, ctx.region, kmsOperation);
+async function probeProxy(ctx: KmsContext, id: string, xks: XksProxySettings, kmsOperation: string): Promise<void> {
+  const r = await ctx.gateway.health({ id, region: ctx.region, xks }, kmsOperation);
   if (!r.ok) throw proxyException(r.failure, r.detail);
 }
 
@@ -100,14 +100,21 @@ export async function createCustomKeyStore(ctx: KmsContext, input: unknown) {
   };
   checkConnectivity(xks);
   assertUnique(ctx.store.state, ctx.region, { name: i.CustomKeyStoreName, xks });
-  // KMS calls a public endpoint at creation; for a VPC store it checks the endpoint service, and calls the proxy at connect.
-  if (xks.connectivity === "PUBLIC_ENDPOINT") await probeProxy(ctx, xks, "CreateCustomKeyStore");
-  else assertVpcServiceUsable(ctx.options.endpointServices, xks, ctx.region);
+  // The id first: the probe's metrics are the new store's. A store that is not created leaves none behind.
   const id = storeId();
-  await ctx.store.update((s) => {
-    assertUnique(s, ctx.region, { name: i.CustomKeyStoreName, xks });
-    s.customKeyStores.push({ id, name: i.CustomKeyStoreName, region: ctx.region, connectionState: "DISCONNECTED", creationDate: Date.now() / 1000, xks });
-  });
+  try {
+    // KMS calls a public endpoint at creation; for a VPC store it checks the endpoint service, and calls the proxy at connect.
+    if (xks.connectivity === "PUBLIC_ENDPOINT") await probeProxy(ctx, id, xks, "CreateCustomKeyStore");
+    else assertVpcServiceUsable(ctx.options.endpointServices, xks, ctx.region);
+    const now = Date.now() / 1000;
+    await ctx.store.update((s) => {
+      assertUnique(s, ctx.region, { name: i.CustomKeyStoreName, xks });
+      s.customKeyStores.push({ id, name: i.CustomKeyStoreName, region: ctx.region, connectionState: "DISCONNECTED", creationDate: now, credentialSetDate: now, xks });
+    });
+  } catch (err) {
+    ctx.storeDeleted(id);
+    throw err;
+  }
   return { CustomKeyStoreId: id };
 }
 
@@ -178,12 +185,14 @@ export async function updateCustomKeyStore(ctx: KmsContext, input: unknown) {
   if (needsDisconnected.length) assertVpcServiceUsable(ctx.options.endpointServices, next, ctx.region);
   const proxyChanged = i.XksProxyUriPath !== undefined || i.XksProxyAuthenticationCredential !== undefined || needsDisconnected.length > 0;
   // A connected store keeps serving KMS keys: KMS proves the new settings before it switches to them.
-  if (proxyChanged && current.connectionState === "CONNECTED") await probeProxy(ctx, next, "UpdateCustomKeyStore");
+  if (proxyChanged && current.connectionState === "CONNECTED") await probeProxy(ctx, current.id, next, "UpdateCustomKeyStore");
   await ctx.store.update((s) => {
     const rec = findStore(s, ctx.region, current.id);
     assertUnique(s, ctx.region, { id: current.id, name, xks: next });
     rec.name = name;
     rec.xks = next;
+    // XksProxyCredentialAge counts from here (AWS KMS Developer Guide, "Monitor external key stores").
+    if (i.XksProxyAuthenticationCredential) rec.credentialSetDate = Date.now() / 1000;
   });
   return {};
 }
@@ -207,7 +216,7 @@ export async function connectCustomKeyStore(ctx: KmsContext, input: unknown) {
     if (!rec || rec.connectionState !== "CONNECTING") return;
     // A VPC store first needs its endpoint service as KMS requires it; only then is the proxy called through it.
     const vpcCode = vpcConnectionErrorCode(ctx.options.endpointServices, rec.xks, rec.region);
-    const r = vpcCode ? undefined : await ctx.gateway.health(rec.xks, rec.region, "ConnectCustomKeyStore");
+    const r = vpcCode ? undefined : await ctx.gateway.health(rec, "ConnectCustomKeyStore");
     await ctx.store.update((s) => {
       const live = s.customKeyStores.find((x) => x.id === id);
       if (!live || live.connectionState !== "CONNECTING") return;
@@ -243,5 +252,7 @@ export async function deleteCustomKeyStore(ctx: KmsContext, input: unknown) {
   await ctx.store.update((s) => {
     s.customKeyStores = s.customKeyStores.filter((x) => x.id !== id);
   });
+  // A deleted store should not keep alerting.
+  ctx.storeDeleted(id);
   return {};
 }

@@ -79,7 +79,7 @@ export async function createKey(ctx: KmsContext, input: unknown) {
     throw new KmsError("XksKeyAlreadyInUseException", `The external key ${i.XksKeyId} is already associated with a KMS key in this custom key store`);
   }
   const keyId = randomUUID();
-  const r = await ctx.gateway.metadata(store.xks, ctx.region, i.XksKeyId, { kmsOperation: "CreateKey", awsPrincipalArn: ctx.principalArn, kmsKeyArn: keyArn(ctx.region, keyId) });
+  const r = await ctx.gateway.metadata(store, i.XksKeyId, { kmsOperation: "CreateKey", awsPrincipalArn: ctx.principalArn, kmsKeyArn: keyArn(ctx.region, keyId) });
   if (!r.ok) throw proxyFailureError(r.failure, r.detail, "createKey", "CustomKeyStoreInvalidStateException");
   const usable = UsableKeyMetadata.safeParse(r.value);
   if (!usable.success) {

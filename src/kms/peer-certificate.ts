@@ -1,0 +1,48 @@
+/**
+ * @module kms/peer-certificate
+ * The proxy's TLS certificate as the local KMS's own connections see it, for XksProxyCertificateDaysToExpire: each
+ * new connection of the gateway's pools reports its peer's leaf (name and notAfter). No extra handshake is made; a
+ * certificate renewed on the proxy shows once a new connection opens (pooled ones close after their keep-alive).
+ */
+import type { PeerCertificate, TLSSocket } from "node:tls";
+import type { buildConnector } from "undici";
+
+const DAY_MS = 86_400_000;
+
+/** What the metric needs of a leaf certificate. */
+export interface SeenCertificate {
+  /** The CertificateName dimension: the subject CN, else the first DNS name. */
+  name: string;
+  /** notAfter as the TLS layer prints it (e.g. "Jan  1 00:00:00 2030 GMT"). */
+  validTo: string;
+}
+
+/** The leaf's subject CN, else its first DNS name (a certificate may carry its names in the SAN only). */
+export function certificateName(cert: PeerCertificate): string {
+  const cn = cert.subject?.CN;
+  if (cn) return Array.isArray(cn) ? cn[0]! : cn;
+  const dns = /DNS:([^,\s]+)/.exec(cert.subjectaltname ?? "");
+  return dns?.[1] ?? "unnamed";
+}
+
+/** Whole days from `now` to notAfter; negative once expired (as the CloudWatch metric goes below zero). */
+export function daysToExpire(validTo: string, now: number): number {
+  return Math.floor((Date.parse(validTo) - now) / DAY_MS);
+}
+
+/**
+ * A connector that reports each new TLS connection's peer certificate with the origin host it was opened for
+ * (undici's `host`: hostname[:port]). Runs after the handshake, as undici calls back on secureConnect.
+ */
+export function reportPeerCertificates(connect: buildConnector.connector, seen: (originHost: string, cert: SeenCertificate) => void): buildConnector.connector {
+  return (options, callback) =>
+    connect(options, (err, socket) => {
+      const tls = socket as TLSSocket | null;
+      if (!err && typeof tls?.getPeerCertificate === "function") {
+        const cert = tls.getPeerCertificate();
+        // A resumed session may not carry the certificate: keep what an earlier connection reported.
+        if (cert?.valid_to) seen(String(options.host ?? options.hostname), { name: certificateName(cert), validTo: cert.valid_to });
+      }
+      (callback as (err: Error | null, socket: unknown) => void)(err, socket);
+    });
+}
