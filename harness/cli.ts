@@ -13,6 +13,7 @@ import { EXIT, UsageError } from "./common/usage-error.js";
 import { registerConformance } from "./conformance/command.js";
 import { registerLoad } from "./load/command.js";
 import { registerUpdate } from "./update/command.js";
+import { registerWatch } from "./watch/command.js";
 
 // Node 20.18+ is still supported (see README, "Supported Node versions"): the SDK's notice about its coming Node 22 floor is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -31,6 +32,7 @@ registerSnapshot(program, setExitCode);
 registerConformance(program, setExitCode);
 registerUpdate(program, setExitCode);
 registerLoad(program, setExitCode);
+registerWatch(program, setExitCode);
 
 try {
   await program.parseAsync();

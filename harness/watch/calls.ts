@@ -1,0 +1,130 @@
+/**
+ * @module harness/watch/calls
+ * The calls of one watch round, each sent as KMS sends it (a fresh SigV4 signature, KMS's requestMetadata and
+ * kmsOperation: KmsHealthCheck for the health poll, CreateKey for GetKeyMetadata, Encrypt and Decrypt for the round
+ * trip), verified, and judged as KMS judges the answer (harness/load/kms-classify.ts). Each becomes one
+ * ProxyCall for the metrics, with the latency KMS's XksProxyLatency would record.
+ */
+import type { z } from "zod";
+import { XksClient, type XksResponse } from "../../src/client/index.js";
+import type { ProxyCall } from "../../src/metrics/xks-metrics.js";
+import { describeIssues, HealthResponse, KMS_PROXY_TIMEOUT_MS, UsableKeyMetadata, xksProxyErrorType, type XksOperation } from "../../src/xks/index.js";
+import { decryptProbe, encryptProbe } from "../check/probe.js";
+import { classifyAnswer, classifyThrown, type Outcome } from "../load/kms-classify.js";
+
+/** The health fleet of a GetHealthStatus answer that fit the spec's schema. */
+export type Fleet = z.infer<typeof HealthResponse>["ekmFleetDetails"];
+
+/** One call of a round: what was sent, how long the answer took, and what KMS would make of it. */
+export interface WatchCall {
+  xksOperation: XksOperation;
+  /** The kmsOperation the request carried (read from the request itself). */
+  kmsOperation: string;
+  keyId?: string | undefined;
+  /** Whether an HTTP answer came back at all (any status). */
+  answered: boolean;
+  /** Milliseconds to the whole answer; undefined when none came. */
+  ms?: number | undefined;
+  outcome: Outcome;
+}
+
+/** The last exchange of a client: the answer or the error, and the request's kmsOperation. */
+interface Exchange {
+  kmsOperation: string;
+  res?: XksResponse;
+  err?: unknown;
+}
+
+/**
+ * An XksClient that remembers its last exchange. The check's probes (encrypt → decrypt, verified) return only
+ * their verdict; the metrics also need the answer's status and time, which this keeps beside it.
+ */
+export class RecordingClient extends XksClient {
+  last: Exchange | undefined;
+
+  override async send(path: string, body: unknown, o?: Parameters<XksClient["send"]>[2]): Promise<XksResponse> {
+    const kmsOperation = String((body as { requestMetadata?: { kmsOperation?: unknown } } | undefined)?.requestMetadata?.kmsOperation ?? "");
+    this.last = { kmsOperation };
+    try {
+      const res = await super.send(path, body, o);
+      this.last = { kmsOperation, res };
+      return res;
+    } catch (err) {
+      this.last = { kmsOperation, err };
+      throw err;
+    }
+  }
+}
+
+/** KMS's judgement of the client's last exchange; `wrong` says why a 200 answer is not usable. */
+function judged(client: RecordingClient, xksOperation: XksOperation, keyId: string | undefined, wrong: string | undefined, timeoutMs: number): WatchCall {
+  const last = client.last ?? { kmsOperation: "", err: new Error("no request was sent") };
+  const base = { xksOperation, kmsOperation: last.kmsOperation, keyId };
+  if (!last.res) return { ...base, answered: false, outcome: classifyThrown(last.err, timeoutMs) };
+  const ms = last.res.ms;
+  return { ...base, answered: true, ms, outcome: classifyAnswer(last.res, ms, KMS_PROXY_TIMEOUT_MS, last.res.status === 200 ? wrong : undefined) };
+}
+
+/** GetHealthStatus, as KMS's periodic poll sends it; the fleet when the answer fits the schema. */
+export async function healthCall(client: RecordingClient, timeoutMs: number): Promise<{ call: WatchCall; fleet?: Fleet | undefined }> {
+  let fleet: Fleet | undefined;
+  let wrong: string | undefined;
+  try {
+    const res = await client.health({ kmsOperation: "KmsHealthCheck" });
+    const parsed = HealthResponse.safeParse(res.json);
+    if (parsed.success) fleet = parsed.data.ekmFleetDetails;
+    else if (res.status === 200) wrong = `health answer breaks the spec: ${describeIssues(parsed.error)}`;
+  } catch {
+    // Judged from the recorded exchange below.
+  }
+  return { call: judged(client, "health", undefined, wrong, timeoutMs), fleet: fleet && fleet.length ? fleet : undefined };
+}
+
+/**
+ * Per key: GetKeyMetadata (usable as CreateKey needs it: AES_256, ENCRYPT+DECRYPT, ENABLED), then encrypt →
+ * decrypt with AAD, the CDIV recomputed and the plaintext compared (harness/check/probe.ts). A step that fails
+ * ends the key's calls: the next one would only repeat the failure.
+ */
+export async function keyCalls(client: RecordingClient, keyId: string, timeoutMs: number): Promise<WatchCall[]> {
+  const calls: WatchCall[] = [];
+  let wrong: string | undefined;
+  try {
+    const res = await client.metadata(keyId, { kmsOperation: "CreateKey" });
+    const usable = UsableKeyMetadata.safeParse(res.json);
+    if (!usable.success) wrong = `GetKeyMetadata answer: CreateKey would refuse it (${describeIssues(usable.error)})`;
+  } catch {
+    // Judged from the recorded exchange below.
+  }
+  calls.push(judged(client, "metadata", keyId, wrong, timeoutMs));
+  if (calls.at(-1)!.outcome.kind !== "ok") return calls;
+  const enc = await encryptProbe(client, keyId, timeoutMs);
+  calls.push(judged(client, "encrypt", keyId, enc.ok ? undefined : enc.detail, timeoutMs));
+  if (!enc.ok || calls.at(-1)!.outcome.kind !== "ok") return calls;
+  const dec = await decryptProbe(client, enc.value, timeoutMs);
+  calls.push(judged(client, "decrypt", keyId, dec.ok ? undefined : dec.detail, timeoutMs));
+  return calls;
+}
+
+/** KMS records a timed-out call at its 250 ms limit (XksProxyLatency); a call without an answer otherwise has none. */
+export function metricSeconds(c: WatchCall): number | undefined {
+  if (c.outcome.kind === "kms-timeout") return KMS_PROXY_TIMEOUT_MS / 1000;
+  return c.ms === undefined ? undefined : c.ms / 1000;
+}
+
+/** The XksProxyErrors labels of a failed call; undefined for a success. */
+export function metricError(o: Outcome): ProxyCall["error"] {
+  if (o.kind === "ok") return undefined;
+  if (o.kind === "kms-timeout") return { errorType: xksProxyErrorType("Timeout"), exceptionName: "Timeout" };
+  if (o.kind === "throttle") return { errorType: xksProxyErrorType("ThrottlingException"), exceptionName: "ThrottlingException" };
+  return { errorType: o.errorType, exceptionName: o.exceptionName };
+}
+
+/** One line about a failed call, for the state log. */
+export function describeFailure(c: WatchCall): string {
+  const what = `${c.xksOperation}${c.keyId ? ` ${c.keyId}` : ""}`;
+  const o = c.outcome;
+  if (o.kind === "kms-timeout") return `${what}: no answer within KMS's ${KMS_PROXY_TIMEOUT_MS} ms${c.ms !== undefined ? ` (answered after ${Math.round(c.ms)} ms)` : ""} (Timeout, Retryable)`;
+  if (o.kind === "throttle") return `${what}: 429 ThrottlingException (Retryable)`;
+  if (o.kind === "error") return `${what}: ${o.exceptionName} (${o.errorType}): ${o.detail}`;
+  return `${what}: ok`;
+}

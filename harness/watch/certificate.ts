@@ -1,0 +1,66 @@
+/**
+ * @module harness/watch/certificate
+ * The proxy's TLS certificate as KMS's XksProxyCertificateDaysToExpire sees it: days until the leaf expires,
+ * named by its subject CN (the metric's CertificateName dimension). Read from a handshake of its own each round,
+ * so a certificate renewed on the proxy shows at the next round, not when a pooled connection happens to close.
+ */
+import { isIP } from "node:net";
+import { connect, type PeerCertificate } from "node:tls";
+import { xksClientTlsContext } from "../../src/client/index.js";
+import { parseEndpoint } from "../common/endpoint.js";
+
+const DAY_MS = 86_400_000;
+
+export type CertificateReading =
+  | { ok: true; name: string; daysToExpire: number; validTo: string; trusted: boolean; trustError?: string | undefined }
+  | { ok: false; reason: string };
+
+/** The leaf's subject CN, else its first DNS name (a certificate may carry its names in the SAN only). */
+export function certificateName(cert: PeerCertificate): string {
+  const cn = cert.subject?.CN;
+  if (cn) return Array.isArray(cn) ? cn[0]! : cn;
+  const dns = /DNS:([^,\s]+)/.exec(cert.subjectaltname ?? "");
+  return dns?.[1] ?? "unnamed";
+}
+
+/** Whole days from `now` to the certificate's notAfter; negative once it has expired. */
+export function daysToExpire(validTo: string, now: number): number {
+  return Math.floor((Date.parse(validTo) - now) / DAY_MS);
+}
+
+/**
+ * One handshake with the proxy's endpoint, offering what KMS offers (TLS 1.2+, the spec's suites, the client
+ * certificate for mTLS), bounded by `timeoutMs`. Verification does not end the handshake here: an expired or
+ * untrusted certificate is exactly what this metric must still report; whether it verified is returned beside
+ * it. No request is ever sent on this connection: the calls go through the client's verifying pool.
+ */
+export function readCertificate(endpoint: string, o: { ca: string[]; clientCert?: { cert: string; key: string } | undefined; timeoutMs: number; now?: () => number }): Promise<CertificateReading> {
+  const ep = parseEndpoint(endpoint);
+  if (!ep) return Promise.resolve({ ok: false, reason: `${endpoint} is not an https:// URL` });
+  return new Promise((resolve) => {
+    let settled = false;
+    const done = (r: CertificateReading) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(r);
+    };
+    const socket = connect({
+      host: ep.host,
+      port: ep.port,
+      ...(isIP(ep.host) ? {} : { servername: ep.host }),
+      secureContext: xksClientTlsContext(o.ca, o.clientCert),
+      rejectUnauthorized: false,
+    });
+    const timer = setTimeout(() => done({ ok: false, reason: `no TLS handshake within ${o.timeoutMs} ms` }), o.timeoutMs);
+    socket.once("secureConnect", () => {
+      const cert = socket.getPeerCertificate();
+      if (!cert?.valid_to) return done({ ok: false, reason: "the proxy presented no certificate" });
+      const trustError = socket.authorized ? undefined : String(socket.authorizationError ?? "not verified");
+      done({ ok: true, name: certificateName(cert), daysToExpire: daysToExpire(cert.valid_to, (o.now ?? Date.now)()), validTo: cert.valid_to, trusted: socket.authorized, trustError });
+    });
+    socket.once("error", (err: NodeJS.ErrnoException) => done({ ok: false, reason: `TLS handshake failed: ${err.code ?? err.message}` }));
+    socket.once("close", () => done({ ok: false, reason: "the proxy closed the connection during the handshake" }));
+  });
+}

@@ -1,0 +1,28 @@
+/**
+ * @module harness/watch/log
+ * What `watch` writes: one line when it starts, one per state change, one when it stops — as text, or as JSON
+ * lines for log shippers (--json). The fields of a JSON line: `time` (ISO 8601), `event` (start, state, stop) and
+ * per event: start `endpoint`, `intervalS`, `metrics` (URL or null with --once), `customKeyStoreId`; state
+ * `round`, `from` (null on the first round), `to`, `reasons`; stop `signal`.
+ */
+import type { Paint } from "../report/style.js";
+import type { WatchState } from "./state.js";
+
+export type WatchEvent =
+  | { event: "start"; endpoint: string; intervalS: number; metrics: string | null; customKeyStoreId: string }
+  | { event: "state"; round: number; from: WatchState | null; to: WatchState; reasons: string[] }
+  | { event: "stop"; signal: string };
+
+const COLOUR: Record<WatchState, Parameters<Paint>[0]> = { healthy: "green", degraded: "yellow", failing: "red" };
+
+export function formatEvent(e: WatchEvent, time: Date, json: boolean, paint: Paint): string {
+  if (json) return `${JSON.stringify({ time: time.toISOString(), ...e })}\n`;
+  const at = time.toISOString();
+  if (e.event === "start") {
+    return `${at} watching ${e.endpoint} every ${e.intervalS} s${e.metrics ? `; metrics on ${e.metrics}` : ""}${e.customKeyStoreId ? ` (store ${e.customKeyStoreId})` : ""}\n`;
+  }
+  if (e.event === "stop") return `${at} stopped (${e.signal})\n`;
+  const to = paint(COLOUR[e.to], e.to);
+  const why = e.reasons.length ? e.reasons.join("; ") : "every call answered correctly within 200 ms";
+  return `${at} ${e.from ? `${e.from} → ${to}` : to} (round ${e.round}): ${why}\n`;
+}
