@@ -1,10 +1,12 @@
 /**
- * `--html FILE` of check, conformance and update, through the built CLI against real mocks and the local KMS, each
+ * `--html FILE` of check, conformance, update and load, through the built CLI against real mocks and the local KMS, each
  * page opened in headless Chromium (Debian's `chromium`): no console error (a CSP violation is one), no network
  * request but the file itself, the verdict on the page, the secret nowhere in the file. Screenshots (desktop and
  * phone width) are kept in test-artifacts/ (gitignored) and their paths printed.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -14,7 +16,7 @@ import { esc, HTML_CSP } from "../harness/report/html.js";
 import type { StartedLocalKms } from "../src/kms/index.js";
 import { packageRoot } from "../src/package-root.js";
 import { randomXksCredential } from "../src/client/random-credential.js";
-import { runCli } from "./helpers/cli-process.js";
+import { runCli, scrubbedEnv } from "./helpers/cli-process.js";
 import { conformanceConfig, MOCK_KEYS, startConformanceProxy, type ConformanceProxy } from "./helpers/conformance-proxy.js";
 import { CHROMIUM, visitHtml } from "./helpers/headless-chromium.js";
 import { connectedKey, endpointOf, pathOf, sdkClient, startTestKms } from "./helpers/kms-fixture.js";
@@ -129,4 +131,85 @@ describe("update --html", () => {
     expect(html).toContain("aws kms update-custom-key-store");
     expect(html).toContain(next.accessKeyId);
   }, 60_000);
+});
+
+/** A table cell as htmlTable writes it: the numbers of the page are checked against the --json report by these. */
+const cell = (label: string, value: string | number) => `<td data-label="${esc(label)}">${esc(value)}</td>`;
+
+interface LoadStepJson {
+  rate: number;
+  scheduled: number;
+  sentOnTime: number;
+  achievedRate: number;
+  verdict: string;
+  latency: Record<string, { count: number; p50Ms: number; p90Ms: number; p99Ms: number; p999Ms: number; maxMs: number }>;
+  kms: { ok: number; kmsTimeouts: number; throttles: number };
+  connections: { connectionsOpened: number; tlsHandshakes: number };
+}
+
+describe("load --html", () => {
+  const load = (args: string[]) => runCli(CLI, ["load", ...checkTarget(), ...args], { XKS_SECRET_ACCESS_KEY: cred.secretAccessKey });
+  const requestsSeen = () => proxy.logs.lines.filter((l) => l.includes('"msg":"request"')).length;
+
+  it("a fixed rate: PASS first, every step number the --json report has, both charts; no secret, no plaintext", async () => {
+    const file = join(dir, "load.html");
+    // 50 req/s: a send is on time within 20 ms (one interval), so a busy test machine does not fail the step.
+    const run = await load(["--rate", "50", "--duration", "2", "--json", "--html", file]);
+    expect(run.code, run.stderr).toBe(0);
+    const json = JSON.parse(run.stdout) as { verdict: string; steps: LoadStepJson[] };
+    expect(json.verdict).toBe("pass");
+    const html = await expectGoodPage(file, "load", /PASS\s*the proxy served 50 req\/s as KMS needs: p99 [\d.]+ ms within 250 ms, 0 of 100 calls failed/);
+    const [step] = json.steps;
+    const all = step!.latency.all!;
+    expect(html).toContain(cell("req/s served", `${step!.achievedRate} of 50`));
+    expect(html).toContain(cell("sent on time", `${step!.sentOnTime} of ${step!.scheduled} (${((step!.sentOnTime / step!.scheduled) * 100).toFixed(1)}%)`));
+    for (const [label, value] of [["p50 ms", all.p50Ms], ["p90 ms", all.p90Ms], ["p99 ms", all.p99Ms], ["p99.9 ms", all.p999Ms], ["max ms", all.maxMs]] as const) expect(html).toContain(cell(label, value));
+    for (const [label, value] of [["ok", step!.kms.ok], ["KMS timeouts", step!.kms.kmsTimeouts], ["throttled (429)", step!.kms.throttles], ["connections opened", step!.connections.connectionsOpened], ["full TLS handshakes", step!.connections.tlsHandshakes]] as const) {
+      expect(html).toContain(cell(label, value));
+    }
+    // Every operation's row of the latency table carries its --json count and p99.
+    for (const [op, p] of Object.entries(step!.latency)) expect(html).toContain(`${cell("operation", op)}${cell("count", p.count)}${cell("p50 ms", p.p50Ms)}${cell("p90 ms", p.p90Ms)}${cell("p99 ms", p.p99Ms)}`);
+    expect(html).toMatch(/<svg[^>]*aria-label="latency by percentile: 50 req\/s: p0 /);
+    expect(html).toContain(`aria-label="50 req/s asked 50/s served ${step!.achievedRate.toFixed(1)}/s pass"`);
+    expect(html).toContain("250 ms budget");
+  }, 60_000);
+
+  it("--find-max below KMS's quota: FAIL first with the highest rate that passed and the advice, a bar per step", async () => {
+    const file = join(dir, "load-find-max.html");
+    const run = await load(["--find-max", "--from", "25", "--step", "25", "--to", "50", "--duration", "1", "--mix", "health=1", "--json", "--html", file]);
+    expect(run.code, run.stdout + run.stderr).toBe(1);
+    // Whatever a busy machine lets pass, the page says what --json says; any rate here is below the quota.
+    const json = JSON.parse(run.stdout) as { findMax: { highestPassedRate: number }; steps: LoadStepJson[] };
+    const max = json.findMax.highestPassedRate;
+    const html = await expectGoodPage(file, "load-find-max", new RegExp(`FAIL\\s*highest rate that passed: ${max} req/s, below the 1800 req/s KMS may send[\\s\\S]*add proxies behind the load balancer`));
+    expect(html.indexOf("add proxies behind the load balancer")).toBeLessThan(html.indexOf("<table"));
+    const bars = json.steps.map((s) => `${s.rate} req/s asked ${s.rate}/s served ${s.achievedRate.toFixed(1)}/s ${s.verdict}`).join("; ");
+    expect(html).toContain(`aria-label="${bars}"`);
+  }, 60_000);
+
+  it("Ctrl-C mid-step still writes the page, which says the run was stopped", async () => {
+    const file = join(dir, "load-stopped.html");
+    const before = requestsSeen();
+    const args = [CLI, "load", ...checkTarget(), "--rate", "50", "--duration", "60", "--mix", "health=1", "--html", file];
+    const child = spawn(process.execPath, args, { env: scrubbedEnv({ XKS_SECRET_ACCESS_KEY: cred.secretAccessKey }), cwd: ROOT, stdio: "ignore" });
+    const closed = once(child, "close");
+    // The 1 s warm-up sends 50; 25 more are half a second into the measured step.
+    const deadline = Date.now() + 20_000;
+    while (requestsSeen() - before < 75 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(requestsSeen() - before).toBeGreaterThanOrEqual(75);
+    child.kill("SIGINT");
+    const [code] = (await closed) as [number | null];
+    // The part it ran is judged as any step (a busy machine may fail it); the page carries that verdict.
+    expect([0, 1]).toContain(code);
+    expect(existsSync(file)).toBe(true);
+    await expectGoodPage(file, "load-stopped", new RegExp(`${code === 0 ? "PASS" : "FAIL"}[\\s\\S]*stopped by Ctrl-C [\\d.]+ s into the 60 s step at 50 req/s`));
+  }, 60_000);
+
+  it("an --html path that cannot be written is bad usage (2) before any request", async () => {
+    const before = requestsSeen();
+    const run = await load(["--rate", "10", "--duration", "1", "--html", join(dir, "no-such-dir", "load.html")]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--html .*no-such-dir.* does not exist/);
+    expect(requestsSeen()).toBe(before);
+  });
 });

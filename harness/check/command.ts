@@ -7,7 +7,7 @@ import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { connectionFlags } from "../common/connection-flags.js";
 import { vpcFlags } from "../common/vpc-flags.js";
-import { assertOutputPath } from "../common/output-path.js";
+import { assertReportPaths, reportFlags, type ReportFlagValues } from "../common/report-flags.js";
 import { EXIT } from "../common/usage-error.js";
 import { colorWanted, painter } from "../report/style.js";
 import type { CheckFlags } from "./options.js";
@@ -20,19 +20,15 @@ export function registerCheck(program: Command, exit: (code: number) => void): v
     .option("--current-path <path>", "path in force now (default: --path)")
     .option("--current-access-key-id <id>", "access key id in force now (secret: $XKS_CURRENT_SECRET_ACCESS_KEY)")
     .option("--current-secret-file <file>", "file holding the current secret")
-    .option("--snapshot <file>", "decrypt the probes of `xks-harness snapshot` with the new settings")
-    .option("--json", "print the report as JSON (schema: docs/check-report.md)", false)
-    .option("--junit <file>", "also write a JUnit XML report")
-    .option("--html <file>", "also write a self-contained HTML report (no secret in it)")
-    .option("--no-color", "no colour in the table")
+    .option("--snapshot <file>", "decrypt the probes of `xks-harness snapshot` with the new settings");
+  reportFlags(cmd, undefined, { json: "print the report as JSON (schema: docs/check-report.md)" })
     .option("--verbose", "print the canonical request and string to sign (never the secret)", false)
-    .action(async (flags: CheckFlags & { json: boolean; junit?: string; html?: string; color: boolean }) => exit(await checkCommand(flags, process.env)));
+    .action(async (flags: CheckFlags & ReportFlagValues) => exit(await checkCommand(flags, process.env)));
 }
 
-async function checkCommand(flags: CheckFlags & { json: boolean; junit?: string; html?: string; color: boolean }, env: NodeJS.ProcessEnv): Promise<number> {
+async function checkCommand(flags: CheckFlags & ReportFlagValues, env: NodeJS.ProcessEnv): Promise<number> {
   // Usage problems of output files too come before the first packet.
-  assertOutputPath(flags.junit, "--junit");
-  assertOutputPath(flags.html, "--html");
+  assertReportPaths(flags);
   // Loaded here, not at the top, so `--help` does not load the client, the SDK and the schemas (see harness/cli.ts).
   const [{ toCheckOptions, unusedCurrentSecretNote }, { toCheckJunit, toHuman, toJson }, { runCheck }, { readSnapshot }] = await Promise.all([
     import("./options.js"),

@@ -7,7 +7,7 @@ import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { integerOption } from "../../src/cli-options.js";
 import { collect, connectionFlags } from "../common/connection-flags.js";
-import { assertOutputPath } from "../common/output-path.js";
+import { assertReportPaths, reportFlags } from "../common/report-flags.js";
 import { EXIT, UsageError } from "../common/usage-error.js";
 import { colorWanted, painter } from "../report/style.js";
 import type { ConformanceFlags } from "./flags.js";
@@ -15,7 +15,7 @@ import type { ConformanceTarget } from "./types.js";
 
 /** Declares `conformance` on `program`; its action hands the exit code to `exit`. */
 export function registerConformance(program: Command, exit: (code: number) => void): void {
-  connectionFlags(program.command("conformance").description("strict XKS Proxy API v1 conformance suite against a proxy (URL or container image)"))
+  const cmd = connectionFlags(program.command("conformance").description("strict XKS Proxy API v1 conformance suite against a proxy (URL or container image)"))
     .option("--encrypt-only-key-id <id>", "a key with ENCRYPT only")
     .option("--decrypt-only-key-id <id>", "a key with DECRYPT only")
     .option("--impotent-key-id <id>", "a key with neither ENCRYPT nor DECRYPT")
@@ -29,19 +29,15 @@ export function registerConformance(program: Command, exit: (code: number) => vo
     .option("--image-config <file>", "config file copied into the container (see --image-config-path)")
     .option("--image-config-path <path>", "where --image-config goes in the container", "/config/config.json")
     .option("--image-file <src:dest>", "file copied into the container (repeatable)", collect, [] as string[])
-    .option("--image-ca-path <path>", "once the container answers, trust the CA file at this path in it (bundled mock: /app/certs/ca.pem)")
-    .option("--json", "print the report as JSON", false)
-    .option("--junit <file>", "also write a JUnit XML report")
-    .option("--html <file>", "also write a self-contained HTML report (no secret in it)")
-    .option("--no-color", "no colour in the table")
+    .option("--image-ca-path <path>", "once the container answers, trust the CA file at this path in it (bundled mock: /app/certs/ca.pem)");
+  reportFlags(cmd)
     .option("--verbose", "show expected and actual for every case", false)
     .action(async (flags: ConformanceFlags) => exit(await conformanceCommand(flags, process.env)));
 }
 
 async function conformanceCommand(f: ConformanceFlags, env: NodeJS.ProcessEnv): Promise<number> {
   // Every usage problem, output paths included, comes before the first packet and before a container starts.
-  assertOutputPath(f.junit, "--junit");
-  assertOutputPath(f.html, "--html");
+  assertReportPaths(f);
   // Loaded here, not at the top, so `--help` does not load the schemas and the PKI code (see harness/cli.ts).
   const { toTarget } = await import("./target.js");
   if (f.image) {

@@ -4,8 +4,9 @@
  * (the `--image*` flags) both read it, and neither imports the other for it.
  */
 import type { ConnectionFlagValues } from "../common/connection-flags.js";
+import type { ReportFlagValues } from "../common/report-flags.js";
 
-export interface ConformanceFlags extends ConnectionFlagValues {
+export interface ConformanceFlags extends ConnectionFlagValues, ReportFlagValues {
   encryptOnlyKeyId?: string;
   decryptOnlyKeyId?: string;
   impotentKeyId?: string;
@@ -20,9 +21,5 @@ export interface ConformanceFlags extends ConnectionFlagValues {
   imageConfigPath: string;
   imageFile: string[];
   imageCaPath?: string;
-  json: boolean;
-  junit?: string;
-  html?: string;
-  color: boolean;
   verbose: boolean;
 }

@@ -20,6 +20,8 @@ export interface LoadReport {
   connections: { connectionsOpened: number; tlsHandshakes: number }[];
   findMax: boolean;
   stopped: boolean;
+  /** Worker threads that sent the load (1: the main thread alone). */
+  workers: number;
 }
 
 /** The highest rate whose step passed, or 0. */
@@ -67,26 +69,28 @@ function stepJson(s: StepRun, connections: LoadReport["connections"][number] | u
   };
 }
 
-export function toJson(r: LoadReport): string {
+/** The `--json` report as an object: `load --html` renders these same numbers. */
+export function loadJson(r: LoadReport) {
   const max = highestPassed(r);
-  return `${JSON.stringify(
-    {
-      command: "load",
-      verdict: loadVerdict(r),
-      target: { endpoint: r.endpoint, path: r.path, region: r.region },
-      stopped: r.stopped,
-      ...(r.findMax ? { findMax: { highestPassedRate: max, quota: DEFAULT_XKS_TPS, ...(max < DEFAULT_XKS_TPS ? { advice: belowQuotaAdvice(max) } : {}) } } : {}),
-      steps: r.steps.map((s, i) => stepJson(s, r.connections[i])),
-    },
-    null,
-    2,
-  )}\n`;
+  return {
+    command: "load",
+    verdict: loadVerdict(r),
+    target: { endpoint: r.endpoint, path: r.path, region: r.region },
+    stopped: r.stopped,
+    workers: r.workers,
+    ...(r.findMax ? { findMax: { highestPassedRate: max, quota: DEFAULT_XKS_TPS, ...(max < DEFAULT_XKS_TPS ? { advice: belowQuotaAdvice(max) } : {}) } } : {}),
+    steps: r.steps.map((s, i) => stepJson(s, r.connections[i])),
+  };
+}
+
+export function toJson(r: LoadReport): string {
+  return `${JSON.stringify(loadJson(r), null, 2)}\n`;
 }
 
 const row = (name: string, p: Percentiles) => `  ${name.padEnd(9)} ${String(p.count).padStart(7)} ${[p.p50Ms, p.p90Ms, p.p99Ms, p.p999Ms, p.maxMs].map((v) => v.toFixed(1).padStart(8)).join(" ")}`;
 
 export function toHuman(r: LoadReport, paint: Paint): string {
-  const lines: string[] = [`xks-harness load ${r.endpoint}${r.path} (${r.region})`];
+  const lines: string[] = [`xks-harness load ${r.endpoint}${r.path} (${r.region})${r.workers > 1 ? `, ${r.workers} worker threads` : ""}`];
   r.steps.forEach((s, i) => {
     const j = stepJson(s, r.connections[i]);
     const head = `${j.rate} req/s for ${j.durationS} s${s.stopped ? " (stopped)" : ""}`;

@@ -38,11 +38,14 @@ export function percentileCurveSvg(series: PercentileSeries[], budgetMs = KMS_PR
   const by = y(budgetMs).toFixed(1);
   parts.push(`<line x1="${PAD.left}" y1="${by}" x2="${PAD.left + plotW}" y2="${by}" stroke="#a4161a" stroke-width="2" stroke-dasharray="5 3"/>`);
   parts.push(`<text x="${PAD.left + plotW + 4}" y="${by}" font-size="11" fill="#a4161a">${esc(`${budgetMs} ms budget`)}</text>`);
+  // The legend sits at the top unless the budget's label is there (latencies well under budget): then below it.
+  let legendTop = PAD.top + 24;
+  if (Number(by) > legendTop - 14 && Number(by) < legendTop + series.length * 14) legendTop = Number(by) + 18;
   series.forEach((s, i) => {
     const color = COLORS[i % COLORS.length];
     const d = s.points.map(([p, ms], j) => `${j ? "L" : "M"}${x(p).toFixed(1)},${y(ms).toFixed(1)}`).join("");
     parts.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2"><title>${esc(s.label)}</title></path>`);
-    parts.push(`<text x="${PAD.left + plotW + 4}" y="${PAD.top + 24 + i * 14}" font-size="11" fill="${color}">${esc(s.label)}</text>`);
+    parts.push(`<text x="${PAD.left + plotW + 4}" y="${(legendTop + i * 14).toFixed(1)}" font-size="11" fill="${color}">${esc(s.label)}</text>`);
   });
   const summary = series.map((s) => `${s.label}: ${s.points.map(([p, ms]) => `p${p} ${ms.toFixed(1)} ms`).join(", ")}`).join("; ");
   return raw(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(`latency by percentile: ${summary}`)}" font-family="system-ui,sans-serif">${parts.join("")}</svg>`);

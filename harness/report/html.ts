@@ -2,7 +2,7 @@
  * @module harness/report/html
  * The shell every `--html FILE` report shares: one self-contained page (inline CSS, inline SVG, no script) whose
  * Content-Security-Policy forbids every fetch, so the file provably loads nothing when opened. Each command's
- * module (html-check.ts, html-conformance.ts, html-update.ts) renders its sections with the helpers here; every
+ * module (html-check.ts, html-conformance.ts, html-update.ts, html-load.ts) renders its sections with the helpers here; every
  * value goes through `esc`. The renderers take only fields the JSON reports already expose: no secret reaches a page.
  */
 import type { ResultStatus } from "./result-status.js";

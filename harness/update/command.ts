@@ -6,10 +6,11 @@
 import type { Command } from "commander";
 import { integerOption } from "../../src/cli-options.js";
 import { connectionFlags, type ConnectionFlagValues } from "../common/connection-flags.js";
+import { reportFlags, type ReportFlagValues } from "../common/report-flags.js";
 import { vpcFlags, type VpcFlagValues } from "../common/vpc-flags.js";
 
 /** The flags of `update`: the connection flags (new values; unset ones stay as they are) and the update's own. */
-export interface UpdateFlags extends ConnectionFlagValues, VpcFlagValues {
+export interface UpdateFlags extends ConnectionFlagValues, VpcFlagValues, Omit<ReportFlagValues, "junit"> {
   customKeyStoreId?: string;
   customKeyStoreName?: string;
   continuity?: boolean;
@@ -20,9 +21,6 @@ export interface UpdateFlags extends ConnectionFlagValues, VpcFlagValues {
   yes: boolean;
   allowDisconnect: boolean;
   connectTimeout: number;
-  json: boolean;
-  html?: string;
-  color: boolean;
 }
 
 /** Where `update` reads the confirmation and writes its report: the process's terminal, or a test's streams. */
@@ -45,7 +43,7 @@ export function registerUpdate(program: Command, exit: (code: number) => void): 
     secretFile: "file holding RawSecretAccessKey",
   })
     .option("--continuity", "also prove key continuity with the store's current credential (secret: $XKS_CURRENT_SECRET_ACCESS_KEY)", false)
-    .option("--current-secret-file <file>", "file holding the store's current secret (implies --continuity)")
+    .option("--current-secret-file <file>", "file holding the store's current secret (implies --continuity)");
   vpcFlags(cmd, ["connectivity", "vpcEndpointServiceName", "vpcEndpointServiceOwner"], {
     help: { connectivity: "new XksProxyConnectivity", vpcEndpointServiceName: "new XksProxyVpcEndpointServiceName", vpcEndpointServiceOwner: "new XksProxyVpcEndpointServiceOwner (12 digits; needs DISCONNECTED)" },
   })
@@ -61,10 +59,8 @@ export function registerUpdate(program: Command, exit: (code: number) => void): 
     .option("--dry-run", "check and print the plan; send nothing", false)
     .option("--yes", "do not ask for confirmation", false)
     .option("--allow-disconnect", "when a field needs DISCONNECTED: Disconnect → Update → Connect", false)
-    .option("--connect-timeout <seconds>", "how long to wait for CONNECTED after Connect", integerOption(1, 3600), 120)
-    .option("--json", "print the report as JSON", false)
-    .option("--html <file>", "also write a self-contained HTML report: plan, checks, outcome (no secret in it)")
-    .option("--no-color", "no colour")
+    .option("--connect-timeout <seconds>", "how long to wait for CONNECTED after Connect", integerOption(1, 3600), 120);
+  reportFlags(cmd, ["json", "html", "color"], { html: "also write a self-contained HTML report: plan, checks, outcome (no secret in it)", color: "no colour" })
     // The run loads here, not at the top, so `--help` does not load the SDK (see harness/cli.ts).
     .action(async (flags: UpdateFlags) => exit(await (await import("./update-action.js")).updateCommand(flags, process.env)));
 }

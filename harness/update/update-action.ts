@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { createInterface } from "node:readline/promises";
-import { assertOutputPath } from "../common/output-path.js";
+import { assertReportPaths } from "../common/report-flags.js";
 import { toHuman } from "../check/report.js";
 import { readCaFiles, readClientCertificate, readSecretFile } from "../common/read-files.js";
 import { CURRENT_SECRET_ENV, SECRET_ENV, settingsGiven } from "../common/settings.js";
@@ -73,7 +73,7 @@ export async function updateCommand(f: UpdateFlags, env: NodeJS.ProcessEnv, io: 
   if (f.connectivity && !isXksConnectivity(f.connectivity)) throw new UsageError(`--connectivity must be ${XKS_CONNECTIVITIES.join(" or ")}`);
   const interactive = !f.yes && !f.dryRun;
   if (interactive && !io.stdin.isTTY) throw new UsageError("standard input is not a terminal, so the plan cannot be confirmed: review it with --dry-run, then pass --yes");
-  assertOutputPath(f.html, "--html");
+  assertReportPaths(f);
   const extraCa = readCaFiles(f.ca);
   const clientCert = readClientCertificate(f.clientCert, f.clientKey);
   const currentSecret = currentSecretFor(f, env, (line) => process.stderr.write(`xks-harness update: ${line}\n`));
