@@ -2,8 +2,9 @@
 /**
  * @module harness/cli
  * `xks-harness`: `check` (preflight of new XKS settings before UpdateCustomKeyStore), `snapshot` (probe
- * ciphertexts for a later continuity check), `conformance` (strict spec suite) and `update` (the gated
- * UpdateCustomKeyStore). Exit 0 pass, 1 failed or refused, 2 bad usage or invalid input.
+ * ciphertexts for a later continuity check), `conformance` (strict spec suite), `update` (the gated
+ * UpdateCustomKeyStore), `load` (capacity at KMS's rates) and `watch` (KMS's metrics in Prometheus).
+ * Exit 0 pass, 1 failed or refused, 2 bad usage or invalid input.
  */
 import { Command } from "commander";
 import { packageVersion } from "../src/package-version.js";

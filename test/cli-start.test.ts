@@ -42,6 +42,8 @@ describe("CLI start loads commander only", () => {
     ["dist/harness/cli.js", ["snapshot", "--help"]],
     ["dist/harness/cli.js", ["conformance", "--help"]],
     ["dist/harness/cli.js", ["update", "--help"]],
+    ["dist/harness/cli.js", ["load", "--help"]],
+    ["dist/harness/cli.js", ["watch", "--help"]],
     ["dist/src/bin/xks-mock.js", ["--help"]],
     ["dist/src/bin/xks-mock.js", ["--version"]],
   ])("node %s %j: exit 0, output, no package but commander", async (script, args) => {

@@ -16,6 +16,8 @@ import { hasCommand } from "./helpers/cli-process.js";
 import { pem, pkiPath, startTestProxy, testConfig, type TestProxy } from "./helpers/proxy-fixture.js";
 
 const secretOf = (length: 43 | 64) => randomBytes(48).toString("base64").replace(/[^A-Za-z0-9]/g, "A").slice(0, length);
+/** The secret with its last character changed (a fixed replacement would be no change when the secret ends in it). */
+const otherLastChar = (secret: string) => `${secret.slice(0, -1)}${secret.endsWith("x") ? "y" : "x"}`;
 const CRED_43: XksCredential = { accessKeyId: "ROTATIONOLDKEYID234567", secretAccessKey: secretOf(43) };
 const CRED_64: XksCredential = { accessKeyId: "ROTATIONNEWKEYID234567ABCDEFGH", secretAccessKey: secretOf(64) };
 const CRED_EU: XksCredential = { accessKeyId: "EUROPEKEYSTOREKEYID234567", secretAccessKey: secretOf(64) };
@@ -81,7 +83,7 @@ describe("credentials", () => {
   it("rejects a wrong secret, even one that belongs to the keystore's other credential", async () => {
     const c = proxy.client({ keystore: "rotation" });
     expect401(await c.health({}, { credential: { accessKeyId: CRED_43.accessKeyId, secretAccessKey: CRED_64.secretAccessKey } }));
-    expect401(await c.health({}, { credential: { accessKeyId: CRED_43.accessKeyId, secretAccessKey: `${CRED_43.secretAccessKey.slice(0, -1)}x` } }));
+    expect401(await c.health({}, { credential: { accessKeyId: CRED_43.accessKeyId, secretAccessKey: otherLastChar(CRED_43.secretAccessKey) } }));
     await authFailureLogged(/signature does not match/);
   });
 

@@ -5,28 +5,14 @@
  * so a certificate renewed on the proxy shows at the next round, not when a pooled connection happens to close.
  */
 import { isIP } from "node:net";
-import { connect, type PeerCertificate } from "node:tls";
+import { connect } from "node:tls";
 import { xksClientTlsContext } from "../../src/client/index.js";
+import { certificateName, daysToExpire } from "../../src/pki/certificate-expiry.js";
 import { parseEndpoint } from "../common/endpoint.js";
-
-const DAY_MS = 86_400_000;
 
 export type CertificateReading =
   | { ok: true; name: string; daysToExpire: number; validTo: string; trusted: boolean; trustError?: string | undefined }
   | { ok: false; reason: string };
-
-/** The leaf's subject CN, else its first DNS name (a certificate may carry its names in the SAN only). */
-export function certificateName(cert: PeerCertificate): string {
-  const cn = cert.subject?.CN;
-  if (cn) return Array.isArray(cn) ? cn[0]! : cn;
-  const dns = /DNS:([^,\s]+)/.exec(cert.subjectaltname ?? "");
-  return dns?.[1] ?? "unnamed";
-}
-
-/** Whole days from `now` to the certificate's notAfter; negative once it has expired. */
-export function daysToExpire(validTo: string, now: number): number {
-  return Math.floor((Date.parse(validTo) - now) / DAY_MS);
-}
 
 /**
  * One handshake with the proxy's endpoint, offering what KMS offers (TLS 1.2+, the spec's suites, the client

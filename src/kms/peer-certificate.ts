@@ -4,10 +4,9 @@
  * new connection of the gateway's pools reports its peer's leaf (name and notAfter). No extra handshake is made; a
  * certificate renewed on the proxy shows once a new connection opens (pooled ones close after their keep-alive).
  */
-import type { PeerCertificate, TLSSocket } from "node:tls";
+import type { TLSSocket } from "node:tls";
 import type { buildConnector } from "undici";
-
-const DAY_MS = 86_400_000;
+import { certificateName } from "../pki/certificate-expiry.js";
 
 /** What the metric needs of a leaf certificate. */
 export interface SeenCertificate {
@@ -15,19 +14,6 @@ export interface SeenCertificate {
   name: string;
   /** notAfter as the TLS layer prints it (e.g. "Jan  1 00:00:00 2030 GMT"). */
   validTo: string;
-}
-
-/** The leaf's subject CN, else its first DNS name (a certificate may carry its names in the SAN only). */
-export function certificateName(cert: PeerCertificate): string {
-  const cn = cert.subject?.CN;
-  if (cn) return Array.isArray(cn) ? cn[0]! : cn;
-  const dns = /DNS:([^,\s]+)/.exec(cert.subjectaltname ?? "");
-  return dns?.[1] ?? "unnamed";
-}
-
-/** Whole days from `now` to notAfter; negative once expired (as the CloudWatch metric goes below zero). */
-export function daysToExpire(validTo: string, now: number): number {
-  return Math.floor((Date.parse(validTo) - now) / DAY_MS);
 }
 
 /**

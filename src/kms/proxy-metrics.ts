@@ -7,7 +7,8 @@
  */
 import { XksMetrics } from "../metrics/xks-metrics.js";
 import { xksProxyErrorType } from "../xks/index.js";
-import { daysToExpire, type SeenCertificate } from "./peer-certificate.js";
+import { daysToExpire } from "../pki/certificate-expiry.js";
+import type { SeenCertificate } from "./peer-certificate.js";
 import type { StateStore } from "./state-store.js";
 import { credentialSetDate } from "./state.js";
 import type { GatewayCall } from "./xks-gateway.js";

@@ -33,7 +33,10 @@ export interface ProxyCall {
   xksOperation: XksOperation;
   /** The KmsOperation dimension: Encrypt, Decrypt, GenerateDataKey, KmsHealthCheck, … */
   kmsOperation: string;
-  /** Seconds from send to the answer; undefined when no answer came (a timeout, a refused connection). */
+  /**
+   * Seconds from send to the answer. A timed-out call counts at the timeout (KMS stopped waiting there, and an
+   * average-latency alarm must see it); undefined when no answer came otherwise (a refused connection, a TLS failure).
+   */
   seconds?: number | undefined;
   /** Undefined for a success. */
   error?: { errorType: XksProxyErrorType; exceptionName: string } | undefined;
