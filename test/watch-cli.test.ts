@@ -46,7 +46,7 @@ describe("xks-harness watch --once", () => {
     expect(run.code, run.stderr).toBe(0);
     const lines = run.stdout.trim().split("\n");
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^\S+Z watching https:\/\/localhost:\d+\/watch\/kms\/xks\/v1 every 30 s$/);
+    expect(lines[0]).toMatch(/^\S+Z checking https:\/\/localhost:\d+\/watch\/kms\/xks\/v1 once$/);
     expect(lines[1]).toMatch(/^\S+Z healthy \(round 1\): every call answered correctly within 200 ms$/);
     expect(run.stdout + run.stderr).not.toContain(cred.secretAccessKey);
   });

@@ -112,14 +112,10 @@ export interface Percentiles {
 const ms = (us: number) => Math.round(us / 10) / 100;
 
 export function percentiles(h: Histogram): Percentiles {
-  return {
-    count: h.totalCount,
-    p50Ms: ms(h.getValueAtPercentile(50)),
-    p90Ms: ms(h.getValueAtPercentile(90)),
-    p99Ms: ms(h.getValueAtPercentile(99)),
-    p999Ms: ms(h.getValueAtPercentile(99.9)),
-    maxMs: ms(h.maxValue),
-  };
+  // HDR answers a percentile with the top of its bucket, which can lie above the exact maximum it also keeps:
+  // no percentile is reported above the slowest call actually seen.
+  const at = (p: number) => ms(Math.min(h.getValueAtPercentile(p), h.maxValue));
+  return { count: h.totalCount, p50Ms: at(50), p90Ms: at(90), p99Ms: at(99), p999Ms: at(99.9), maxMs: ms(h.maxValue) };
 }
 
 /** HDR's compressed Base64 form, readable by any HdrHistogram implementation (values in µs). */

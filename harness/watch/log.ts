@@ -19,7 +19,10 @@ export function formatEvent(e: WatchEvent, time: Date, json: boolean, paint: Pai
   if (json) return `${JSON.stringify({ time: time.toISOString(), ...e })}\n`;
   const at = time.toISOString();
   if (e.event === "start") {
-    return `${at} watching ${e.endpoint} every ${e.intervalS} s${e.metrics ? `; metrics on ${e.metrics}` : ""}${e.customKeyStoreId ? ` (store ${e.customKeyStoreId})` : ""}\n`;
+    const store = e.customKeyStoreId ? ` (store ${e.customKeyStoreId})` : "";
+    // No metrics endpoint means --once: one round, so no interval to name.
+    if (e.metrics === null) return `${at} checking ${e.endpoint} once${store}\n`;
+    return `${at} watching ${e.endpoint} every ${e.intervalS} s; metrics on ${e.metrics}${store}\n`;
   }
   if (e.event === "stop") return `${at} stopped (${e.signal})\n`;
   const to = paint(COLOUR[e.to], e.to);
