@@ -11,9 +11,11 @@ import { join } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { pathToFileURL } from "node:url";
 import { hasCommand } from "./cli-process.js";
+import { missingComponent } from "./real-component.js";
 
-/** The browser binary, or undefined when this machine has none (the tests then skip and say why). */
+/** The browser binary, or undefined when this machine has none (the tests then skip and say why; on CI they fail). */
 export const CHROMIUM = ["chromium", "chromium-browser"].find(hasCommand);
+missingComponent(CHROMIUM ? undefined : "chromium is not on PATH (Debian: apt-get install chromium)");
 
 export interface PageVisit {
   consoleErrors: string[];

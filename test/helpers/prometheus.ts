@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { packageRoot } from "../../src/package-root.js";
 import { hasCommand, scrubbedEnv } from "./cli-process.js";
+import { missingComponent } from "./real-component.js";
 
 export interface StartedPrometheus {
   url: string;
@@ -26,8 +27,8 @@ export interface StartedPrometheus {
 
 /** Whether `prometheus` and `promtool` are on PATH; a reason when not. */
 export function prometheusMissing(): string | undefined {
-  for (const name of ["prometheus", "promtool"]) if (!hasCommand(name)) return `${name} is not installed (Debian package prometheus; .ci/run installs it)`;
-  return undefined;
+  const absent = ["prometheus", "promtool"].find((name) => !hasCommand(name));
+  return missingComponent(absent && `${absent} is not installed (Debian package prometheus; .ci/run installs it)`);
 }
 
 async function freePort(): Promise<number> {
