@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { randomXksCredential } from "../src/client/index.js";
 import { addFault, clearFaults } from "./helpers/admin-faults.js";
 import { artilleryMissing, runArtillery } from "./helpers/artillery.js";
-import { proxySettings } from "./helpers/check-options.js";
+import { targetFlags } from "./helpers/check-options.js";
 import { startCheckProxy, type CheckProxy } from "./helpers/check-proxy.js";
 import { runCli, type CliRun } from "./helpers/cli-process.js";
 import { pkiPath, testConfig } from "./helpers/proxy-fixture.js";
@@ -37,9 +37,7 @@ afterEach(async () => {
 
 /** `load --emit-artillery <dir>` against the mock, with the secret in the CLI's environment as a user would have it. */
 function emit(dir: string, args: string[], to = proxy): Promise<CliRun> {
-  const s = proxySettings(to, { credential: cred });
-  const target = ["--endpoint", s.endpoint, "--path", s.path, "--access-key-id", s.accessKeyId, "--ca", pkiPath("caCert"), "--dev", "--key-id", "foo", "--key-id", "bar"];
-  return runCli(CLI, ["load", "--emit-artillery", dir, ...target, ...args], { XKS_SECRET_ACCESS_KEY: cred.secretAccessKey });
+  return runCli(CLI, ["load", "--emit-artillery", dir, ...targetFlags(to, cred), "--key-id", "foo", "--key-id", "bar", ...args], { XKS_SECRET_ACCESS_KEY: cred.secretAccessKey });
 }
 
 function filesUnder(dir: string): string[] {

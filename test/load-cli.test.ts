@@ -8,35 +8,17 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decodeFromCompressedBase64 } from "hdr-histogram-js";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { randomXksCredential } from "../src/client/index.js";
-import { addFault, clearFaults } from "./helpers/admin-faults.js";
-import { proxySettings } from "./helpers/check-options.js";
-import { startCheckProxy, type CheckProxy } from "./helpers/check-proxy.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { addFault } from "./helpers/admin-faults.js";
 import { runCli, type CliRun } from "./helpers/cli-process.js";
-import { pkiPath, testConfig } from "./helpers/proxy-fixture.js";
+import { CLI, useLoadProxy } from "./helpers/load-proxy.js";
 
-const CLI = "dist/harness/cli.js";
-const cred = randomXksCredential();
-let proxy: CheckProxy;
+const { cred, proxy: loadProxy, load } = useLoadProxy("load test key seed");
 let dir: string;
 
-beforeAll(async () => {
+beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "xks-load-cli-"));
-  proxy = await startCheckProxy(testConfig({ keystores: [{ name: "ks", pathPrefix: "/load", credentials: [cred], keySeed: "load test key seed", keys: [{ id: "foo" }, { id: "bar" }] }] }));
 });
-afterAll(async () => {
-  await proxy?.stop();
-});
-afterEach(async () => {
-  await clearFaults(proxy);
-});
-
-function load(args: string[]): Promise<CliRun> {
-  const s = proxySettings(proxy, { credential: cred });
-  const target = ["--endpoint", s.endpoint, "--path", s.path, "--access-key-id", s.accessKeyId, "--ca", pkiPath("caCert"), "--dev", "--key-id", "foo", "--key-id", "bar"];
-  return runCli(CLI, ["load", ...target, ...args], { XKS_SECRET_ACCESS_KEY: cred.secretAccessKey });
-}
 
 interface StepJson {
   rate: number;
@@ -75,7 +57,7 @@ describe("xks-harness load", () => {
     { what: "decrypts give back a garbled plaintext (with 200)", mutation: "garbled-plaintext", mix: "decrypt=1" },
     { what: "encrypts carry a wrong CDIV", mutation: "wrong-cdiv", mix: "encrypt=1" },
   ] as const)("fails a run whose $what, however fast they come", async ({ mutation, mix }) => {
-    await addFault(proxy, "ks", { type: "mutation", mutation });
+    await addFault(loadProxy(), "ks", { type: "mutation", mutation });
     const run = await load(["--rate", "100", "--duration", "2", "--mix", mix, "--json"]);
     expect(run.code, run.stderr).toBe(1);
     const [step] = parse(run).steps;
@@ -84,7 +66,7 @@ describe("xks-harness load", () => {
   });
 
   it("counts 429 ThrottlingException answers as throttles, apart from proxy errors", async () => {
-    await addFault(proxy, "ks", { type: "error", errorName: "ThrottlingException", operation: "encrypt" });
+    await addFault(loadProxy(), "ks", { type: "error", errorName: "ThrottlingException", operation: "encrypt" });
     const run = await load(["--rate", "100", "--duration", "2", "--mix", "encrypt=3,health=1", "--json"]);
     expect(run.code, run.stderr).toBe(1);
     const [step] = parse(run).steps;
@@ -96,7 +78,7 @@ describe("xks-harness load", () => {
 
   it("--find-max stops at the rate an injected latency caps, and says what to do below KMS's quota", async () => {
     // 20 ms per answer over one connection serves about 45 req/s: 20 req/s passes, 60 req/s queues past the budget.
-    await addFault(proxy, "ks", { type: "latency", ms: 20 });
+    await addFault(loadProxy(), "ks", { type: "latency", ms: 20 });
     const run = await load(["--find-max", "--from", "20", "--step", "40", "--to", "140", "--duration", "2", "--connections", "1", "--json"]);
     expect(run.code, run.stderr).toBe(1);
     const report = parse(run);

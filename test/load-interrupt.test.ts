@@ -10,10 +10,10 @@ import { setTimeout as delay } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { randomXksCredential } from "../src/client/index.js";
 import { packageRoot } from "../src/package-root.js";
-import { proxySettings } from "./helpers/check-options.js";
+import { targetFlags } from "./helpers/check-options.js";
 import { startCheckProxy, type CheckProxy } from "./helpers/check-proxy.js";
 import { scrubbedEnv } from "./helpers/cli-process.js";
-import { pkiPath, testConfig } from "./helpers/proxy-fixture.js";
+import { testConfig } from "./helpers/proxy-fixture.js";
 
 const CLI = "dist/harness/cli.js";
 /** Low: a busy test machine still sends it on schedule. */
@@ -37,8 +37,7 @@ const served = () => proxy.logs.records().filter((r) => typeof r.status === "num
 
 describe("Ctrl-C on xks-harness load", () => {
   it.each([{ workers: "1" }, { workers: "2" }])("stops a long run promptly and still reports (--workers $workers)", async ({ workers }) => {
-    const s = proxySettings(proxy, { credential: cred });
-    const args = ["load", "--endpoint", s.endpoint, "--path", s.path, "--access-key-id", s.accessKeyId, "--ca", pkiPath("caCert"), "--dev", "--key-id", "foo"];
+    const args = ["load", ...targetFlags(proxy, cred), "--key-id", "foo"];
     const child = spawn(process.execPath, [CLI, ...args, "--rate", String(RATE), "--duration", String(DURATION_S), "--workers", workers, "--json"], {
       env: scrubbedEnv({ XKS_SECRET_ACCESS_KEY: cred.secretAccessKey }),
       cwd: packageRoot(),

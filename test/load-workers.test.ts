@@ -8,33 +8,12 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decodeFromCompressedBase64 } from "hdr-histogram-js";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { randomXksCredential } from "../src/client/index.js";
-import { addFault, clearFaults } from "./helpers/admin-faults.js";
-import { proxySettings } from "./helpers/check-options.js";
-import { startCheckProxy, type CheckProxy } from "./helpers/check-proxy.js";
-import { runCli, type CliRun } from "./helpers/cli-process.js";
-import { pkiPath, testConfig } from "./helpers/proxy-fixture.js";
+import { describe, expect, it } from "vitest";
+import { addFault } from "./helpers/admin-faults.js";
+import type { CliRun } from "./helpers/cli-process.js";
+import { useLoadProxy } from "./helpers/load-proxy.js";
 
-const CLI = "dist/harness/cli.js";
-const cred = randomXksCredential();
-let proxy: CheckProxy;
-
-beforeAll(async () => {
-  proxy = await startCheckProxy(testConfig({ keystores: [{ name: "ks", pathPrefix: "/load", credentials: [cred], keySeed: "load workers key seed", keys: [{ id: "foo" }, { id: "bar" }] }] }));
-});
-afterAll(async () => {
-  await proxy?.stop();
-});
-afterEach(async () => {
-  await clearFaults(proxy);
-});
-
-function load(args: string[]): Promise<CliRun> {
-  const s = proxySettings(proxy, { credential: cred });
-  const target = ["--endpoint", s.endpoint, "--path", s.path, "--access-key-id", s.accessKeyId, "--ca", pkiPath("caCert"), "--dev", "--key-id", "foo", "--key-id", "bar"];
-  return runCli(CLI, ["load", ...target, ...args], { XKS_SECRET_ACCESS_KEY: cred.secretAccessKey });
-}
+const { proxy: loadProxy, load } = useLoadProxy("load workers key seed");
 
 interface Hist {
   count: number;
@@ -61,7 +40,7 @@ interface Report {
 const parse = (run: CliRun) => JSON.parse(run.stdout) as Report;
 const hdrCount = (h: Hist) => decodeFromCompressedBase64(h.hdr, 32, false).totalCount;
 /** Requests the mock answered: it logs one line per request. */
-const served = () => proxy.logs.records().filter((r) => typeof r.status === "number").length;
+const served = () => loadProxy().logs.records().filter((r) => typeof r.status === "number").length;
 
 describe("xks-harness load --workers", () => {
   it("two threads send the rate × duration between them, once each, and their histograms merge to the request count", async () => {
@@ -94,7 +73,7 @@ describe("xks-harness load --workers", () => {
   });
 
   it("fails a two-thread run whose decrypts give back a garbled plaintext", async () => {
-    await addFault(proxy, "ks", { type: "mutation", mutation: "garbled-plaintext" });
+    await addFault(loadProxy(), "ks", { type: "mutation", mutation: "garbled-plaintext" });
     // The warm-up's encrypts are right (the mutation garbles decrypts only), so both threads get ciphertexts.
     const run = await load(["--rate", "100", "--duration", "2", "--workers", "2", "--mix", "decrypt=1", "--json"]);
     expect(run.code, run.stderr).toBe(1);

@@ -12,11 +12,11 @@ import { randomXksCredential } from "../src/client/index.js";
 import { XksMetrics } from "../src/metrics/xks-metrics.js";
 import { startMetricsServer } from "../harness/watch/metrics-server.js";
 import { addFault, clearFaults } from "./helpers/admin-faults.js";
-import { proxySettings } from "./helpers/check-options.js";
+import { proxySettings, targetFlags } from "./helpers/check-options.js";
 import { startCheckProxy, type CheckProxy } from "./helpers/check-proxy.js";
 import { runCli } from "./helpers/cli-process.js";
 import { spawnWatch } from "./helpers/prometheus.js";
-import { pkiPath, testConfig } from "./helpers/proxy-fixture.js";
+import { testConfig } from "./helpers/proxy-fixture.js";
 import { closedWithin } from "./helpers/raw-tls.js";
 
 const CLI = "dist/harness/cli.js";
@@ -34,8 +34,7 @@ afterEach(async () => {
 });
 
 function target(): string[] {
-  const s = proxySettings(proxy, { credential: cred });
-  return ["--endpoint", s.endpoint, "--path", s.path, "--access-key-id", s.accessKeyId, "--ca", pkiPath("caCert"), "--dev"];
+  return targetFlags(proxy, cred);
 }
 const env = () => ({ XKS_SECRET_ACCESS_KEY: cred.secretAccessKey });
 const watch = (args: string[]) => runCli(CLI, ["watch", ...target(), ...args], env());

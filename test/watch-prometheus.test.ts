@@ -11,10 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomXksCredential } from "../src/client/index.js";
 import { XKS_METRIC_NAMES } from "../src/metrics/xks-metrics.js";
 import { addFault, clearFaults } from "./helpers/admin-faults.js";
-import { proxySettings } from "./helpers/check-options.js";
+import { targetFlags } from "./helpers/check-options.js";
 import { startCheckProxy, type CheckProxy } from "./helpers/check-proxy.js";
 import { prometheusMissing, spawnWatch, startPrometheus, type StartedPrometheus, type WatchProcess } from "./helpers/prometheus.js";
-import { pkiPath, testConfig } from "./helpers/proxy-fixture.js";
+import { testConfig } from "./helpers/proxy-fixture.js";
 
 const RULES = "docs/prometheus-alerts.yml";
 const missing = prometheusMissing();
@@ -57,9 +57,8 @@ describe.skipIf(missing)(`Prometheus scrapes watch and the alerts fire${missing 
     proxy = await startCheckProxy(testConfig({ keystores: [{ name: "ks", pathPrefix: "/prom", credentials: [cred], keySeed: "prometheus test key seed", keys: [{ id: "foo" }] }] }));
     // Slow from the first call on, so the 5-minute average holds slow calls only.
     await addFault(proxy, "ks", { type: "latency", ms: 230 });
-    const s = proxySettings(proxy, { credential: cred });
     watch = spawnWatch(
-      ["--endpoint", s.endpoint, "--path", s.path, "--access-key-id", s.accessKeyId, "--ca", pkiPath("caCert"), "--dev", "--key-id", "foo", "--interval", "1", "--metrics-port", "0", "--custom-key-store-id", "cks-prometheus"],
+      [...targetFlags(proxy, cred), "--key-id", "foo", "--interval", "1", "--metrics-port", "0", "--custom-key-store-id", "cks-prometheus"],
       { XKS_SECRET_ACCESS_KEY: cred.secretAccessKey },
     );
     const start = await watch.waitFor((e) => e.event === "start", 10_000);

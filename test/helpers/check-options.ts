@@ -7,7 +7,7 @@ import type { XksSettings } from "../../harness/common/settings.js";
 import type { CheckId, CheckOptions, CheckReport, CheckResult } from "../../harness/check/types.js";
 import type { XksCredential } from "../../src/xks/sigv4/sign.js";
 import type { CheckProxy } from "./check-proxy.js";
-import { pem } from "./proxy-fixture.js";
+import { pem, pkiPath } from "./proxy-fixture.js";
 
 /** Settings for `https://localhost:<port>` + path with a credential. */
 export function settingsFor(port: number, path: string, credential: XksCredential, host = "localhost"): XksSettings {
@@ -19,6 +19,15 @@ export function proxySettings(proxy: CheckProxy, o: { keystore?: string; credent
   const ks = proxy.config().keystores.find((k) => k.name === (o.keystore ?? proxy.config().keystores[0]!.name))!;
   const path = new URL(proxy.baseUrl(ks.name)).pathname;
   return settingsFor(proxy.port, path, o.credential ?? ks.credentials[0]!, o.host);
+}
+
+/**
+ * The connection flags of the CLIs for a keystore of a test proxy (default its first): endpoint, path, access key
+ * id, the dev CA and --dev. The secret goes in through XKS_SECRET_ACCESS_KEY, as users are told to pass it.
+ */
+export function targetFlags(proxy: CheckProxy, credential: XksCredential, keystore?: string): string[] {
+  const s = proxySettings(proxy, { credential, ...(keystore ? { keystore } : {}) });
+  return ["--endpoint", s.endpoint, "--path", s.path, "--access-key-id", s.accessKeyId, "--ca", pkiPath("caCert"), "--dev"];
 }
 
 /** Local-use options: --dev, the dev CA as --ca, no keys, no current settings. */
