@@ -131,6 +131,18 @@ describe("update --html", () => {
     expect(html).toContain("aws kms update-custom-key-store");
     expect(html).toContain(next.accessKeyId);
   }, 60_000);
+
+  it("an applied update: UPDATED first, the store before (old access key id) and after (new), the rollback; no secret", async () => {
+    const file = join(dir, "update-applied.html");
+    const args = ["update", "--custom-key-store-id", storeId, "--kms-endpoint", kms.url, "--region", "us-east-1", "--dev", "--ca", pkiPath("caCert"), "--key-id", "foo", "--no-color"];
+    const run = await runCli(CLI, [...args, "--access-key-id", next.accessKeyId, "--yes", "--html", file], { XKS_SECRET_ACCESS_KEY: next.secretAccessKey });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const html = await expectGoodPage(file, "update-applied", /UPDATED[\s\S]*The store/);
+    // The store table: the access key id row shows the rotation, the state stays CONNECTED.
+    expect(html).toContain(`<tr>${cell("field", "AccessKeyId")}${cell("before", cred.accessKeyId)}${cell("after", next.accessKeyId)}</tr>`);
+    expect(html).toContain(`<tr>${cell("field", "ConnectionState")}${cell("before", "CONNECTED")}${cell("after", "CONNECTED")}</tr>`);
+    expect(html).toContain("Rollback");
+  }, 60_000);
 });
 
 /** A table cell as htmlTable writes it: the numbers of the page are checked against the --json report by these. */
