@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { XksSettings } from "./common/settings.js";
+import { KMS_PROXY_TIMEOUT_MS } from "../src/xks/constants.js";
 import { DEFAULT_MIX } from "./load/defaults.js";
 import { DEFAULT_CONNECTIONS, parseMix } from "./load/options.js";
 import { loadVerdict, toHuman } from "./load/report.js";
@@ -39,7 +40,8 @@ export async function loadStep(s: LoadStepInput): Promise<void> {
       plaintextBytes: 32,
       aadBytes: 64,
       connections: DEFAULT_CONNECTIONS,
-      p99BudgetMs: 250,
+      workers: 1,
+      p99BudgetMs: KMS_PROXY_TIMEOUT_MS,
       maxErrorRate: 0.001,
       maxRequests: 400,
       json: false,

@@ -99,7 +99,6 @@ describe("xks-harness load", () => {
   });
 
   it.each([
-    { name: "--workers above 4 per CPU", args: ["--workers", "100000"], message: "--workers 100000: must be an integer from 1 to" },
     { name: "a bad --mix", args: ["--mix", "encrypt=x"], message: "--mix" },
     { name: "--rate with --find-max", args: ["--rate", "10", "--find-max"], message: "exclude each other" },
   ])("exits 2 on $name", async ({ args, message }) => {

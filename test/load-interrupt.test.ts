@@ -7,37 +7,24 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { setTimeout as delay } from "node:timers/promises";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { randomXksCredential } from "../src/client/index.js";
+import { describe, expect, it, vi } from "vitest";
 import { packageRoot } from "../src/package-root.js";
 import { targetFlags } from "./helpers/check-options.js";
-import { startCheckProxy, type CheckProxy } from "./helpers/check-proxy.js";
 import { scrubbedEnv } from "./helpers/cli-process.js";
-import { testConfig } from "./helpers/proxy-fixture.js";
+import { CLI, useLoadProxy } from "./helpers/load-proxy.js";
 
-const CLI = "dist/harness/cli.js";
 /** Low: a busy test machine still sends it on schedule. */
 const RATE = 50;
 /** Planned far longer than the test may take: only the Ctrl-C can end the run in time. */
 const DURATION_S = 120;
 /** Ctrl-C to exit: the schedule stops at once, then answers in flight (milliseconds from the mock) are awaited. */
 const PROMPT_MS = 5000;
-const cred = randomXksCredential();
-let proxy: CheckProxy;
-
-beforeAll(async () => {
-  proxy = await startCheckProxy(testConfig({ keystores: [{ name: "ks", pathPrefix: "/load", credentials: [cred], keySeed: "load interrupt key seed", keys: [{ id: "foo" }] }] }));
-});
-afterAll(async () => {
-  await proxy?.stop();
-});
-
-/** Requests the mock answered: it logs one line per request. */
-const served = () => proxy.logs.records().filter((r) => typeof r.status === "number").length;
+const { cred, proxy } = useLoadProxy("load interrupt key seed");
+const served = () => proxy().logs.answered();
 
 describe("Ctrl-C on xks-harness load", () => {
   it.each([{ workers: "1" }, { workers: "2" }])("stops a long run promptly and still reports (--workers $workers)", async ({ workers }) => {
-    const args = ["load", ...targetFlags(proxy, cred), "--key-id", "foo"];
+    const args = ["load", ...targetFlags(proxy(), cred), "--key-id", "foo"];
     const child = spawn(process.execPath, [CLI, ...args, "--rate", String(RATE), "--duration", String(DURATION_S), "--workers", workers, "--json"], {
       env: scrubbedEnv({ XKS_SECRET_ACCESS_KEY: cred.secretAccessKey }),
       cwd: packageRoot(),
@@ -58,14 +45,12 @@ describe("Ctrl-C on xks-harness load", () => {
         },
         { timeout: 15_000, interval: 50 },
       );
-      const interruptedAt = performance.now();
       child.kill("SIGINT");
       const deadline = new AbortController();
       const ended = await Promise.race([closed, delay(PROMPT_MS, "still running", { signal: deadline.signal })]).finally(() => deadline.abort());
       expect(ended, `no exit within ${PROMPT_MS} ms of Ctrl-C`).not.toBe("still running");
-      expect(performance.now() - interruptedAt).toBeLessThan(PROMPT_MS);
       const [code] = ended as [number | null, NodeJS.Signals | null];
-      const report = JSON.parse(stdout) as { verdict: string; stopped: boolean; workers: number; steps: { stopped: boolean; scheduled: number; answered: number; kms: { ok: number } }[] };
+      const report = JSON.parse(stdout) as { verdict: string; stopped: boolean; workers: number; steps: { stopped: boolean; scheduled: number; answered: number; kms: { ok: number; kmsTimeouts: number } }[] };
       // As documented: the exit code is the verdict on what was measured (0 pass, 1 fail), the report says stopped.
       expect(code, stderr).toBe(report.verdict === "pass" ? 0 : 1);
       expect(report).toMatchObject({ stopped: true, workers: Number(workers) });
@@ -75,7 +60,8 @@ describe("Ctrl-C on xks-harness load", () => {
       expect(step!.answered).toBeGreaterThan(0);
       // Everything sent before the stop was awaited and counted; far less than the planned minutes were sent.
       expect(step!.answered).toBe(step!.scheduled);
-      expect(step!.kms.ok).toBe(step!.answered);
+      // No fault is injected: every answer is right, on time or (a busy machine's send lag) a KMS timeout.
+      expect(step!.kms.ok + step!.kms.kmsTimeouts).toBe(step!.answered);
       expect(step!.scheduled).toBeLessThan((RATE * DURATION_S) / 4);
     } finally {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { KMSClient } from "@aws-sdk/client-kms";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { esc, HTML_CSP } from "../harness/report/html.js";
 import type { StartedLocalKms } from "../src/kms/index.js";
 import { packageRoot } from "../src/package-root.js";
@@ -154,6 +154,7 @@ interface LoadStepJson {
   sentOnTime: number;
   achievedRate: number;
   verdict: string;
+  reasons: string[];
   latency: Record<string, { count: number; p50Ms: number; p90Ms: number; p99Ms: number; p999Ms: number; maxMs: number }>;
   kms: { ok: number; kmsTimeouts: number; throttles: number };
   connections: { connectionsOpened: number; tlsHandshakes: number };
@@ -161,16 +162,20 @@ interface LoadStepJson {
 
 describe("load --html", () => {
   const load = (args: string[]) => runCli(CLI, ["load", ...checkTarget(), ...args], { XKS_SECRET_ACCESS_KEY: cred.secretAccessKey });
-  const requestsSeen = () => proxy.logs.lines.filter((l) => l.includes('"msg":"request"')).length;
+  const requestsSeen = () => proxy.logs.answered();
 
-  it("a fixed rate: PASS first, every step number the --json report has, both charts; no secret, no plaintext", async () => {
+  it("a fixed rate: the verdict first (PASS on a quiet machine), every step number the --json report has, both charts; no secret, no plaintext", async () => {
     const file = join(dir, "load.html");
-    // 50 req/s: a send is on time within 20 ms (one interval), so a busy test machine does not fail the step.
+    // 50 req/s: a send is on time within 20 ms (one interval). A busy 2-core machine can still make a call late
+    // (a KMS timeout); then the page must say FAIL with the reason the --json report gives.
     const run = await load(["--rate", "50", "--duration", "2", "--json", "--html", file]);
-    expect(run.code, run.stderr).toBe(0);
     const json = JSON.parse(run.stdout) as { verdict: string; steps: LoadStepJson[] };
-    expect(json.verdict).toBe("pass");
-    const html = await expectGoodPage(file, "load", /PASS\s*the proxy served 50 req\/s as KMS needs: p99 [\d.]+ ms within 250 ms, 0 of 100 calls failed/);
+    expect(run.code, run.stderr).toBe(json.verdict === "pass" ? 0 : 1);
+    const verdict =
+      json.verdict === "pass"
+        ? /PASS\s*the proxy served 50 req\/s as KMS needs: p99 [\d.]+ ms within 250 ms, 0 of 100 calls failed/
+        : new RegExp(`FAIL[\\s\\S]*${json.steps[0]!.reasons[0]!.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`);
+    const html = await expectGoodPage(file, "load", verdict);
     const [step] = json.steps;
     const all = step!.latency.all!;
     expect(html).toContain(cell("req/s served", `${step!.achievedRate} of 50`));
@@ -206,9 +211,7 @@ describe("load --html", () => {
     const child = spawn(process.execPath, args, { env: scrubbedEnv({ XKS_SECRET_ACCESS_KEY: cred.secretAccessKey }), cwd: ROOT, stdio: "ignore" });
     const closed = once(child, "close");
     // The 1 s warm-up sends 50; 25 more are half a second into the measured step.
-    const deadline = Date.now() + 20_000;
-    while (requestsSeen() - before < 75 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(requestsSeen() - before).toBeGreaterThanOrEqual(75);
+    await vi.waitFor(() => expect(requestsSeen() - before).toBeGreaterThanOrEqual(75), { timeout: 20_000, interval: 50 });
     child.kill("SIGINT");
     const [code] = (await closed) as [number | null];
     // The part it ran is judged as any step (a busy machine may fail it); the page carries that verdict.

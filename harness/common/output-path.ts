@@ -1,7 +1,7 @@
 /**
  * @module harness/common/output-path
- * A file a command will write at its end (--junit, --out) is checked at the start, before any network traffic:
- * a run should not spend its probes and then fail on a typo in a path.
+ * A file a command will write at its end (--junit, --out), or a directory it writes into (--emit-artillery), is
+ * checked at the start, before any network traffic: a run should not spend its probes and then fail on a typo in a path.
  */
 import { accessSync, constants, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -21,6 +21,20 @@ export function outputPathProblem(file: string, flag: string): string | undefine
     if (target) accessSync(file, constants.W_OK);
   } catch {
     return `${flag} ${file}: not writable by this user. Fix: write the file elsewhere`;
+  }
+  return undefined;
+}
+
+/** Why directory `dir` (named by `flag`) cannot take files, or undefined: it may be missing when its parent can take it. Creates nothing. */
+export function outputDirProblem(dir: string, flag: string): string | undefined {
+  const s = statSync(dir, { throwIfNoEntry: false });
+  const parent = dirname(resolve(dir));
+  if (s && !s.isDirectory()) return `${flag} ${dir} is a file. Fix: name a directory (it is created if missing)`;
+  if (!s && !statSync(parent, { throwIfNoEntry: false })?.isDirectory()) return `${flag} ${dir}: the directory ${parent} does not exist. Fix: create it, or write elsewhere`;
+  try {
+    accessSync(s ? dir : parent, constants.W_OK);
+  } catch {
+    return `${flag} ${dir}: not writable by this user. Fix: write elsewhere`;
   }
   return undefined;
 }

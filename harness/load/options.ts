@@ -60,8 +60,8 @@ export interface LoadOptions {
   aadBytes: number;
   /** Bound on keep-alive connections of all worker threads together. */
   connections: number;
-  /** Worker threads sending the load (1: the main thread sends it). @default 1 */
-  workers?: number | undefined;
+  /** Worker threads sending the load (1: the main thread sends it). */
+  workers: number;
   p99BudgetMs: number;
   maxErrorRate: number;
   maxRequests: number;
@@ -80,7 +80,7 @@ function num(value: string, flag: string, min: number, max: number, integer = tr
 }
 
 /** Worker threads per CPU at most: more only share the same cores, and each holds its own pool and client. */
-export const WORKERS_PER_CPU = 4;
+const WORKERS_PER_CPU = 4;
 const maxWorkers = () => WORKERS_PER_CPU * availableParallelism();
 
 /** Each worker thread has its own pool, so the bound is split: it must give each at least one connection. */

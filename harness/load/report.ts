@@ -40,6 +40,9 @@ export function belowQuotaAdvice(max: number): string {
   return `The highest rate that passed, ${max} req/s, is below the ${DEFAULT_XKS_TPS} req/s KMS may send an external key store (its default quota): at busy times KMS calls will time out and its callers get KMSInvalidStateException. Fix: add proxies behind the load balancer (then run load again), or ask AWS to lower the key store's request quota so excess calls fail fast with a throttle instead of timing out.`;
 }
 
+/** A step as the table and the --html page name it. */
+export const stepName = (s: { rate: number; durationS: number; stopped: boolean }) => `${s.rate} req/s for ${s.durationS} s${s.stopped ? " (stopped)" : ""}`;
+
 function stepJson(s: StepRun, connections: LoadReport["connections"][number] | undefined) {
   const v = judgeStep(s);
   const latency = Object.fromEntries(
@@ -93,7 +96,7 @@ export function toHuman(r: LoadReport, paint: Paint): string {
   const lines: string[] = [`xks-harness load ${r.endpoint}${r.path} (${r.region})${r.workers > 1 ? `, ${r.workers} worker threads` : ""}`];
   r.steps.forEach((s, i) => {
     const j = stepJson(s, r.connections[i]);
-    const head = `${j.rate} req/s for ${j.durationS} s${s.stopped ? " (stopped)" : ""}`;
+    const head = stepName(j);
     lines.push("", `${j.verdict === "pass" ? paint("green", "PASS") : paint("red", "FAIL")} ${head}: ${j.answered} answered, ${j.achievedRate} req/s achieved, ${j.sentOnTime} of ${j.scheduled} sent on time`);
     lines.push(`  ${"op".padEnd(9)} ${"count".padStart(7)} ${["p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms"].map((h) => h.padStart(8)).join(" ")}`);
     for (const [name, p] of Object.entries(j.latency)) lines.push(row(name, p));

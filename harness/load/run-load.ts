@@ -6,14 +6,13 @@
  * current step early; the run still reports what it measured.
  */
 import { XksClient, xksTarget } from "../../src/client/index.js";
+import { WARM_UP_CIPHERTEXTS } from "./defaults.js";
 import type { LoadOptions } from "./options.js";
 import { callFactory, warmUp, type Sealed } from "./operations.js";
 import { countingPool } from "./pool.js";
 import type { LoadReport } from "./report.js";
 import { judgeStep, progressOf, runStep, type Progress, type StepPlan, type StepRun } from "./step.js";
 
-/** Ciphertexts per key made in the warm-up: enough that decrypts do not all hit one ciphertext. */
-export const WARM_UP_CIPHERTEXTS = 20;
 /**
  * Seconds of unmeasured load at the first step's rate before it: KMS's connections to a busy store are open and
  * warm, while a cold generator opens its pool and compiles its hot paths in the first second. Measured at 1800
@@ -33,7 +32,7 @@ interface Sender {
 }
 
 export async function runLoad(o: LoadOptions, hooks: RunHooks): Promise<LoadReport> {
-  const report: LoadReport = { endpoint: o.settings.endpoint, path: o.settings.path, region: o.region, steps: [], connections: [], findMax: o.findMax, stopped: false, workers: o.workers ?? 1 };
+  const report: LoadReport = { endpoint: o.settings.endpoint, path: o.settings.path, region: o.region, steps: [], connections: [], findMax: o.findMax, stopped: false, workers: o.workers };
   const sender = report.workers > 1 ? await workerThreads(o) : await thisThread(o);
   try {
     const plan = (rate: number, durationS: number, maxRequests: number): StepPlan => ({ rate, durationS, maxRequests, mix: o.mix, p99BudgetMs: o.p99BudgetMs, maxErrorRate: o.maxErrorRate, timeoutMs: o.timeoutMs });

@@ -19,16 +19,19 @@ export interface ProxyErrorCount {
   example: string;
 }
 
+const COUNTERS = ["scheduled", "sent", "onTime", "ok", "kmsTimeouts", "throttles"] as const;
+
 /** A StepStats as a worker thread sends it to the main thread: histograms in HDR's encoded form, the counters as they are. */
 export interface StepStatsWire {
   latency: Record<LoadOperation, string>;
   all: string;
   sendLag: string;
-  counts: { scheduled: number; sent: number; onTime: number; ok: number; kmsTimeouts: number; throttles: number };
+  counts: Record<(typeof COUNTERS)[number], number>;
   errors: ProxyErrorCount[];
 }
 
-const COUNTERS = ["scheduled", "sent", "onTime", "ok", "kmsTimeouts", "throttles"] as const;
+/** Proxy errors are counted per XksProxyErrors type and exception name. */
+const errorKey = (e: { errorType: string; exceptionName: string }) => `${e.errorType}/${e.exceptionName}`;
 
 export class StepStats {
   readonly latency = new Map<LoadOperation, Histogram>(LOAD_OPERATIONS.map((op) => [op, newHistogram()]));
@@ -51,7 +54,7 @@ export class StepStats {
     else if (outcome.kind === "kms-timeout") this.kmsTimeouts++;
     else if (outcome.kind === "throttle") this.throttles++;
     else {
-      const key = `${outcome.errorType}/${outcome.exceptionName}`;
+      const key = errorKey(outcome);
       const e = this.errors.get(key) ?? { errorType: outcome.errorType, exceptionName: outcome.exceptionName, count: 0, example: outcome.detail };
       e.count++;
       this.errors.set(key, e);
@@ -81,7 +84,7 @@ export class StepStats {
     this.sendLag.add(decoded(w.sendLag));
     for (const c of COUNTERS) this[c] += w.counts[c];
     for (const e of w.errors) {
-      const key = `${e.errorType}/${e.exceptionName}`;
+      const key = errorKey(e);
       const mine = this.errors.get(key);
       if (mine) mine.count += e.count;
       else this.errors.set(key, { ...e });

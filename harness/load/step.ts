@@ -60,17 +60,17 @@ function picker(mix: Record<LoadOperation, number>): () => LoadOperation {
 }
 
 /** Requests the whole step schedules, over all threads: the rate for the duration, within the run's budget. */
-export function stepTotal(plan: StepPlan): number {
+function stepTotal(plan: StepPlan): number {
   return Math.max(1, Math.min(plan.maxRequests, Math.round(plan.rate * plan.durationS)));
 }
 
 /** How late a send may leave and still be on time at `rate` (see ON_TIME_MS). */
-export function onTimeBoundMs(rate: number): number {
+function onTimeBoundMs(rate: number): number {
   return Math.max(ON_TIME_MS, 1000 / rate);
 }
 
 /** This thread's part of a step that several threads send: the sends index, index + of, … from a common start. */
-export interface StepShare {
+interface StepShare {
   /** `performance.now()` (of this thread) of the step's first send. */
   start: number;
   index: number;

@@ -92,7 +92,7 @@ export class LoadWorkers {
 
   /** Starts the threads and waits until each has its client ready. */
   static async start(o: LoadOptions, sealed: Sealed[]): Promise<LoadWorkers> {
-    const n = o.workers ?? 1;
+    const n = o.workers;
     const threads = Array.from({ length: n }, (_, index) => {
       // The bound split as evenly as it goes: the first (connections mod n) threads get one more.
       const connections = Math.floor(o.connections / n) + (index < o.connections % n ? 1 : 0);

@@ -9,7 +9,7 @@
  */
 import { DEFAULT_XKS_TPS, KMS_PROXY_TIMEOUT_MS } from "../../src/xks/constants.js";
 import { LOAD_OPERATIONS } from "../load/options.js";
-import { loadJson, type LoadReport } from "../load/report.js";
+import { loadJson, stepName, type LoadReport } from "../load/report.js";
 import type { StepRun } from "../load/step.js";
 import { percentileCurveSvg, rateStepsSvg, type PercentileSeries } from "./html-charts.js";
 import { htmlPage, htmlParagraphs, htmlTable, raw, statusBadge, type Html, type PageVerdict } from "./html.js";
@@ -21,11 +21,14 @@ type LatencyJson = StepJson["sendLag"];
 /** Where the percentile curve is read: from the fastest call to p99.99, spread along its tail-stretched axis. */
 const CURVE_PERCENTILES = [0, 25, 50, 75, 90, 95, 99, 99.5, 99.9, 99.99];
 
-const stepName = (s: StepJson) => `${s.rate} req/s for ${s.durationS} s${s.stopped ? " (stopped)" : ""}`;
 const percent = (part: number, whole: number) => (whole === 0 ? "0%" : `${((part / whole) * 100).toFixed(1)}%`);
-const failedOf = (s: StepJson) => s.kms.kmsTimeouts + s.kms.throttles + s.kms.proxyErrors.reduce((n, e) => n + e.count, 0);
+/** The limits every step is judged by (one plan for the whole run). */
+interface Limits {
+  budgetMs: number;
+  maxErrorRate: number;
+}
 
-function verdictOf(j: LoadJson, runs: StepRun[]): PageVerdict {
+function verdictOf(j: LoadJson, runs: StepRun[], limits: Limits): PageVerdict {
   const lines: (Html | string)[] = [];
   if (j.stopped) {
     const last = j.steps.at(-1);
@@ -42,27 +45,24 @@ function verdictOf(j: LoadJson, runs: StepRun[]): PageVerdict {
     return { ok, label: ok ? "PASS" : "FAIL", text, lines };
   }
   const step = j.steps[0]!;
-  const budget = runs[0]?.plan.p99BudgetMs ?? KMS_PROXY_TIMEOUT_MS;
   if (j.verdict === "pass") {
     const p99 = step.latency["all"]?.p99Ms ?? 0;
     if (step.rate < DEFAULT_XKS_TPS) lines.push(`${step.rate} req/s is below the ${DEFAULT_XKS_TPS} req/s KMS may send (its default quota): to show the proxy serves that, run load --rate ${DEFAULT_XKS_TPS} or --find-max`);
-    return { ok: true, label: "PASS", text: `the proxy served ${step.rate} req/s as KMS needs: p99 ${p99} ms within ${budget} ms, ${failedOf(step)} of ${step.answered} calls failed`, lines };
+    return { ok: true, label: "PASS", text: `the proxy served ${step.rate} req/s as KMS needs: p99 ${p99} ms within ${limits.budgetMs} ms, ${runs[0]!.stats.failed} of ${step.answered} calls failed`, lines };
   }
   for (const s of failing) lines.push(...s.reasons);
   return { ok: false, label: "FAIL", text: `the proxy did not serve ${step.rate} req/s as KMS needs`, lines };
 }
 
 /** Why a step passed (the limits it kept) or failed (the ones it broke), as the table's last column. */
-function why(s: StepJson, run: StepRun | undefined): string {
+function why(s: StepJson, run: StepRun, limits: Limits): string {
   if (s.verdict === "fail") return s.reasons.join("\n");
-  const budget = run?.plan.p99BudgetMs ?? KMS_PROXY_TIMEOUT_MS;
-  const maxErrorRate = run?.plan.maxErrorRate ?? 0;
-  return `p99 ${s.latency["all"]?.p99Ms ?? 0} ms ≤ ${budget} ms; ${failedOf(s)} of ${s.answered} failed (≤ ${maxErrorRate * 100}%); ${percent(s.sentOnTime, s.scheduled)} sent on time`;
+  return `p99 ${s.latency["all"]?.p99Ms ?? 0} ms ≤ ${limits.budgetMs} ms; ${run.stats.failed} of ${s.answered} failed (≤ ${limits.maxErrorRate * 100}%); ${percent(s.sentOnTime, s.scheduled)} sent on time`;
 }
 
 const msCells = (p: LatencyJson | undefined) => (p ? [p.p50Ms, p.p90Ms, p.p99Ms, p.p999Ms, p.maxMs].map(String) : ["", "", "", "", ""]);
 
-function stepsTable(j: LoadJson, runs: StepRun[]): Html {
+function stepsTable(j: LoadJson, runs: StepRun[], limits: Limits): Html {
   return htmlTable(
     ["status", "step", "req/s served", "sent on time", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms", "why"],
     j.steps.map((s, i) => [
@@ -71,7 +71,7 @@ function stepsTable(j: LoadJson, runs: StepRun[]): Html {
       `${s.achievedRate} of ${s.rate}`,
       `${s.sentOnTime} of ${s.scheduled} (${percent(s.sentOnTime, s.scheduled)})`,
       ...msCells(s.latency["all"]),
-      why(s, runs[i]),
+      why(s, runs[i]!, limits),
     ]),
     [undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, "detail"],
   );
@@ -128,7 +128,9 @@ function curveSeries(runs: StepRun[]): PercentileSeries[] {
 export function loadHtml(r: LoadReport, generatedAt?: Date): string {
   const j = loadJson(r);
   const first = r.steps[0]?.plan;
-  const budgetMs = first?.p99BudgetMs ?? KMS_PROXY_TIMEOUT_MS;
+  // A run that stopped before its first step has no plan, and no step to judge: the defaults only label the page.
+  const limits: Limits = { budgetMs: first?.p99BudgetMs ?? KMS_PROXY_TIMEOUT_MS, maxErrorRate: first?.maxErrorRate ?? 0 };
+  const budgetMs = limits.budgetMs;
   const facts: [string, string][] = [["region", r.region]];
   if (first) {
     facts.push(
@@ -142,7 +144,7 @@ export function loadHtml(r: LoadReport, generatedAt?: Date): string {
   const sections: { title: string; body: Html }[] = [];
   if (j.steps.length) {
     sections.push(
-      { title: "Steps", body: stepsTable(j, r.steps) },
+      { title: "Steps", body: stepsTable(j, r.steps, limits) },
       { title: "KMS's view of each step", body: kmsTable(j, budgetMs) },
       { title: "Rate per step", body: rateStepsSvg(j.steps.map((s) => ({ label: `${s.rate} req/s`, targetRate: s.rate, achievedRate: s.achievedRate, pass: s.verdict === "pass" }))) },
     );
@@ -153,7 +155,7 @@ export function loadHtml(r: LoadReport, generatedAt?: Date): string {
   return htmlPage({
     tool: "xks-harness load",
     subject: `${r.endpoint}${r.path}`,
-    verdict: verdictOf(j, r.steps),
+    verdict: verdictOf(j, r.steps, limits),
     facts,
     sections,
     generatedAt,

@@ -34,3 +34,21 @@ export const XKS_LIMITS = {
   /** externalKeyId. */
   maxExternalKeyIdChars: 128,
 } as const;
+
+/** A rule on the decoded length of a Base64 field, and how it reads in a message ("… must be <rule>"). */
+export interface ByteLengthRule {
+  ok(bytes: number): boolean;
+  rule: string;
+}
+
+/**
+ * The decoded sizes the spec fixes for the Base64 fields of Encrypt and Decrypt. Package-free, so one statement
+ * serves the zod schemas (schemas.ts) and the Artillery processor, which may not import zod
+ * (harness/load/artillery/xks-request.ts).
+ */
+export const XKS_BYTE_RULES = {
+  initializationVector: { ok: (n) => XKS_LIMITS.ivBytes.includes(n), rule: `${XKS_LIMITS.ivBytes.join(" or ")} bytes` },
+  authenticationTag: { ok: (n) => n === XKS_LIMITS.tagBytes, rule: `${XKS_LIMITS.tagBytes} bytes` },
+  ciphertextMetadata: { ok: (n) => n <= XKS_LIMITS.maxCiphertextMetadataBytes, rule: `at most ${XKS_LIMITS.maxCiphertextMetadataBytes} bytes` },
+  ciphertextDataIntegrityValue: { ok: (n) => n === XKS_LIMITS.cdivBytes, rule: `${XKS_LIMITS.cdivBytes} bytes` },
+} as const satisfies Record<string, ByteLengthRule>;

@@ -6,23 +6,23 @@
 import { z } from "zod";
 import { decodeBase64 } from "./base64.js";
 import { AES_256_KEY_SPEC, CDIV_ALGORITHM, ENCRYPTION_ALGORITHM } from "./constants.js";
-import { XKS_LIMITS } from "./limits.js";
+import { type ByteLengthRule, XKS_BYTE_RULES, XKS_LIMITS } from "./limits.js";
 
-/** Canonical standard Base64 whose decoded length passes `sizeOk`. */
-function base64(what: string, sizeOk?: (n: number) => boolean, sizeRule?: string) {
+/** Canonical standard Base64 whose decoded length passes `size` (XKS_BYTE_RULES). */
+function base64(what: string, size?: ByteLengthRule) {
   return z.string({ error: `${what} must be a Base64 string` }).superRefine((text, ctx) => {
     const bytes = decodeBase64(text);
     if (!bytes) ctx.addIssue({ code: "custom", message: `${what} is not canonical standard Base64 (RFC 4648 §4, with padding)` });
-    else if (sizeOk && !sizeOk(bytes.length)) ctx.addIssue({ code: "custom", message: `${what} decodes to ${bytes.length} bytes; it must be ${sizeRule}` });
+    else if (size && !size.ok(bytes.length)) ctx.addIssue({ code: "custom", message: `${what} decodes to ${bytes.length} bytes; it must be ${size.rule}` });
   });
 }
 
 /** Like base64(), but yields the decoded bytes: a request's Base64 is decoded once, where it is checked. */
-function base64Bytes(what: string, sizeOk?: (n: number) => boolean, sizeRule?: string) {
+function base64Bytes(what: string, size?: ByteLengthRule) {
   return z.string({ error: `${what} must be a Base64 string` }).transform((text, ctx) => {
     const bytes = decodeBase64(text);
     if (!bytes) ctx.addIssue({ code: "custom", message: `${what} is not canonical standard Base64 (RFC 4648 §4, with padding)` });
-    else if (sizeOk && !sizeOk(bytes.length)) ctx.addIssue({ code: "custom", message: `${what} decodes to ${bytes.length} bytes; it must be ${sizeRule}` });
+    else if (size && !size.ok(bytes.length)) ctx.addIssue({ code: "custom", message: `${what} decodes to ${bytes.length} bytes; it must be ${size.rule}` });
     return bytes ?? Buffer.alloc(0);
   });
 }
@@ -50,9 +50,6 @@ const metadataField = <T extends z.ZodType>(schema: T) => z.object({ requestMeta
 export const HealthRequest = metadataField(HealthRequestMetadata);
 export const MetadataRequest = metadataField(KeyRequestMetadata);
 
-const ivRule = (n: number) => XKS_LIMITS.ivBytes.includes(n);
-const tagRule = (n: number) => n === XKS_LIMITS.tagBytes;
-const cmRule = (n: number) => n <= XKS_LIMITS.maxCiphertextMetadataBytes;
 const algorithm = z.literal(ENCRYPTION_ALGORITHM, { error: `encryptionAlgorithm must be "${ENCRYPTION_ALGORITHM}"` });
 
 /** Requests parse to bytes (the proxy works on them); responses below stay strings (clients compare them). */
@@ -69,11 +66,11 @@ export const EncryptRequest = z.object({
 export const DecryptRequest = z.object({
   requestMetadata: CryptoRequestMetadata,
   ciphertext: base64Bytes("ciphertext"),
-  ciphertextMetadata: base64Bytes("ciphertextMetadata", cmRule, "at most 20 bytes").optional(),
+  ciphertextMetadata: base64Bytes("ciphertextMetadata", XKS_BYTE_RULES.ciphertextMetadata).optional(),
   encryptionAlgorithm: algorithm,
   additionalAuthenticatedData: base64Bytes("additionalAuthenticatedData").optional(),
-  initializationVector: base64Bytes("initializationVector", ivRule, "12 or 16 bytes"),
-  authenticationTag: base64Bytes("authenticationTag", tagRule, "16 bytes"),
+  initializationVector: base64Bytes("initializationVector", XKS_BYTE_RULES.initializationVector),
+  authenticationTag: base64Bytes("authenticationTag", XKS_BYTE_RULES.authenticationTag),
 });
 
 export const KEY_STATUSES = ["ENABLED", "DISABLED"] as const;
@@ -105,10 +102,10 @@ export const UsableKeyMetadata = MetadataResponse.extend({
 
 export const EncryptResponse = z.object({
   ciphertext: base64("ciphertext"),
-  initializationVector: base64("initializationVector", ivRule, "12 or 16 bytes"),
-  authenticationTag: base64("authenticationTag", tagRule, "16 bytes"),
-  ciphertextMetadata: base64("ciphertextMetadata", cmRule, "at most 20 bytes").optional(),
-  ciphertextDataIntegrityValue: base64("ciphertextDataIntegrityValue", (n) => n === XKS_LIMITS.cdivBytes, "32 bytes").optional(),
+  initializationVector: base64("initializationVector", XKS_BYTE_RULES.initializationVector),
+  authenticationTag: base64("authenticationTag", XKS_BYTE_RULES.authenticationTag),
+  ciphertextMetadata: base64("ciphertextMetadata", XKS_BYTE_RULES.ciphertextMetadata).optional(),
+  ciphertextDataIntegrityValue: base64("ciphertextDataIntegrityValue", XKS_BYTE_RULES.ciphertextDataIntegrityValue).optional(),
 });
 
 export const DecryptResponse = z.object({ plaintext: base64("plaintext") });

@@ -37,6 +37,10 @@ export class LogCapture extends Writable {
   records(): Record<string, unknown>[] {
     return this.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
   }
+  /** Requests the mock answered: it logs one line with the status per request. */
+  answered(): number {
+    return this.records().filter((r) => typeof r.status === "number").length;
+  }
 }
 
 /** Which keystore a test proxy's client aims at and how it signs, plus the client's own options. */

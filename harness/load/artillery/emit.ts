@@ -5,35 +5,21 @@
  * scenario plus its processor, for fleets that need more load than one machine sends. Nothing is sent, and no
  * secret is written: the processor reads the credential from the environment of `artillery`.
  */
-import { accessSync, constants, mkdirSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { z } from "zod";
-import { DEFAULT_PRINCIPAL } from "../../../src/client/index.js";
-import { baseUrl } from "../../../src/client/index.js";
+import { baseUrl, DEFAULT_PRINCIPAL } from "../../../src/client/index.js";
 import { DecryptResponse, EncryptResponse, HealthResponse, MetadataResponse } from "../../../src/xks/index.js";
+import { outputDirProblem } from "../../common/output-path.js";
 import { UsageError } from "../../common/usage-error.js";
+import { WARM_UP_CIPHERTEXTS } from "../defaults.js";
 import { KMS_OPERATIONS, keyArn } from "../operations.js";
-import { LOAD_OPERATIONS, type LoadOptions } from "../options.js";
-import { WARM_UP_CIPHERTEXTS } from "../run-load.js";
+import { LOAD_OPERATIONS, type LoadOperation, type LoadOptions } from "../options.js";
 import { emitProcessor, PROCESSOR_FILE } from "./emit-processor.js";
 import type { ArtilleryPlan } from "./processor.js";
 import { toYaml } from "./yaml.js";
 
-export const SCENARIO_FILE = "scenario.yml";
-
-/** Why `dir` cannot take the files (it is created when its parent can take it), or undefined. */
-export function outputDirProblem(dir: string, flag: string): string | undefined {
-  const s = statSync(dir, { throwIfNoEntry: false });
-  const parent = dirname(resolve(dir));
-  if (s && !s.isDirectory()) return `${flag} ${dir} is a file. Fix: name a directory (it is created if missing)`;
-  if (!s && !statSync(parent, { throwIfNoEntry: false })?.isDirectory()) return `${flag} ${dir}: the directory ${parent} does not exist. Fix: create it, or write elsewhere`;
-  try {
-    accessSync(s ? dir : parent, constants.W_OK);
-  } catch {
-    return `${flag} ${dir}: not writable by this user. Fix: write elsewhere`;
-  }
-  return undefined;
-}
+const SCENARIO_FILE = "scenario.yml";
 
 const shape = (schema: z.ZodType) => {
   const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
@@ -41,7 +27,7 @@ const shape = (schema: z.ZodType) => {
 };
 
 /** The scenario as an object (written as YAML): one phase per rate, one weighted scenario per operation. */
-export function artilleryScenario(o: LoadOptions): Record<string, unknown> {
+function artilleryScenario(o: LoadOptions): Record<string, unknown> {
   const plan: ArtilleryPlan = {
     region: o.region,
     keys: o.keyIds.map((id) => ({ id, arn: keyArn(id) })),
@@ -55,8 +41,9 @@ export function artilleryScenario(o: LoadOptions): Record<string, unknown> {
   const total = LOAD_OPERATIONS.reduce((s, op) => s + o.mix[op], 0);
   // Artillery picks scenarios by weight to 0.01: percentages, never rounded down to nothing.
   const weight = (w: number) => Math.max(0.01, Math.round((w / total) * 10_000) / 100);
-  const request = (op: string, url: string, hook: string) => ({ post: { url, name: op, beforeRequest: hook, afterResponse: "verifyAnswer" } });
-  const urls: Record<string, string> = { encrypt: "/keys/{key}/encrypt", decrypt: "/keys/{key}/decrypt", metadata: "/keys/{key}/metadata", health: "/health" };
+  // Artillery wants a url, but the beforeRequest hook (the processor's prepare) always sets the real one, with the
+  // key of its turn: so a fixed url per operation. The name is what counts: metrics-by-endpoint reports by it.
+  const request = (name: string, op: LoadOperation, hook: string) => ({ post: { url: `/${op}`, name, beforeRequest: hook, afterResponse: "verifyAnswer" } });
   return {
     config: {
       target: baseUrl(o.settings),
@@ -70,9 +57,9 @@ export function artilleryScenario(o: LoadOptions): Record<string, unknown> {
       variables: { xks: plan },
     },
     ...(o.mix.decrypt > 0
-      ? { before: { flow: [{ loop: [request("warm-up encrypt", urls.encrypt!, "sealRequest")], count: WARM_UP_CIPHERTEXTS * o.keyIds.length }] } }
+      ? { before: { flow: [{ loop: [request("warm-up encrypt", "encrypt", "sealRequest")], count: WARM_UP_CIPHERTEXTS * o.keyIds.length }] } }
       : {}),
-    scenarios: LOAD_OPERATIONS.filter((op) => o.mix[op] > 0).map((op) => ({ name: op, weight: weight(o.mix[op]), flow: [request(op, urls[op]!, `${op}Request`)] })),
+    scenarios: LOAD_OPERATIONS.filter((op) => o.mix[op] > 0).map((op) => ({ name: op, weight: weight(o.mix[op]), flow: [request(op, op, `${op}Request`)] })),
   };
 }
 

@@ -16,8 +16,10 @@ import { readFileSync } from "node:fs";
 import { CDIV_ALGORITHM, ENCRYPTION_ALGORITHM } from "../../../src/xks/constants.js";
 import { isXksErrorName } from "../../../src/xks/errors.js";
 import { xksProxyErrorType } from "../../../src/xks/kms-failures.js";
+import type { XksCredential } from "../../../src/xks/sigv4/sign.js";
+import { signXksHeaders } from "../../../src/xks/sigv4/sign-headers.js";
 import type { LoadOperation } from "../options.js";
-import { encryptProblem, type JsonShape, shapeProblem, signedHeaders } from "./xks-request.js";
+import { encryptProblem, type JsonShape, shapeProblem } from "./xks-request.js";
 
 /** What the emitter writes into `config.variables.xks`. */
 export interface ArtilleryPlan {
@@ -69,28 +71,42 @@ class HookError extends Error {
   }
 }
 
-function clientCertificate(): { certificate: string; key: string } | undefined {
-  const cert = process.env.XKS_CLIENT_CERT;
-  const key = process.env.XKS_CLIENT_KEY;
-  return cert && key ? { certificate: readFileSync(cert, "utf8"), key: readFileSync(key, "utf8") } : undefined;
+/** What every request of the run shares, read once (the environment, the certificate files, the target). */
+interface Resolved {
+  credential: XksCredential | undefined;
+  mtls: { certificate: string; key: string } | undefined;
+  /** The target's origin (scheme, host, port) and its path without a trailing slash: the base of every URL. */
+  base: string;
+  host: string;
+  basePath: string;
 }
-let mtls: { certificate: string; key: string } | undefined | null = null;
+let resolved: Resolved | undefined;
+
+function resolveRun(target: string): Resolved {
+  const { XKS_ACCESS_KEY_ID: accessKeyId, XKS_SECRET_ACCESS_KEY: secretAccessKey, XKS_CLIENT_CERT: cert, XKS_CLIENT_KEY: key } = process.env;
+  const url = new URL(target);
+  const basePath = url.pathname.replace(/\/+$/, "");
+  return {
+    credential: accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined,
+    mtls: cert && key ? { certificate: readFileSync(cert, "utf8"), key: readFileSync(key, "utf8") } : undefined,
+    base: url.origin + basePath,
+    host: url.host,
+    basePath,
+  };
+}
 
 const b64 = (n: number) => randomBytes(n).toString("base64");
 
 /** Turns Artillery's request into the signed XKS request: URL, body, headers (and the mTLS certificate). */
 function prepare(req: RequestParams, context: Context, op: LoadOperation, path: string, body: Record<string, unknown>, p: Omit<Pending, "op" | "startedMs">, next: Done): void {
-  const accessKeyId = process.env.XKS_ACCESS_KEY_ID;
-  const secretAccessKey = process.env.XKS_SECRET_ACCESS_KEY;
-  if (!accessKeyId || !secretAccessKey) return next(new HookError("MissingCredential: set XKS_ACCESS_KEY_ID and XKS_SECRET_ACCESS_KEY in the environment of artillery"));
-  mtls ??= clientCertificate();
-  const url = new URL(context.vars.target.replace(/\/+$/, "") + path);
+  const r = (resolved ??= resolveRun(context.vars.target));
+  if (!r.credential) return next(new HookError("MissingCredential: set XKS_ACCESS_KEY_ID and XKS_SECRET_ACCESS_KEY in the environment of artillery"));
   const text = JSON.stringify(body);
-  req.url = url.href;
+  req.url = r.base + path;
   req.body = text;
   delete req.json;
-  req.headers = { ...req.headers, ...signedHeaders(url, text, { region: context.vars.xks.region, accessKeyId, secretAccessKey, date: new Date() }) };
-  if (mtls) req.https = { ...req.https, ...mtls };
+  req.headers = { ...req.headers, ...signXksHeaders({ host: r.host, path: r.basePath + path, body: text, region: context.vars.xks.region, credential: r.credential, date: new Date() }) };
+  if (r.mtls) req.https = { ...req.https, ...r.mtls };
   pending.set(req, { op, startedMs: performance.now(), ...p });
   next();
 }

@@ -4,30 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { randomXksCredential } from "../../../src/client/index.js";
 import { computeCdiv } from "../../../src/xks/cdiv.js";
-import { HealthResponse, MetadataResponse } from "../../../src/xks/schemas.js";
-import { signXksRequest } from "../../../src/xks/sigv4/sign.js";
-import { verifySigV4 } from "../../../src/xks/sigv4/verify.js";
+import { EncryptResponse, HealthResponse, MetadataResponse } from "../../../src/xks/schemas.js";
 import { emitProcessor, PROCESSOR_FILE } from "./emit-processor.js";
-import { encryptProblem, type JsonShape, shapeProblem, signedHeaders } from "./xks-request.js";
+import { encryptProblem, type JsonShape, shapeProblem } from "./xks-request.js";
 
 const b64 = (b: Uint8Array) => Buffer.from(b).toString("base64");
-
-describe("the Artillery processor's SigV4", () => {
-  it.each(Array.from({ length: 20 }, (_, i) => i))("signs exactly as the client's aws4 signer does, and the proxy's verifier accepts it (random input %i)", () => {
-    const cred = randomXksCredential();
-    const url = new URL(`https://proxy-${randomBytes(3).toString("hex")}.example:${1024 + (randomBytes(2).readUInt16BE() % 60000)}/p${randomBytes(2).toString("hex")}/kms/xks/v1/keys/k-${randomBytes(4).toString("hex")}/encrypt`);
-    const body = JSON.stringify({ plaintext: b64(randomBytes(32)), requestMetadata: { kmsRequestId: "r" } });
-    const date = new Date(Date.UTC(2026, 0, 1) + (randomBytes(4).readUInt32BE() % 1e9) * 1000);
-    const region = ["us-east-1", "eu-west-3", "ap-southeast-2"][randomBytes(1)[0]! % 3]!;
-    const ours = signedHeaders(url, body, { region, ...cred, date });
-    const aws4 = signXksRequest({ host: url.host, path: url.pathname, body, region, credential: cred, date });
-    expect(ours).toEqual(aws4);
-    const verified = verifySigV4({ method: "POST", path: url.pathname, headers: ours, body }, { lookupSecret: (id) => (id === cred.accessKeyId ? cred.secretAccessKey : undefined), now: date });
-    expect(verified.ok).toBe(true);
-  });
-});
 
 describe("the Artillery processor's answer checks", () => {
   function answer() {
@@ -52,6 +34,18 @@ describe("the Artillery processor's answer checks", () => {
     expect(encryptProblem({ ...json, ciphertext: `${json.ciphertext} ` }, aad)).toMatch(/ciphertext is missing or not canonical/);
     expect(encryptProblem({ ...json, initializationVector: b64(randomBytes(8)) }, aad)).toMatch(/12 or 16 bytes/);
     expect(encryptProblem({ ...json, authenticationTag: b64(randomBytes(12)) }, aad)).toMatch(/16 bytes/);
+  });
+
+  it("refuses ciphertextMetadata over 20 bytes, as `load`'s EncryptResponse does", () => {
+    const { aad, json } = answer();
+    for (const n of [20, 21]) {
+      const meta = randomBytes(n);
+      const cdiv = computeCdiv({ aad, ciphertextMetadata: meta, iv: Buffer.from(json.initializationVector, "base64"), ciphertext: Buffer.from(json.ciphertext, "base64"), tag: Buffer.from(json.authenticationTag, "base64") });
+      const withMeta = { ...json, ciphertextMetadata: b64(meta), ciphertextDataIntegrityValue: cdiv };
+      expect(EncryptResponse.safeParse(withMeta).success).toBe(n <= 20);
+      if (n <= 20) expect(encryptProblem(withMeta, aad)).toBeUndefined();
+      else expect(encryptProblem(withMeta, aad)).toBe("encrypt answer: ciphertextMetadata decodes to 21 bytes; it must be at most 20 bytes");
+    }
   });
 
   const health = { xksProxyFleetSize: 2, xksProxyVendor: "v", xksProxyModel: "m", ekmVendor: "e", ekmFleetDetails: [{ id: "a", model: "b", healthStatus: "ACTIVE" }] };
@@ -82,7 +76,9 @@ describe("the emitted processor", () => {
     const dir = mkdtempSync(join(tmpdir(), "xks-artillery-processor-"));
     const files = emitProcessor(dir);
     expect(files[0]).toBe(PROCESSOR_FILE);
-    expect(files).toEqual(expect.arrayContaining(["lib/src/xks/cdiv.mjs", "lib/src/xks/sigv4/canonical-request.mjs"]));
+    expect(files).toEqual(expect.arrayContaining(["lib/src/xks/cdiv.mjs", "lib/src/xks/limits.mjs", "lib/src/xks/sigv4/sign-headers.mjs", "lib/src/xks/sigv4/canonical-request.mjs"]));
+    // Neither zod's schemas nor aws4's signer: the processor shares their rules and signatures, not their packages.
+    expect(files).not.toEqual(expect.arrayContaining([expect.stringMatching(/schemas\.mjs$|sigv4\/sign\.mjs$/)]));
     for (const f of files) {
       const text = readFileSync(join(dir, f), "utf8");
       for (const [, spec] of text.matchAll(/\sfrom\s+"([^"]+)"/g)) expect(spec!.startsWith("node:") || files.includes(join(f, "..", spec!).replace(/^\.\//, "")), `${f} imports ${spec}`).toBe(true);

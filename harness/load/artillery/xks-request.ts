@@ -1,18 +1,15 @@
 /**
  * @module harness/load/artillery/xks-request
- * The part of the Artillery processor that knows XKS: SigV4 signing as KMS signs (service `kms-xks-proxy`,
- * SignedHeaders `host;x-amz-date`, a fresh X-Amz-Date), and the checks of an answer (shape, CDIV, plaintext).
- * It imports only src/xks modules that use nothing but Node built-ins, because `--emit-artillery` copies the
- * compiled closure of this module to runners where our package is not installed (emit-processor.ts checks it).
+ * The part of the Artillery processor that checks an answer as `load` does (harness/load/operations.ts): its
+ * shape, the sizes of its fields (XKS_BYTE_RULES, shared with the zod schemas), its CDIV, its plaintext. The
+ * processor signs with src/xks/sigv4/sign-headers.ts. It imports only src/xks modules that use nothing but Node
+ * built-ins, because `--emit-artillery` copies the compiled closure of the processor to runners where our
+ * package is not installed (emit-processor.ts checks it).
  */
 import { decodeBase64 } from "../../../src/xks/base64.js";
 import { expectedCdiv } from "../../../src/xks/cdiv.js";
-import { KMS_SIGNED_HEADERS, SIGV4_ALGORITHM, XKS_SIGV4_SERVICE } from "../../../src/xks/constants.js";
-import { XKS_LIMITS } from "../../../src/xks/limits.js";
+import { XKS_BYTE_RULES } from "../../../src/xks/limits.js";
 import type { EncryptResponse } from "../../../src/xks/schemas.js";
-import { formatAmzDate } from "../../../src/xks/sigv4/amz-date.js";
-import { canonicalRequest, credentialScope, signatureHex, stringToSign } from "../../../src/xks/sigv4/canonical-request.js";
-import { SigningKeyCache } from "../../../src/xks/sigv4/signing-key-cache.js";
 
 /** The subset of JSON Schema that zod's toJSONSchema writes for the metadata and health answers. */
 export interface JsonShape {
@@ -62,22 +59,15 @@ export function shapeProblem(value: unknown, shape: JsonShape, path = "body"): s
   return undefined;
 }
 
-const keys = new SigningKeyCache();
-
-/** The headers that sign a POST of `body` to `url` as KMS does, at `date`. */
-export function signedHeaders(url: URL, body: string, o: { region: string; accessKeyId: string; secretAccessKey: string; date: Date }): Record<string, string> {
-  const amzDate = formatAmzDate(o.date);
-  const scopeDate = amzDate.slice(0, 8);
-  const headers = { host: url.host, "x-amz-date": amzDate };
-  const canonical = canonicalRequest({ method: "POST", path: url.pathname, headers, signedHeaders: KMS_SIGNED_HEADERS, body });
-  const scope = credentialScope(scopeDate, o.region, XKS_SIGV4_SERVICE);
-  const signature = signatureHex(keys.get(o.secretAccessKey, scopeDate, o.region, XKS_SIGV4_SERVICE), stringToSign(amzDate, scope, canonical));
-  return {
-    ...headers,
-    "content-type": "application/json",
-    authorization: `${SIGV4_ALGORITHM} Credential=${o.accessKeyId}/${scope}, SignedHeaders=${KMS_SIGNED_HEADERS.join(";")}, Signature=${signature}`,
-  };
-}
+/** The Base64 fields of an Encrypt answer, as EncryptResponse (src/xks/schemas.ts) has them. */
+const ENCRYPT_FIELDS = [
+  { field: "ciphertext", required: true },
+  { field: "initializationVector", required: true, size: XKS_BYTE_RULES.initializationVector },
+  { field: "authenticationTag", required: true, size: XKS_BYTE_RULES.authenticationTag },
+  { field: "ciphertextMetadata", required: false, size: XKS_BYTE_RULES.ciphertextMetadata },
+  // Optional to the schema, but `load` finds a missing one does not match: here it is required outright.
+  { field: "ciphertextDataIntegrityValue", required: true, size: XKS_BYTE_RULES.ciphertextDataIntegrityValue },
+] as const;
 
 /**
  * Why an Encrypt answer is wrong, or undefined: its fields must be canonical Base64 of the spec's sizes and its
@@ -85,11 +75,12 @@ export function signedHeaders(url: URL, body: string, o: { region: string; acces
  */
 export function encryptProblem(json: unknown, aad: Uint8Array | undefined): string | undefined {
   const r = (typeof json === "object" && json !== null ? json : {}) as Record<string, unknown>;
-  for (const field of ["ciphertext", "initializationVector", "authenticationTag", "ciphertextDataIntegrityValue"]) {
-    if (typeof r[field] !== "string" || !decodeBase64(r[field])) return `encrypt answer: ${field} is missing or not canonical Base64`;
+  for (const f of ENCRYPT_FIELDS) {
+    const text = r[f.field];
+    if (text === undefined && !f.required) continue;
+    const bytes = typeof text === "string" ? decodeBase64(text) : undefined;
+    if (!bytes) return `encrypt answer: ${f.field} is ${f.required ? "missing or " : ""}not canonical Base64`;
+    if ("size" in f && !f.size.ok(bytes.length)) return `encrypt answer: ${f.field} decodes to ${bytes.length} bytes; it must be ${f.size.rule}`;
   }
-  if (r.ciphertextMetadata !== undefined && (typeof r.ciphertextMetadata !== "string" || !decodeBase64(r.ciphertextMetadata))) return "encrypt answer: ciphertextMetadata is not canonical Base64";
-  if (!XKS_LIMITS.ivBytes.includes(decodeBase64(r.initializationVector as string)!.length)) return "encrypt answer: initializationVector must be 12 or 16 bytes";
-  if (decodeBase64(r.authenticationTag as string)!.length !== XKS_LIMITS.tagBytes) return "encrypt answer: authenticationTag must be 16 bytes";
   return r.ciphertextDataIntegrityValue === expectedCdiv(r as unknown as EncryptResponse, aad) ? undefined : "encrypt answer: ciphertextDataIntegrityValue does not match the ciphertext returned";
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { SIGV4_INPUT, SIGV4_VECTORS } from "../spec-vectors.fixture.js";
 import { parseAuthorization } from "./authorization-header.js";
 import { type SignOptions, signXksRequest } from "./sign.js";
+import { signXksHeaders } from "./sign-headers.js";
 
 const [A, B] = SIGV4_VECTORS as [(typeof SIGV4_VECTORS)[number], (typeof SIGV4_VECTORS)[number]];
 
@@ -15,8 +16,9 @@ const options: SignOptions = {
 };
 
 describe("signXksRequest", () => {
-  it("SigV4 vector A: yields exactly the KMS-style Authorization header", () =>
-    expect(signXksRequest(options)).toEqual({
+  // Both signers: aws4's, and the package-free one the Artillery processor ships (sign-headers.ts).
+  it.each([signXksRequest, signXksHeaders])("SigV4 vector A: %o yields exactly the KMS-style Authorization header", (sign) =>
+    expect(sign(options)).toEqual({
       host: "xks.example.com",
       "x-amz-date": "20240515T120000Z",
       "content-type": "application/json",

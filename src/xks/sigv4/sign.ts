@@ -12,7 +12,8 @@ export interface XksCredential {
   secretAccessKey: string;
 }
 
-export interface SignOptions {
+/** What KMS's own signature covers: one POST of `body` to `host` + `path`, by `credential` at `date`. */
+export interface KmsSignInput {
   /** Host header value as it will be sent: host, or host:port when the port is not the scheme default. */
   host: string;
   path: string;
@@ -21,6 +22,9 @@ export interface SignOptions {
   region: string;
   credential: XksCredential;
   date: Date;
+}
+
+export interface SignOptions extends KmsSignInput {
   method?: string;
   /** @default "kms-xks-proxy" — other values exist only to test that a proxy rejects them. */
   service?: string;
@@ -30,7 +34,7 @@ export interface SignOptions {
   omitHost?: boolean;
 }
 
-interface SignedHeaders {
+export interface SignedHeaders {
   host: string;
   "x-amz-date": string;
   "content-type": string;
