@@ -26,21 +26,27 @@ import { Registry } from "prom-client";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { randomXksCredential } from "../src/client/random-credential.js";
 import type { StartedLocalKms } from "../src/kms/index.js";
+import { LocalKmsMetrics } from "../src/kms/proxy-metrics.js";
+import { StateStore } from "../src/kms/state-store.js";
+import type { GatewayCall } from "../src/kms/xks-gateway.js";
 import { saveState } from "../src/kms/state-file.js";
 import { emptyState } from "../src/kms/state.js";
 import { XKS_METRIC_NAMES as M } from "../src/metrics/xks-metrics.js";
 import { packageRoot } from "../src/package-root.js";
+import { DAY_MS } from "../src/pki/certificate-expiry.js";
 import { defaultKeys } from "../src/proxy/config-schema.js";
-import { hasCommand, scrubbedEnv } from "./helpers/cli-process.js";
+import { scrubbedEnv } from "./helpers/cli-process.js";
 import { addFault, clearFaults } from "./helpers/admin-faults.js";
 import { connectStore, connectedKey, createStore, expectKmsError, sdkClient, startTestKms, storeInput } from "./helpers/kms-fixture.js";
+import { prometheusMissing } from "./helpers/prometheus.js";
 import { parseExposition, select, valueOf, type Exposition } from "./helpers/prom-text.js";
 import { pem, startTestProxy, testConfig, type TestProxy } from "./helpers/proxy-fixture.js";
 
 const cred = randomXksCredential();
 /** Short, so a test sees a poll within its deadline; KMS's is minutes. */
 const POLL_MS = 100;
-const DAY_MS = 86_400_000;
+/** Without promtool the lint test skips, saying why; on CI (CI=true) the missing tool fails the file instead. */
+const promtoolMissing = prometheusMissing();
 
 let proxy: TestProxy;
 let kms: StartedLocalKms;
@@ -121,7 +127,7 @@ describe("GET /metrics of the local KMS", () => {
     expect(Math.abs(valueOf(after, M.lastSuccess, { custom_key_store_id: storeId })! - Date.now() / 1000)).toBeLessThan(60);
   });
 
-  it.skipIf(!hasCommand("promtool"))("passes `promtool check metrics`: Prometheus's own parser and naming lint", async () => {
+  it.skipIf(promtoolMissing)(`passes \`promtool check metrics\`: Prometheus's own parser and naming lint${promtoolMissing ? ` (skipped: ${promtoolMissing})` : ""}`, async () => {
     const body = await (await fetch(`${kms.url}/metrics`)).text();
     expect(parseExposition(body).samples.length).toBeGreaterThan(10);
     const r = spawnSync("promtool", ["check", "metrics"], { input: body, encoding: "utf8", timeout: 10_000 });
@@ -137,7 +143,11 @@ describe("GET /metrics of the local KMS", () => {
     const e = await scrape();
     const days = select(e, M.XksProxyCertificateDaysToExpire, { custom_key_store_id: storeId });
     expect(days.map((s) => s.labels.certificate_name)).toEqual([cn]);
-    expect(days[0]!.value).toBe(Math.floor((Date.parse(cert.validTo) - Date.now()) / DAY_MS));
+    // Whole days left, rounded down: the day count at most the exact span, and within a day of it.
+    const exact = (new Date(cert.validTo).getTime() - Date.now()) / DAY_MS;
+    expect(Number.isInteger(days[0]!.value)).toBe(true);
+    expect(days[0]!.value).toBeLessThanOrEqual(exact);
+    expect(days[0]!.value).toBeGreaterThan(exact - 1);
   });
 
   it("polls connected stores with kmsOperation KmsHealthCheck, never overlapping, and keeps polling", async () => {
@@ -162,6 +172,23 @@ describe("GET /metrics of the local KMS", () => {
       { custom_key_store_id: storeId, kms_operation: "Decrypt", xks_operation: "Decrypt", error_type: "Non-retryable", exception_name: "AuthenticationFailedException", value: 1 },
     ]);
     expect(valueOf(e, M.up, { custom_key_store_id: storeId })).toBe(1);
+  });
+
+  it("a timed-out Encrypt counts as a Retryable Timeout at the gateway's deadline, and leaves up at 1", async () => {
+    const before = await scrape();
+    const encLabels = { custom_key_store_id: storeId, kms_operation: "Encrypt", xks_operation: "Encrypt" };
+    // startTestKms gives the gateway 1000 ms (KMS's is 250): the deadline this call hits.
+    await addFault(proxy, "ks", { type: "latency", ms: 1300, operation: "encrypt" });
+    await expectKmsError(client.send(new EncryptCommand({ KeyId: keyId, Plaintext: Buffer.from("slow") })), "KMSInvalidStateException", KMSInvalidStateException);
+    await clearFaults(proxy);
+    const after = await scrape();
+    const errorLabels = { ...encLabels, error_type: "Retryable", exception_name: "Timeout" };
+    const timeouts = (valueOf(after, M.XksProxyErrors, errorLabels) ?? 0) - (valueOf(before, M.XksProxyErrors, errorLabels) ?? 0);
+    expect(timeouts).toBeGreaterThanOrEqual(1);
+    // Each timed-out call counts at the deadline it hit, not at when (or whether) the answer came.
+    const sum = (e: Exposition) => valueOf(e, `${M.XksProxyLatency}_sum`, encLabels) ?? 0;
+    expect(sum(after) - sum(before)).toBeCloseTo(1 * timeouts, 6);
+    expect(valueOf(after, M.up, { custom_key_store_id: storeId })).toBe(1);
   });
 
   it("an UNAVAILABLE key manager shows in the key-manager states after a poll, and ACTIVE again once it recovers", async () => {
@@ -228,6 +255,34 @@ describe("GET /metrics of the local KMS", () => {
     const ec2 = await fetch(kms.url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "Action=DescribeVpcEndpointServices&Version=2016-11-15" });
     expect(ec2.status).toBe(200);
     expect(await ec2.text()).toContain("<DescribeVpcEndpointServicesResponse");
+  });
+});
+
+describe("xks_proxy_up of the local KMS", () => {
+  // Driven directly: with the poll of a running local KMS, a poll could set `up` between a slow call and a scrape.
+  it("comes from GetHealthStatus only: a timed-out Encrypt leaves it at 1, a failed poll sets 0, an answered one 1", async () => {
+    const store = StateStore.open(undefined);
+    const id = "cks-00000000000000001";
+    const xks = { uriEndpoint: "https://xks.example.com", uriPath: "/kms/xks/v1", accessKeyId: cred.accessKeyId, secretAccessKey: cred.secretAccessKey, connectivity: "PUBLIC_ENDPOINT" as const };
+    await store.update((s) => void s.customKeyStores.push({ id, name: "up", region: "us-east-1", connectionState: "CONNECTED", creationDate: 0, xks }));
+    const m = new LocalKmsMetrics(store, { certificateOf: () => undefined, keepCertificatesOf: () => undefined });
+    const rec = store.state.customKeyStores[0]!;
+    const call = (over: Partial<GatewayCall>): GatewayCall => ({ store: rec, xksOperation: "health", kmsOperation: "KmsHealthCheck", timeoutMs: 250, ms: 5, ...over });
+    const up = async () => valueOf(parseExposition((await m.exposition()).body), M.up, { custom_key_store_id: id });
+    try {
+      m.observe(call({}));
+      expect(await up()).toBe(1);
+      m.observe(call({ xksOperation: "encrypt", kmsOperation: "Encrypt", ms: undefined, failed: { ok: false, failure: "Timeout", detail: "no answer within 250 ms" } }));
+      m.observe(call({ xksOperation: "decrypt", kmsOperation: "Decrypt", ms: undefined, failed: { ok: false, failure: "TcpFailure", detail: "ECONNRESET" } }));
+      expect(await up()).toBe(1);
+      m.observe(call({ ms: undefined, failed: { ok: false, failure: "Timeout", detail: "no answer within 250 ms" } }));
+      expect(await up()).toBe(0);
+      // Answered with an error is answered: the proxy is reachable.
+      m.observe(call({ kmsOperation: "ConnectCustomKeyStore", failed: { ok: false, failure: "InternalException", detail: "HTTP 500" } }));
+      expect(await up()).toBe(1);
+    } finally {
+      await store.close();
+    }
   });
 });
 

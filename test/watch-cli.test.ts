@@ -6,15 +6,15 @@
  */
 import { once } from "node:events";
 import { connect, createServer, type Socket } from "node:net";
-import type { TLSSocket } from "node:tls";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { randomXksCredential } from "../src/client/index.js";
-import { XksMetrics } from "../src/metrics/xks-metrics.js";
+import { XKS_METRIC_NAMES as M, XksMetrics } from "../src/metrics/xks-metrics.js";
 import { startMetricsServer } from "../harness/watch/metrics-server.js";
 import { addFault, clearFaults } from "./helpers/admin-faults.js";
 import { proxySettings, targetFlags } from "./helpers/check-options.js";
 import { startCheckProxy, type CheckProxy } from "./helpers/check-proxy.js";
 import { runCli } from "./helpers/cli-process.js";
+import { parseExposition, valueOf } from "./helpers/prom-text.js";
 import { spawnWatch } from "./helpers/prometheus.js";
 import { testConfig } from "./helpers/proxy-fixture.js";
 import { closedWithin } from "./helpers/raw-tls.js";
@@ -39,10 +39,39 @@ function target(): string[] {
 const env = () => ({ XKS_SECRET_ACCESS_KEY: cred.secretAccessKey });
 const watch = (args: string[]) => runCli(CLI, ["watch", ...target(), ...args], env());
 
+/**
+ * Only a call over 200 ms made the round degraded. A cold TLS handshake on a loaded machine can take that long;
+ * the tests here are about errors and state changes, not this machine's speed.
+ */
+const LATENCY_ONLY = /^\w+( \S+)? took \d+ ms \(over 200 ms; KMS gives up at 250\)$/;
+const slowOnly = (reasons: readonly string[]) => reasons.length > 0 && reasons.every((r) => LATENCY_ONLY.test(r));
+
+/** The reasons of a --once run's degraded state line (text or --json); none when it was not degraded. */
+function degradedReasons(stdout: string): string[] {
+  const text = /degraded \(round 1\): (.*)$/m.exec(stdout);
+  if (text) return text[1]!.split("; ");
+  const json = stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Record<string, unknown>).find((e) => e.event === "state" && e.to === "degraded");
+  return (json?.reasons as string[] | undefined) ?? [];
+}
+
+/** `watch --once`, run again (up to 3 runs in all) while a run is degraded by latency alone. */
+async function watchOnce(args: string[]): ReturnType<typeof runCli> {
+  for (let attempt = 1; ; attempt++) {
+    const run = await watch([...args, "--once"]);
+    if (attempt === 3 || run.code !== 1 || !slowOnly(degradedReasons(run.stdout))) return run;
+  }
+}
+
+/** The state changes with those of latency alone (degraded, then back) taken out. */
+function changesBesidesLatency(events: readonly Record<string, unknown>[]): unknown[] {
+  const states = events.filter((e) => e.event === "state" && !(e.to === "degraded" && slowOnly(e.reasons as string[]))).map((e) => e.to);
+  return states.filter((s, i) => s !== states[i - 1]);
+}
+
 describe("xks-harness watch --once", () => {
   it("exits 0 with one healthy line when every call, the round trip included, succeeds", async () => {
-    const run = await watch(["--key-id", "foo", "--once"]);
-    expect(run.code, run.stderr).toBe(0);
+    const run = await watchOnce(["--key-id", "foo"]);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
     const lines = run.stdout.trim().split("\n");
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^\S+Z checking https:\/\/localhost:\d+\/watch\/kms\/xks\/v1 once$/);
@@ -89,23 +118,31 @@ describe("xks-harness watch, running", () => {
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
       await w.waitFor((e) => e.event === "state" && e.to === "healthy", 10_000);
       await addFault(proxy, "ks", { type: "error", operation: "encrypt", errorName: "ThrottlingException" });
-      await w.waitFor((e) => e.event === "state" && e.from === "healthy" && e.to === "failing", 10_000);
+      const failing = await w.waitFor((e) => e.event === "state" && e.to === "failing", 10_000);
       await clearFaults(proxy);
-      await w.waitFor((e) => e.event === "state" && e.from === "failing" && e.to === "healthy", 10_000);
+      await w.waitFor((e) => e.event === "state" && e.to === "healthy" && w.events.indexOf(e) > w.events.indexOf(failing), 10_000);
       // Let at least six rounds pass (the health calls counted in the metrics): three changes, three lines, not one per round.
-      const healthCalls = async () => Number(/xks_proxy_latency_seconds_count\{[^}]*xks_operation="GetHealthStatus"\} (\d+)/.exec(await (await fetch(url)).text())?.[1] ?? 0);
+      const scrape = async () => parseExposition(await (await fetch(url)).text());
+      const store = { custom_key_store_id: "" };
+      const healthCalls = async () => valueOf(await scrape(), `${M.XksProxyLatency}_count`, { ...store, kms_operation: "KmsHealthCheck", xks_operation: "GetHealthStatus" }) ?? 0;
       const end = Date.now() + 15_000;
       while ((await healthCalls()) < 6 && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 200));
       expect(await healthCalls()).toBeGreaterThanOrEqual(6);
-      expect(w.events.filter((e) => e.event === "state").map((e) => e.to)).toEqual(["healthy", "failing", "healthy"]);
+      // One line per change: each starts from where the last one went. A round degraded only by this machine's
+      // latency (a slow handshake) is a change too, but not one this test makes.
+      const changes = w.events.filter((e) => e.event === "state");
+      expect(changes.map((e) => e.from)).toEqual([null, ...changes.slice(0, -1).map((e) => e.to)]);
+      expect(changesBesidesLatency(w.events)).toEqual(["healthy", "failing", "healthy"]);
 
       const metrics = await fetch(url);
       expect(metrics.status).toBe(200);
       expect(metrics.headers.get("content-type")).toContain("text/plain");
-      const body = await metrics.text();
-      expect(body).toMatch(/xks_proxy_errors_total\{custom_key_store_id="",kms_operation="Encrypt",xks_operation="Encrypt",error_type="Retryable",exception_name="ThrottlingException"\} [1-9]/);
-      expect(body).toMatch(/xks_proxy_up\{custom_key_store_id=""\} 1/);
-      expect(body).toMatch(/xks_proxy_certificate_days_to_expire\{custom_key_store_id="",certificate_name="localhost"\} \d+/);
+      const e = parseExposition(await metrics.text());
+      const throttled = valueOf(e, M.XksProxyErrors, { ...store, kms_operation: "Encrypt", xks_operation: "Encrypt", error_type: "Retryable", exception_name: "ThrottlingException" });
+      expect(throttled).toBeGreaterThanOrEqual(1);
+      expect(valueOf(e, M.up, store)).toBe(1);
+      const days = valueOf(e, M.XksProxyCertificateDaysToExpire, { ...store, certificate_name: "localhost" });
+      expect(Number.isInteger(days) && days! > 0, String(days)).toBe(true);
       expect((await fetch(url, { method: "POST", body: "x" })).status).toBe(405);
       expect((await fetch(url.replace("/metrics", "/"))).status).toBe(404);
       expect((await fetch(url.replace("/metrics", "/metrics/x"))).status).toBe(404);
@@ -125,16 +162,31 @@ describe("the metrics listener's limits", () => {
     return socket;
   }
 
-  it("closes a connection that sends nothing after the idle limit, and refuses connections past the cap", async () => {
+  it("closes a connection that sends nothing after the idle limit", async () => {
     const server = await startMetricsServer(new XksMetrics(), "127.0.0.1", 0, { idleTimeoutMs: 300, headersTimeoutMs: 10_000, maxConnections: 2 });
     try {
       const idle = await openTcp(server.port);
-      expect(await closedWithin(idle as TLSSocket, 5000)).toBeGreaterThanOrEqual(200);
-      const kept = [await openTcp(server.port), await openTcp(server.port)];
-      const extra = await openTcp(server.port);
-      await closedWithin(extra as TLSSocket, 3000);
-      for (const s of kept) s.destroy();
+      expect(await closedWithin(idle, 5000)).toBeGreaterThanOrEqual(200);
     } finally {
+      await server.close();
+    }
+  });
+
+  it("refuses a connection past the cap at once, and keeps serving the ones it holds", async () => {
+    // An idle limit far beyond the test: only the cap can close the extra connection this fast.
+    const server = await startMetricsServer(new XksMetrics(), "127.0.0.1", 0, { idleTimeoutMs: 10_000, headersTimeoutMs: 10_000, maxConnections: 2 });
+    const kept = [await openTcp(server.port), await openTcp(server.port)];
+    try {
+      const extra = await openTcp(server.port);
+      expect(await closedWithin(extra, 1000)).toBeLessThan(1000);
+      for (const s of kept) {
+        expect(s.destroyed).toBe(false);
+        const answer = new Promise<string>((resolve) => s.once("data", (c: Buffer) => resolve(c.toString("utf8"))));
+        s.write("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        expect(await answer).toMatch(/^HTTP\/1\.1 200 /);
+      }
+    } finally {
+      for (const s of kept) s.destroy();
       await server.close();
     }
   });

@@ -6,10 +6,10 @@
  */
 import { X509Certificate } from "node:crypto";
 import { checkServerIdentity, type DetailedPeerCertificate } from "node:tls";
+import { daysToExpire } from "../../src/pki/certificate-expiry.js";
 import type { CheckContext } from "./context.js";
 import { kmsTrustedCas, normalizeFingerprint, type TrustedCa } from "./trusted-cas.js";
 
-const DAY_MS = 24 * 3600 * 1000;
 /** Warn when the certificate expires sooner than this. */
 const EXPIRY_WARNING_DAYS = 30;
 
@@ -77,10 +77,10 @@ export function certificateFindings(ctx: CheckContext, chain: DetailedPeerCertif
   const notBefore = new Date(leaf.valid_from).getTime();
   const outOfDate = notAfter < now || notBefore > now;
   if (notBefore > now) problems.push({ text: `certificate is not valid before ${leaf.valid_from}`, fix: "check the clock of the machine that issued the certificate, or wait until it is valid" });
+  const daysLeft = daysToExpire(leaf.valid_to, now);
   if (notAfter < now) problems.push({ text: `certificate expired on ${leaf.valid_to}`, fix: "renew the proxy's certificate" });
-  else if (notAfter - now < EXPIRY_WARNING_DAYS * DAY_MS) {
-    warnings.push({ text: `certificate expires in ${Math.floor((notAfter - now) / DAY_MS)} days (${leaf.valid_to})`, fix: "renew the proxy's certificate before it expires" });
-  }
+  // Whole days: fewer than 30 whole days left is less than 30 days left.
+  else if (daysLeft < EXPIRY_WARNING_DAYS) warnings.push({ text: `certificate expires in ${daysLeft} days (${leaf.valid_to})`, fix: "renew the proxy's certificate before it expires" });
 
   const root = chain.at(-1)!;
   const rootFp = root.fingerprint256 ? normalizeFingerprint(root.fingerprint256) : undefined;

@@ -3,7 +3,7 @@
  * The calls of one watch round, each sent as KMS sends it (a fresh SigV4 signature, KMS's requestMetadata and
  * kmsOperation: KmsHealthCheck for the health poll, CreateKey for GetKeyMetadata, Encrypt and Decrypt for the round
  * trip), verified, and judged as KMS judges the answer (harness/load/kms-classify.ts). Each becomes one
- * ProxyCall for the metrics, with the latency KMS's XksProxyLatency would record.
+ * ProxyCall for the metrics: its time, the deadline when KMS would have timed out, and the error KMS would count.
  */
 import type { z } from "zod";
 import { XksClient, type XksResponse } from "../../src/client/index.js";
@@ -21,9 +21,7 @@ export interface WatchCall {
   /** The kmsOperation the request carried (read from the request itself). */
   kmsOperation: string;
   keyId?: string | undefined;
-  /** Whether an HTTP answer came back at all (any status). */
-  answered: boolean;
-  /** Milliseconds to the whole answer; undefined when none came. */
+  /** Milliseconds to the whole answer; undefined when none came (any status is an answer). */
   ms?: number | undefined;
   outcome: Outcome;
 }
@@ -60,9 +58,9 @@ export class RecordingClient extends XksClient {
 function judged(client: RecordingClient, xksOperation: XksOperation, keyId: string | undefined, wrong: string | undefined, timeoutMs: number): WatchCall {
   const last = client.last ?? { kmsOperation: "", err: new Error("no request was sent") };
   const base = { xksOperation, kmsOperation: last.kmsOperation, keyId };
-  if (!last.res) return { ...base, answered: false, outcome: classifyThrown(last.err, timeoutMs) };
+  if (!last.res) return { ...base, outcome: classifyThrown(last.err, timeoutMs) };
   const ms = last.res.ms;
-  return { ...base, answered: true, ms, outcome: classifyAnswer(last.res, ms, KMS_PROXY_TIMEOUT_MS, last.res.status === 200 ? wrong : undefined) };
+  return { ...base, ms, outcome: classifyAnswer(last.res, ms, KMS_PROXY_TIMEOUT_MS, last.res.status === 200 ? wrong : undefined) };
 }
 
 /** GetHealthStatus, as KMS's periodic poll sends it; the fleet when the answer fits the schema. */
@@ -105,14 +103,23 @@ export async function keyCalls(client: RecordingClient, keyId: string, timeoutMs
   return calls;
 }
 
-/** KMS records a timed-out call at its 250 ms limit (XksProxyLatency); a call without an answer otherwise has none. */
-export function metricSeconds(c: WatchCall): number | undefined {
-  if (c.outcome.kind === "kms-timeout") return KMS_PROXY_TIMEOUT_MS / 1000;
-  return c.ms === undefined ? undefined : c.ms / 1000;
+/**
+ * The call as the metrics take it: its time, and KMS's deadline when KMS would have timed out (the call was cut at
+ * --timeout, or answered after KMS's 250 ms: KMS stopped waiting at 250 either way).
+ */
+export function proxyCall(c: WatchCall, customKeyStoreId: string): ProxyCall {
+  return {
+    customKeyStoreId,
+    xksOperation: c.xksOperation,
+    kmsOperation: c.kmsOperation,
+    ms: c.ms,
+    timedOutAfterMs: c.outcome.kind === "kms-timeout" ? KMS_PROXY_TIMEOUT_MS : undefined,
+    error: metricError(c.outcome),
+  };
 }
 
 /** The XksProxyErrors labels of a failed call; undefined for a success. */
-export function metricError(o: Outcome): ProxyCall["error"] {
+function metricError(o: Outcome): ProxyCall["error"] {
   if (o.kind === "ok") return undefined;
   if (o.kind === "kms-timeout") return { errorType: xksProxyErrorType("Timeout"), exceptionName: "Timeout" };
   if (o.kind === "throttle") return { errorType: xksProxyErrorType("ThrottlingException"), exceptionName: "ThrottlingException" };

@@ -5,8 +5,7 @@
  * so a certificate renewed on the proxy shows at the next round, not when a pooled connection happens to close.
  */
 import { isIP } from "node:net";
-import { connect } from "node:tls";
-import { xksClientTlsContext } from "../../src/client/index.js";
+import { connect, type SecureContext } from "node:tls";
 import { certificateName, daysToExpire } from "../../src/pki/certificate-expiry.js";
 import { parseEndpoint } from "../common/endpoint.js";
 
@@ -16,11 +15,11 @@ export type CertificateReading =
 
 /**
  * One handshake with the proxy's endpoint, offering what KMS offers (TLS 1.2+, the spec's suites, the client
- * certificate for mTLS), bounded by `timeoutMs`. Verification does not end the handshake here: an expired or
+ * certificate for mTLS: `secureContext`, from xksClientTlsContext, built once per run), bounded by `timeoutMs`. Verification does not end the handshake here: an expired or
  * untrusted certificate is exactly what this metric must still report; whether it verified is returned beside
  * it. No request is ever sent on this connection: the calls go through the client's verifying pool.
  */
-export function readCertificate(endpoint: string, o: { ca: string[]; clientCert?: { cert: string; key: string } | undefined; timeoutMs: number; now?: () => number }): Promise<CertificateReading> {
+export function readCertificate(endpoint: string, o: { secureContext: SecureContext; timeoutMs: number; now?: () => number }): Promise<CertificateReading> {
   const ep = parseEndpoint(endpoint);
   if (!ep) return Promise.resolve({ ok: false, reason: `${endpoint} is not an https:// URL` });
   return new Promise((resolve) => {
@@ -36,7 +35,7 @@ export function readCertificate(endpoint: string, o: { ca: string[]; clientCert?
       host: ep.host,
       port: ep.port,
       ...(isIP(ep.host) ? {} : { servername: ep.host }),
-      secureContext: xksClientTlsContext(o.ca, o.clientCert),
+      secureContext: o.secureContext,
       rejectUnauthorized: false,
     });
     const timer = setTimeout(() => done({ ok: false, reason: `no TLS handshake within ${o.timeoutMs} ms` }), o.timeoutMs);

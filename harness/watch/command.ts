@@ -9,7 +9,7 @@ import { integerOption } from "../../src/cli-options.js";
 import { connectionFlags } from "../common/connection-flags.js";
 import type { WatchFlags } from "./options.js";
 
-export const WATCH_DEFAULTS = { intervalS: 30, metricsPort: 9464, metricsHost: "127.0.0.1" } as const;
+const WATCH_DEFAULTS = { intervalS: 30, metricsPort: 9464, metricsHost: "127.0.0.1" } as const;
 
 /** Declares `watch` on `program`; its action hands the exit code to `exit`. */
 export function registerWatch(program: Command, exit: (code: number) => void): void {

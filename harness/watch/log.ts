@@ -6,7 +6,7 @@
  * `round`, `from` (null on the first round), `to`, `reasons`; stop `signal`.
  */
 import type { Paint } from "../report/style.js";
-import type { WatchState } from "./state.js";
+import { LATENCY_WARN_MS, type WatchState } from "./state.js";
 
 export type WatchEvent =
   | { event: "start"; endpoint: string; intervalS: number; metrics: string | null; customKeyStoreId: string }
@@ -26,6 +26,6 @@ export function formatEvent(e: WatchEvent, time: Date, json: boolean, paint: Pai
   }
   if (e.event === "stop") return `${at} stopped (${e.signal})\n`;
   const to = paint(COLOUR[e.to], e.to);
-  const why = e.reasons.length ? e.reasons.join("; ") : "every call answered correctly within 200 ms";
+  const why = e.reasons.length ? e.reasons.join("; ") : `every call answered correctly within ${LATENCY_WARN_MS} ms`;
   return `${at} ${e.from ? `${e.from} → ${to}` : to} (round ${e.round}): ${why}\n`;
 }

@@ -9,8 +9,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { applyConnectionLimits, closeConnectionsIdleBeforeFirstRequest, LISTENER_OPTIONS, type ConnectionLimits } from "../../src/net/connection-limits.js";
 
-export const METRICS_PATH = "/metrics";
-export const METRICS_LIMITS: ConnectionLimits = { idleTimeoutMs: 60_000, headersTimeoutMs: 10_000, maxConnections: 16 };
+const METRICS_PATH = "/metrics";
+const METRICS_LIMITS: ConnectionLimits = { idleTimeoutMs: 60_000, headersTimeoutMs: 10_000, maxConnections: 16 };
 
 export interface MetricsSource {
   exposition(): Promise<{ contentType: string; body: string }>;

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { WatchCall } from "./calls.js";
 import { judgeRound, reachedProxy, type RoundResult } from "./state.js";
 
-const ok = (xksOperation: WatchCall["xksOperation"], ms = 5): WatchCall => ({ xksOperation, kmsOperation: "x", answered: true, ms, outcome: { kind: "ok" } });
+const ok = (xksOperation: WatchCall["xksOperation"], ms = 5): WatchCall => ({ xksOperation, kmsOperation: "x", ms, outcome: { kind: "ok" } });
 const cert = { ok: true as const, name: "xks.example.com", daysToExpire: 90, validTo: "Mar  1 00:00:00 2027 GMT", trusted: true };
 const active = [{ id: "ekm-1", model: "m", healthStatus: "ACTIVE" as const }, { id: "ekm-2", model: "m", healthStatus: "ACTIVE" as const }];
 const round = (over: Partial<RoundResult> = {}): RoundResult => ({ startedAt: 0, calls: [ok("health"), ok("metadata"), ok("encrypt"), ok("decrypt")], fleet: active, certificate: cert, ...over });
@@ -29,7 +29,7 @@ describe("judgeRound", () => {
     },
     {
       what: "a call failed",
-      r: round({ calls: [ok("health"), { xksOperation: "metadata", kmsOperation: "CreateKey", keyId: "k", answered: true, ms: 3, outcome: { kind: "error", errorType: "Non-retryable", exceptionName: "KeyNotFoundException", detail: "HTTP 404 KeyNotFoundException" } }] }),
+      r: round({ calls: [ok("health"), { xksOperation: "metadata", kmsOperation: "CreateKey", keyId: "k", ms: 3, outcome: { kind: "error", errorType: "Non-retryable", exceptionName: "KeyNotFoundException", detail: "HTTP 404 KeyNotFoundException" } }] }),
       state: "failing",
       reason: "metadata k: KeyNotFoundException (Non-retryable): HTTP 404 KeyNotFoundException",
     },
@@ -43,6 +43,6 @@ describe("judgeRound", () => {
 
   it("up: some call got an HTTP answer", () => {
     expect(reachedProxy(round())).toBe(true);
-    expect(reachedProxy(round({ calls: [{ xksOperation: "health", kmsOperation: "KmsHealthCheck", answered: false, outcome: { kind: "error", errorType: "Retryable", exceptionName: "TcpFailure", detail: "ECONNREFUSED" } }] }))).toBe(false);
+    expect(reachedProxy(round({ calls: [{ xksOperation: "health", kmsOperation: "KmsHealthCheck", outcome: { kind: "error", errorType: "Retryable", exceptionName: "TcpFailure", detail: "ECONNREFUSED" } }] }))).toBe(false);
   });
 });

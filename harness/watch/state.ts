@@ -9,6 +9,7 @@
  * - healthy: none of these.
  * Pure: the round's results in, the state and its reasons out.
  */
+import { KMS_PROXY_TIMEOUT_MS } from "../../src/xks/constants.js";
 import type { CertificateReading } from "./certificate.js";
 import { describeFailure, type Fleet, type WatchCall } from "./calls.js";
 
@@ -28,7 +29,7 @@ export interface RoundResult {
   certificate: CertificateReading;
 }
 
-export interface Judgement {
+interface Judgement {
   state: WatchState;
   /** Why, one short phrase each; empty when healthy. */
   reasons: string[];
@@ -36,7 +37,7 @@ export interface Judgement {
 
 /** Whether the round reached the proxy: some call got an HTTP answer (the `up` metric). */
 export function reachedProxy(r: RoundResult): boolean {
-  return r.calls.some((c) => c.answered);
+  return r.calls.some((c) => c.ms !== undefined);
 }
 
 export function judgeRound(r: RoundResult): Judgement {
@@ -54,7 +55,7 @@ export function judgeRound(r: RoundResult): Judgement {
   if (unavailable.length) degraded.push(`key manager${unavailable.length > 1 ? "s" : ""} UNAVAILABLE: ${unavailable.join(", ")}`);
   if (degradedKms.length) degraded.push(`key manager${degradedKms.length > 1 ? "s" : ""} DEGRADED: ${degradedKms.join(", ")}`);
   for (const c of r.calls) {
-    if (c.ms !== undefined && c.ms > LATENCY_WARN_MS) degraded.push(`${c.xksOperation}${c.keyId ? ` ${c.keyId}` : ""} took ${Math.round(c.ms)} ms (over ${LATENCY_WARN_MS} ms; KMS gives up at 250)`);
+    if (c.ms !== undefined && c.ms > LATENCY_WARN_MS) degraded.push(`${c.xksOperation}${c.keyId ? ` ${c.keyId}` : ""} took ${Math.round(c.ms)} ms (over ${LATENCY_WARN_MS} ms; KMS gives up at ${KMS_PROXY_TIMEOUT_MS})`);
   }
   const cert = r.certificate;
   if (!cert.ok) degraded.push(`certificate not read: ${cert.reason}`);

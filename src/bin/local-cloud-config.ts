@@ -6,7 +6,7 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import { parseEndpointServices, type EndpointServicesConfigInput } from "../ec2/index.js";
-import { DEFAULT_HEALTH_CHECK_INTERVAL_MS, MAX_HEALTH_CHECK_INTERVAL_MS } from "../kms/health-poll.js";
+import { DEFAULT_HEALTH_CHECK_INTERVAL_MS, healthCheckIntervalProblem } from "../kms/health-poll.js";
 
 export class LocalCloudConfigError extends Error {
   override name = "LocalCloudConfigError";
@@ -14,10 +14,6 @@ export class LocalCloudConfigError extends Error {
 
 /** A declaration of 100 services is a few dozen KiB; anything far larger is not a config file. */
 const MAX_BYTES = 1 << 20;
-
-/** Bounds of `healthCheckIntervalSeconds`: once a second (tests) to the local KMS's longest. */
-const MIN_INTERVAL_S = 1;
-const MAX_INTERVAL_S = MAX_HEALTH_CHECK_INTERVAL_MS / 1000;
 
 export interface LocalCloudConfig {
   endpointServices: EndpointServicesConfigInput;
@@ -45,9 +41,9 @@ export function readLocalCloudConfig(file: string): LocalCloudConfig {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw fail("not a JSON object: expected { \"endpointServices\": [...] }");
   // The local KMS's own setting sits beside the endpoint services, whose schema allows no other field.
   const { healthCheckIntervalSeconds: interval, ...endpointServices } = raw as Record<string, unknown>;
-  if (interval !== undefined && !(Number.isInteger(interval) && (interval as number) >= MIN_INTERVAL_S && (interval as number) <= MAX_INTERVAL_S)) {
-    throw fail(`healthCheckIntervalSeconds must be a whole number of seconds from ${MIN_INTERVAL_S} to ${MAX_INTERVAL_S} (how often the local KMS polls connected stores' health; omit it for ${DEFAULT_HEALTH_CHECK_INTERVAL_MS / 1000})`);
-  }
+  // The local KMS's own bounds (kms/health-poll), in the seconds of the file: once a second (tests) to once a day.
+  const intervalProblem = interval === undefined ? undefined : healthCheckIntervalProblem(interval, "healthCheckIntervalSeconds", 1000);
+  if (intervalProblem) throw fail(`${intervalProblem} (how often the local KMS polls connected stores' health; omit it for ${DEFAULT_HEALTH_CHECK_INTERVAL_MS / 1000})`);
   try {
     parseEndpointServices(endpointServices);
   } catch (err) {

@@ -12,20 +12,22 @@ export const FAILED_START_EXIT_MS = 300;
 /**
  * SIGINT/SIGTERM, installed before anything that can hang: the first asks for a clean stop (exit 0) and ends the
  * process after STOP_DEADLINE_MS whatever is still open; a second ends it at once (128 + the signal's number).
+ * `signal` aborts on the first, its reason the signal's name (e.g. for a timer of `timers/promises` to end early);
+ * `received()` is that name, undefined before.
  */
-export function stopSignals(): { requested: () => boolean; stopped: Promise<void> } {
-  let requested = false;
-  let stop!: () => void;
-  const stopped = new Promise<void>((resolve) => (stop = resolve));
+export function stopSignals(): { requested: () => boolean; received: () => NodeJS.Signals | undefined; stopped: Promise<void>; signal: AbortSignal } {
+  let received: NodeJS.Signals | undefined;
+  const abort = new AbortController();
+  const stopped = new Promise<void>((resolve) => abort.signal.addEventListener("abort", () => resolve(), { once: true }));
   const onSignal = (signal: NodeJS.Signals) => {
-    if (requested) process.exit(128 + (signal === "SIGINT" ? 2 : 15));
-    requested = true;
+    if (received) process.exit(128 + (signal === "SIGINT" ? 2 : 15));
+    received = signal;
     setTimeout(() => process.exit(process.exitCode ?? 0), STOP_DEADLINE_MS).unref();
-    stop();
+    abort.abort(signal);
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
-  return { requested: () => requested, stopped };
+  return { requested: () => received !== undefined, received: () => received, stopped, signal: abort.signal };
 }
 
 /** Which flag sets the port a listen error is about, for a message that names it. */

@@ -5,6 +5,8 @@
  */
 import { Command } from "commander";
 import { integerOption } from "../cli-options.js";
+// Loads no package (its imports are types, and pki/certificate-expiry's are too): `--help` stays commander only.
+import { DEFAULT_HEALTH_CHECK_INTERVAL_MS } from "../kms/health-poll.js";
 import { packageVersion } from "../package-version.js";
 import type { MockOptions } from "./xks-mock-main.js";
 import { FAILED_START_EXIT_MS, stopSignals } from "./xks-mock-start.js";
@@ -32,7 +34,7 @@ const program = new Command()
   .option("--kms-port <port>", "port of the local KMS beside the proxy (default 4599; 0 = any free port)", port)
   .option("--no-kms", "do not start the local KMS")
   .option("--state <file>", "local KMS state file (custom key stores, keys, aliases); in memory when absent")
-  .option("--kms-config <file>", "local cloud JSON: { endpointServices: [...], healthCheckIntervalSeconds: N } (default: one verified VPC endpoint service leading to this proxy; a health check every 180 s)")
+  .option("--kms-config <file>", `local cloud JSON: { endpointServices: [...], healthCheckIntervalSeconds: N } (default: one verified VPC endpoint service leading to this proxy; a health check every ${DEFAULT_HEALTH_CHECK_INTERVAL_MS / 1000} s)`)
   .option("--strict", "local KMS: no port in XksProxyUriEndpoint, do not trust the dev CA", false)
   .option("--kms-client-cert <file>", "local KMS: client certificate presented to mTLS proxies, PEM (default with --mtls: the dev PKI's client.pem)")
   .option("--kms-client-key <file>", "local KMS: the key of --kms-client-cert, PEM")

@@ -22,6 +22,14 @@ interface PoolOptions {
   timeoutMs: number;
   /** Connections per origin. @default undici's default (unlimited) */
   connections?: number;
+  /**
+   * Where every connection goes (https://host[:port]), whatever origin a request names: what a VPC interface
+   * endpoint does for KMS. The request keeps its URL (Host header and TLS server name stay the origin's); only the
+   * TCP connection goes here. @default the origin's address
+   */
+  connectTo?: string | undefined;
+  /** Wraps the pool's connector, e.g. to read each new connection's peer certificate. @default none */
+  wrapConnect?: ((connect: buildConnector.connector) => buildConnector.connector) | undefined;
 }
 
 /** The TLS context a pool uses: built once, reusable by several pools (see tlsPool's `secureContext`). */
@@ -32,8 +40,16 @@ export function poolTlsContext(o: Pick<PoolOptions, "ca" | "clientCert">): Secur
 /** A pool: from trust options, or from a context built once (poolTlsContext) that several pools share. */
 export function tlsPool(o: PoolOptions | (Omit<PoolOptions, "ca" | "clientCert"> & { secureContext: SecureContext })): Agent {
   const secureContext = "secureContext" in o ? o.secureContext : poolTlsContext(o);
+  const base = keepTlsAlerts(buildConnector({ secureContext, timeout: o.timeoutMs }));
+  let connect = base;
+  if (o.connectTo) {
+    const to = new URL(o.connectTo);
+    const hostname = to.hostname.replace(/^\[(.*)\]$/, "$1");
+    // `host` (the origin's) still names the TLS server; hostname and port say where to connect.
+    connect = (opts, callback) => base({ ...opts, hostname, port: to.port || "443" }, callback);
+  }
   return new Agent({
-    connect: keepTlsAlerts(buildConnector({ secureContext, timeout: o.timeoutMs })),
+    connect: o.wrapConnect ? o.wrapConnect(connect) : connect,
     headersTimeout: o.timeoutMs,
     bodyTimeout: o.timeoutMs,
     ...(o.connections ? { connections: o.connections } : {}),

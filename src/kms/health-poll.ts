@@ -7,18 +7,29 @@
  * deadline, and a few stores are polled at a time.
  */
 import type { Logger } from "pino";
+import { DAY_MS } from "../pki/certificate-expiry.js";
 import type { StateStore } from "./state-store.js";
 import type { XksGateway } from "./xks-gateway.js";
 
 /** "Every few minutes". @default of StartLocalKmsOptions.healthCheckIntervalMs */
 export const DEFAULT_HEALTH_CHECK_INTERVAL_MS = 180_000;
 /** A day: longer would be no poll at all (and past 2^31 ms a timer fires at once). */
-export const MAX_HEALTH_CHECK_INTERVAL_MS = 86_400_000;
+export const MAX_HEALTH_CHECK_INTERVAL_MS = DAY_MS;
+
+/**
+ * The one rule for the interval, in the unit of the field the user wrote (`unitMs`: 1 for milliseconds, 1000 for
+ * seconds): a whole number from 1 ms to MAX_HEALTH_CHECK_INTERVAL_MS. Why not, naming `field`; undefined when it is one.
+ */
+export function healthCheckIntervalProblem(value: unknown, field: string, unitMs: 1 | 1000 = 1): string | undefined {
+  if (typeof value === "number" && Number.isInteger(value) && value * unitMs >= 1 && value * unitMs <= MAX_HEALTH_CHECK_INTERVAL_MS) return undefined;
+  const unit = unitMs === 1 ? "milliseconds" : "seconds";
+  return `${field} must be a whole number of ${unit} from 1 to ${MAX_HEALTH_CHECK_INTERVAL_MS / unitMs} (a day), not ${JSON.stringify(value)}`;
+}
 
 /** Stores polled at once: a round of many stores stays a few seconds, and never a burst of hundreds of connections. */
 const CONCURRENCY = 8;
 
-export interface StartedHealthPoll {
+interface StartedHealthPoll {
   /** Resolves when the round under way (if any) ends; no round starts after. */
   stop(): Promise<void>;
 }

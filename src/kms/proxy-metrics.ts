@@ -2,26 +2,30 @@
  * @module kms/proxy-metrics
  * The local KMS's CloudWatch metrics for its external key stores (metrics/xks-metrics: the names `xks-harness watch`
  * serves too), from the calls its gateway makes: latency and errors per call as KMS classifies them, key-manager
- * states from each GetHealthStatus answer, `up` from whether the proxy answered, the certificate its connections
- * saw, and each store's credential age from the state. All labelled by CustomKeyStoreId; a deleted store's dropped.
+ * states and `up` from each GetHealthStatus (the health poll, and the probes of create, update and connect), the
+ * certificate the gateway's connections saw, and each store's credential age from the state. All labelled by
+ * CustomKeyStoreId; a deleted store's dropped.
  */
 import { XksMetrics } from "../metrics/xks-metrics.js";
 import { xksProxyErrorType } from "../xks/index.js";
-import { daysToExpire } from "../pki/certificate-expiry.js";
+import { DAY_MS, daysToExpire } from "../pki/certificate-expiry.js";
 import type { SeenCertificate } from "./peer-certificate.js";
 import type { StateStore } from "./state-store.js";
 import { credentialSetDate } from "./state.js";
-import type { GatewayCall } from "./xks-gateway.js";
+import type { GatewayCall, ProxyStore } from "./xks-gateway.js";
 
-const DAY_MS = 86_400_000;
+/** Where the certificates come from: the gateway's connections (XksGateway). */
+export interface PeerCertificates {
+  certificateOf(store: ProxyStore): SeenCertificate | undefined;
+  keepCertificatesOf(stores: readonly ProxyStore[]): void;
+}
 
 export class LocalKmsMetrics {
   readonly metrics = new XksMetrics();
-  /** The certificate each store's proxy last presented: days to expire are counted at each scrape. */
-  readonly #certificates = new Map<string, SeenCertificate>();
 
   constructor(
     private readonly store: StateStore,
+    private readonly certificates: PeerCertificates,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -37,29 +41,32 @@ export class LocalKmsMetrics {
         customKeyStoreId: id,
         xksOperation: c.xksOperation,
         kmsOperation: c.kmsOperation,
-        // KMS stops waiting at its timeout: like `watch`, a timed-out call counts at the limit; no other unanswered one has a latency.
-        seconds: c.answered && c.ms !== undefined ? c.ms / 1000 : failure === "Timeout" ? c.timeoutMs / 1000 : undefined,
+        ms: c.ms,
+        timedOutAfterMs: failure === "Timeout" ? c.timeoutMs : undefined,
         // Every key manager UNAVAILABLE is an answer the proxy gave: it shows in the key-manager states, as in `watch`.
         error: failure && failure !== "AllKeyManagersUnavailable" ? { errorType: xksProxyErrorType(failure), exceptionName: failure } : undefined,
       },
       this.now(),
     );
-    this.metrics.setUp(id, c.answered);
+    // `up` is what the health check says, as `watch` judges it from a round that always has one: one slow Encrypt
+    // (a timeout, a Retryable error, counted above) is not an unreachable proxy.
+    if (c.xksOperation === "health") this.metrics.setUp(id, c.ms !== undefined);
     if (c.fleet) this.metrics.setKeyManagerStates(id, c.fleet);
-    if (c.certificate) this.#certificates.set(id, c.certificate);
   };
 
   forget(id: string): void {
-    this.#certificates.delete(id);
     this.metrics.forgetStore(id);
+    this.certificates.keepCertificatesOf(this.store.state.customKeyStores);
   }
 
   /** The exposition, with the day counts (credential age, certificate expiry) brought to this moment first. */
   async exposition(): Promise<{ contentType: string; body: string }> {
     const now = this.now();
-    for (const s of this.store.state.customKeyStores) {
+    const stores = this.store.state.customKeyStores;
+    this.certificates.keepCertificatesOf(stores);
+    for (const s of stores) {
       this.metrics.setCredentialAgeDays(s.id, Math.floor((now - credentialSetDate(s) * 1000) / DAY_MS));
-      const cert = this.#certificates.get(s.id);
+      const cert = this.certificates.certificateOf(s);
       if (cert) this.metrics.setCertificateDaysToExpire(s.id, cert.name, daysToExpire(cert.validTo, now));
     }
     return this.metrics.exposition();

@@ -9,7 +9,7 @@ import type { Logger } from "pino";
 import { createLocalKmsApp, type RequestRecord } from "./app.js";
 import type { LocalKmsOptions } from "./context.js";
 import { parseEndpointServices, type EndpointServicesConfigInput } from "../ec2/index.js";
-import { DEFAULT_HEALTH_CHECK_INTERVAL_MS, MAX_HEALTH_CHECK_INTERVAL_MS, startHealthPoll } from "./health-poll.js";
+import { DEFAULT_HEALTH_CHECK_INTERVAL_MS, healthCheckIntervalProblem, startHealthPoll } from "./health-poll.js";
 import { LocalKmsMetrics } from "./proxy-metrics.js";
 import { StateStore } from "./state-store.js";
 import { vpcTarget } from "./vpc-stores.js";
@@ -92,17 +92,17 @@ async function startWithStore(o: StartLocalKmsOptions, store: StateStore): Promi
   const endpointServices = parseEndpointServices(o.endpointServices ?? { endpointServices: [] });
   const options: LocalKmsOptions = { strict: o.strict ?? false, connectDelayMs: o.connectDelayMs ?? 100, endpointServices };
   const healthCheckIntervalMs = o.healthCheckIntervalMs ?? DEFAULT_HEALTH_CHECK_INTERVAL_MS;
-  if (!Number.isInteger(healthCheckIntervalMs) || healthCheckIntervalMs < 1 || healthCheckIntervalMs > MAX_HEALTH_CHECK_INTERVAL_MS) {
-    throw new RangeError(`healthCheckIntervalMs must be a whole number of milliseconds from 1 to ${MAX_HEALTH_CHECK_INTERVAL_MS} (a day), not ${healthCheckIntervalMs}. Fix: give one in that range, or omit it for ${DEFAULT_HEALTH_CHECK_INTERVAL_MS}`);
-  }
-  const metrics = new LocalKmsMetrics(store);
+  const intervalProblem = healthCheckIntervalProblem(healthCheckIntervalMs, "healthCheckIntervalMs");
+  if (intervalProblem) throw new RangeError(`${intervalProblem}. Fix: give one in that range, or omit it for ${DEFAULT_HEALTH_CHECK_INTERVAL_MS}`);
   const gateway = new XksGateway({
     ...(o.proxyTimeoutMs ? { timeoutMs: o.proxyTimeoutMs } : {}),
     extraCa: options.strict ? [] : (o.extraCa ?? []),
     clientCert: o.clientCert,
     route: (s, region) => vpcTarget(endpointServices, s, region),
-    onCall: metrics.observe,
+    // No call is made before `metrics` exists: the gateway calls only when asked to.
+    onCall: (call) => metrics.observe(call),
   });
+  const metrics = new LocalKmsMetrics(store, gateway);
   const pending = new Set<Promise<void>>();
   const background = (work: () => Promise<void>) => {
     const p = work()

@@ -3,10 +3,11 @@
  * How the local KMS talks to XKS proxies: as KMS does (SigV4 with the store's credential and region, the
  * requestMetadata KMS sends, a 250 ms budget per call), and with every answer classified into the failure the
  * spec's table maps to an exception. Each call, once classified, is reported to `onCall` (kms/proxy-metrics).
+ * A routed pool reaches another address than the URL names, as a VPC interface endpoint does for KMS.
  */
 import { randomUUID } from "node:crypto";
 import type { Agent } from "undici";
-import { attempt, classifyError, poolTlsContext, trustAnchors, XksClient, xksTarget, type Failed, type XksResponse } from "../client/index.js";
+import { attempt, classifyError, poolTlsContext, tlsPool, trustAnchors, XksClient, xksTarget, type Failed, type XksResponse } from "../client/index.js";
 import {
   decodeBase64,
   computeCdiv,
@@ -22,7 +23,6 @@ import {
   type XksOperation,
 } from "../xks/index.js";
 import type { SecureContext } from "node:tls";
-import { gatewayPool } from "./endpoint-route.js";
 import { reportPeerCertificates, type SeenCertificate } from "./peer-certificate.js";
 import type { XksProxySettings } from "./state.js";
 
@@ -40,15 +40,12 @@ export interface GatewayCall {
   kmsOperation: string;
   /** The call's deadline (KMS's 250 ms unless configured). */
   timeoutMs: number;
-  /** Whether an HTTP answer came back (any status), and how long the whole answer took. */
-  answered: boolean;
+  /** How long the whole answer took; undefined when no HTTP answer (of any status) came back. */
   ms?: number | undefined;
   /** The call's failure as KMS classifies it; undefined for a success. */
   failed?: Failed | undefined;
   /** The key managers of a GetHealthStatus answer that fit the spec's schema (also when all are UNAVAILABLE). */
   fleet?: Health["ekmFleetDetails"] | undefined;
-  /** The certificate the latest connection to this store's proxy presented, if one was seen. */
-  certificate?: SeenCertificate | undefined;
 }
 
 interface GatewayOptions {
@@ -90,7 +87,8 @@ export class XksGateway {
   readonly #routed = new Map<string, Agent>();
   /**
    * The peer certificate each pool's latest new connection presented, by `<target>|<origin host>` (target "" for
-   * the direct pool): bounded by the stores' endpoints.
+   * the direct pool). Read by the metrics when they render (certificateOf); hosts no store uses any more are dropped
+   * by keepCertificatesOf.
    */
   readonly #certificates = new Map<string, SeenCertificate>();
 
@@ -104,7 +102,7 @@ export class XksGateway {
 
   #pool(target: string | undefined): Agent {
     const wrapConnect = (c: Parameters<typeof reportPeerCertificates>[0]) => reportPeerCertificates(c, (host, cert) => this.#certificates.set(`${target ?? ""}|${host}`, cert));
-    return gatewayPool({ secureContext: this.#secureContext, timeoutMs: this.timeoutMs, target, wrapConnect });
+    return tlsPool({ secureContext: this.#secureContext, timeoutMs: this.timeoutMs, connectTo: target, wrapConnect });
   }
 
   #dispatcher(s: XksProxySettings, region: string): Agent {
@@ -115,14 +113,25 @@ export class XksGateway {
     return pool;
   }
 
-  #certificateOf(s: XksProxySettings, region: string): SeenCertificate | undefined {
-    let host: string;
+  /** The key of a store's certificate: the pool its calls use and its endpoint's host. */
+  #certificateKey(store: ProxyStore): string | undefined {
     try {
-      host = new URL(s.uriEndpoint).host;
+      return `${this.#route?.(store.xks, store.region) ?? ""}|${new URL(store.xks.uriEndpoint).host}`;
     } catch {
       return undefined;
     }
-    return this.#certificates.get(`${this.#route?.(s, region) ?? ""}|${host}`);
+  }
+
+  /** The certificate the latest new connection to this store's proxy presented, if one was seen. */
+  certificateOf(store: ProxyStore): SeenCertificate | undefined {
+    const key = this.#certificateKey(store);
+    return key === undefined ? undefined : this.#certificates.get(key);
+  }
+
+  /** Drops the certificates of every endpoint none of `stores` uses (a deleted store's, a failed create's). */
+  keepCertificatesOf(stores: readonly ProxyStore[]): void {
+    const used = new Set(stores.map((s) => this.#certificateKey(s)));
+    for (const key of this.#certificates.keys()) if (!used.has(key)) this.#certificates.delete(key);
   }
 
   #client(s: XksProxySettings, region: string): XksClient {
@@ -145,7 +154,7 @@ export class XksGateway {
     const o = await attempt(call, this.timeoutMs);
     const seen: Pick<GatewayCall, "fleet"> = {};
     const r: Result<T> = !o.ok ? o : o.res.status !== 200 ? classifyError(o.res) : parse(o.res, seen);
-    this.#onCall?.({ store, ...op, timeoutMs: this.timeoutMs, answered: o.ok, ms: o.ok ? o.res.ms : undefined, failed: r.ok ? undefined : r, ...seen, certificate: this.#certificateOf(store.xks, store.region) });
+    this.#onCall?.({ store, ...op, timeoutMs: this.timeoutMs, ms: o.ok ? o.res.ms : undefined, failed: r.ok ? undefined : r, ...seen });
     return r;
   }
 

@@ -31,12 +31,12 @@ describe("XksMetrics", () => {
 
   it("labels a call by spec operation name and KMS operation; an error by ErrorType and ExceptionName", async () => {
     const m = new XksMetrics();
-    m.observeCall({ customKeyStoreId: "cks-1", xksOperation: "encrypt", kmsOperation: "GenerateDataKey", seconds: 0.012 }, 1_700_000_000_000);
+    m.observeCall({ customKeyStoreId: "cks-1", xksOperation: "encrypt", kmsOperation: "GenerateDataKey", ms: 12 }, 1_700_000_000_000);
     m.observeCall({
       customKeyStoreId: "cks-1",
       xksOperation: "decrypt",
       kmsOperation: "Decrypt",
-      seconds: 0.3,
+      ms: 300,
       error: { errorType: xksProxyErrorType("InternalException"), exceptionName: "InternalException" },
     });
     m.observeCall({ customKeyStoreId: "cks-1", xksOperation: "health", kmsOperation: "KmsHealthCheck", error: { errorType: xksProxyErrorType("TlsFailure"), exceptionName: "TlsFailure" } });
@@ -53,13 +53,45 @@ describe("XksMetrics", () => {
     expect(s.get(`${XKS_METRIC_NAMES.lastSuccess}{custom_key_store_id="cks-1"}`)).toBe(1_700_000_000);
   });
 
+  it("counts a timed-out call at the deadline it hit, answered late or not; no answer otherwise has no latency", async () => {
+    const m = new XksMetrics();
+    const timeout = { errorType: xksProxyErrorType("Timeout"), exceptionName: "Timeout" };
+    m.observeCall({ customKeyStoreId: "cks-1", xksOperation: "encrypt", kmsOperation: "Encrypt", timedOutAfterMs: 250, error: timeout });
+    m.observeCall({ customKeyStoreId: "cks-1", xksOperation: "encrypt", kmsOperation: "Encrypt", ms: 900, timedOutAfterMs: 250, error: timeout });
+    m.observeCall({ customKeyStoreId: "cks-1", xksOperation: "decrypt", kmsOperation: "Decrypt", error: { errorType: xksProxyErrorType("TcpFailure"), exceptionName: "TcpFailure" } });
+    const s = await samples(m);
+    const lat = XKS_METRIC_NAMES.XksProxyLatency;
+    const enc = 'custom_key_store_id="cks-1",kms_operation="Encrypt",xks_operation="Encrypt"';
+    expect(s.get(`${lat}_count{${enc}}`)).toBe(2);
+    expect(s.get(`${lat}_sum{${enc}}`)).toBe(0.5);
+    expect(s.get(`${lat}_bucket{le="0.25",${enc}}`)).toBe(2);
+    expect(s.has(`${lat}_count{custom_key_store_id="cks-1",kms_operation="Decrypt",xks_operation="Decrypt"}`)).toBe(false);
+  });
+
+  it("keeps one certificate per store: a renewal under another name replaces the old series", async () => {
+    const m = new XksMetrics();
+    const name = XKS_METRIC_NAMES.XksProxyCertificateDaysToExpire;
+    m.setCertificateDaysToExpire("cks-1", "old.example", 3);
+    m.setCertificateDaysToExpire("cks-2", "old.example", 3);
+    m.setCertificateDaysToExpire("cks-1", "new.example", 90);
+    m.setCertificateDaysToExpire("cks-1", "new.example", 89);
+    const s = await samples(m);
+    expect([...s].filter(([k]) => k.startsWith(`${name}{`))).toEqual([
+      [`${name}{custom_key_store_id="cks-2",certificate_name="old.example"}`, 3],
+      [`${name}{custom_key_store_id="cks-1",certificate_name="new.example"}`, 89],
+    ]);
+    // The replaced series stays gone when the store is forgotten; the new one goes with it.
+    m.forgetStore("cks-1");
+    expect([...(await samples(m)).keys()].filter((k) => k.includes('"cks-1"'))).toEqual([]);
+  });
+
   it("forgets every series of a deleted store and keeps the others", async () => {
     const m = new XksMetrics();
     for (const id of ["cks-1", "cks-2"]) {
       m.setUp(id, true);
       m.setCredentialAgeDays(id, 3);
       m.setCertificateDaysToExpire(id, "proxy.example", 90);
-      m.observeCall({ customKeyStoreId: id, xksOperation: "encrypt", kmsOperation: "Encrypt", seconds: 0.01 });
+      m.observeCall({ customKeyStoreId: id, xksOperation: "encrypt", kmsOperation: "Encrypt", ms: 10 });
     }
     m.forgetStore("cks-1");
     const keys = [...(await samples(m)).keys()];

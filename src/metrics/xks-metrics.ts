@@ -15,7 +15,10 @@ export const XKS_METRIC_NAMES = {
   XksExternalKeyManagerStates: "xks_external_key_manager_states",
   XksProxyCertificateDaysToExpire: "xks_proxy_certificate_days_to_expire",
   XksProxyCredentialAge: "xks_proxy_credential_age_days",
-  /** No CloudWatch twin: when the last call succeeded (Unix seconds), and whether the last round reached the proxy. */
+  /**
+   * No CloudWatch twin: when the last call succeeded (Unix seconds), and whether the proxy answered the last health
+   * check (watch: the last round, which always has a GetHealthStatus; the local KMS: its last GetHealthStatus).
+   */
   lastSuccess: "xks_proxy_last_success_timestamp_seconds",
   up: "xks_proxy_up",
 } as const;
@@ -33,11 +36,13 @@ export interface ProxyCall {
   xksOperation: XksOperation;
   /** The KmsOperation dimension: Encrypt, Decrypt, GenerateDataKey, KmsHealthCheck, … */
   kmsOperation: string;
+  /** Milliseconds from send to the whole answer; undefined when none came. */
+  ms?: number | undefined;
   /**
-   * Seconds from send to the answer. A timed-out call counts at the timeout (KMS stopped waiting there, and an
-   * average-latency alarm must see it); undefined when no answer came otherwise (a refused connection, a TLS failure).
+   * The deadline the call hit, in ms, when it timed out (KMS stopped waiting there): the call counts at it, answered
+   * late or not, as an average-latency alarm must see it. Undefined when it did not time out.
    */
-  seconds?: number | undefined;
+  timedOutAfterMs?: number | undefined;
   /** Undefined for a success. */
   error?: { errorType: XksProxyErrorType; exceptionName: string } | undefined;
 }
@@ -98,17 +103,22 @@ export class XksMetrics {
     });
     this.#up = new Gauge({
       name: XKS_METRIC_NAMES.up,
-      help: "1 when the last round of calls reached the proxy and it answered, 0 when it could not be reached",
+      help: "1 when the proxy answered the last health check (watch: the last round of calls; the local KMS: the last GetHealthStatus), 0 when it could not be reached",
       labelNames: ["custom_key_store_id"],
       registers,
     });
   }
 
-  /** Records one call: its latency when it was answered, an error when it failed, the time when it succeeded. */
+  /**
+   * Records one call: its latency, an error when it failed, the time when it succeeded. The latency (XksProxyLatency)
+   * is the answer's time, or the deadline for a call that timed out; a call without an answer otherwise (a refused
+   * connection, a TLS failure) has none.
+   */
   observeCall(call: ProxyCall, now = Date.now()): void {
     const labels = { custom_key_store_id: call.customKeyStoreId, kms_operation: call.kmsOperation, xks_operation: XKS_API_NAMES[call.xksOperation] };
-    if (call.seconds !== undefined) {
-      this.#latency.observe(labels, call.seconds);
+    const ms = call.timedOutAfterMs ?? call.ms;
+    if (ms !== undefined) {
+      this.#latency.observe(labels, ms / 1000);
       this.#remember(call.customKeyStoreId, "latency", labels, () => this.#latency.remove(labels));
     }
     if (call.error) {
@@ -125,7 +135,19 @@ export class XksMetrics {
     }
   }
 
+  /**
+   * The store's certificate: it replaces the store's earlier one, so a certificate renewed under another name (or a
+   * store moved to another endpoint) does not leave the old name's series, and its alert, behind.
+   */
   setCertificateDaysToExpire(customKeyStoreId: string, certificateName: string, days: number): void {
+    const series = this.#seriesOfStore.get(customKeyStoreId);
+    const key = this.#key("certificate", { custom_key_store_id: customKeyStoreId, certificate_name: certificateName });
+    for (const [k, remove] of series ?? []) {
+      if (k.startsWith(`certificate\0`) && k !== key) {
+        remove();
+        series!.delete(k);
+      }
+    }
     const labels = { custom_key_store_id: customKeyStoreId, certificate_name: certificateName };
     this.#certificateDays.set(labels, days);
     this.#remember(customKeyStoreId, "certificate", labels, () => this.#certificateDays.remove(labels));
@@ -150,8 +172,12 @@ export class XksMetrics {
   #remember(customKeyStoreId: string, metric: string, labels: Record<string, string>, remove: () => void): void {
     let series = this.#seriesOfStore.get(customKeyStoreId);
     if (!series) this.#seriesOfStore.set(customKeyStoreId, (series = new Map()));
-    const key = `${metric}\0${Object.values(labels).join("\0")}`;
+    const key = this.#key(metric, labels);
     if (!series.has(key)) series.set(key, remove);
+  }
+
+  #key(metric: string, labels: Record<string, string>): string {
+    return `${metric}\0${Object.values(labels).join("\0")}`;
   }
 
   /** The exposition text and its content type, for a GET /metrics. */

@@ -6,7 +6,8 @@
  */
 import type { PeerCertificate } from "node:tls";
 
-const DAY_MS = 86_400_000;
+/** A day in milliseconds: the unit of the metrics' day counts. */
+export const DAY_MS = 86_400_000;
 
 /** The leaf's subject CN, else its first DNS name (a certificate may carry its names in the SAN only). */
 export function certificateName(cert: PeerCertificate): string {

@@ -3,6 +3,7 @@
  * drip a request's headers, send malformed HTTP. Every wait is bounded.
  */
 import { once } from "node:events";
+import type { Socket } from "node:net";
 import { connect, type TLSSocket } from "node:tls";
 import { pem } from "./proxy-fixture.js";
 
@@ -14,8 +15,8 @@ export async function openTls(port: number): Promise<TLSSocket> {
   return socket;
 }
 
-/** Resolves with the ms from now until the server closes the connection; rejects after `boundMs`. */
-export function closedWithin(socket: TLSSocket, boundMs: number): Promise<number> {
+/** Resolves with the ms from now until the server closes the connection (TLS or plain TCP); rejects after `boundMs`. */
+export function closedWithin(socket: Socket, boundMs: number): Promise<number> {
   const start = performance.now();
   if (socket.destroyed) return Promise.resolve(0);
   return new Promise((resolve, reject) => {
