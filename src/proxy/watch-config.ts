@@ -5,10 +5,12 @@
  *
  * The file is followed by its path, not its inode: editors and config tools replace it (`mv new cfg.json`),
  * and Kubernetes swaps a symlink above it. An inode watch (fs.watch on the file) sees the first replacement
- * and then watches a file no one uses any more, so every later change was lost. fs.watchFile polls the path's
- * stat (it follows symlinks): any change of inode, size, mtime or ctime, or the file going away, is seen.
+ * and then watches a file no one uses any more, so every later change was lost. So the path's stat is polled (stat
+ * follows symlinks): any change of device, inode, size, mtime or ctime, or the file going away, is seen. The first
+ * stat is taken at once, synchronously: fs.watchFile takes its own baseline later, asynchronously, and a change
+ * made in between became the baseline and was never applied.
  */
-import { unwatchFile, watchFile, type Stats } from "node:fs";
+import { stat, statSync, type Stats } from "node:fs";
 import type { Logger } from "pino";
 
 export interface ConfigWatcher {
@@ -32,13 +34,36 @@ export function watchConfig(file: string | undefined, reload: () => Promise<void
   };
   const onHup = () => trigger("SIGHUP");
   process.on("SIGHUP", onHup);
-  const onChange = (current: Stats) => trigger(current.nlink === 0 && current.mtimeMs === 0 ? "config file removed" : "config file changed");
-  if (file) watchFile(file, { interval: POLL_MS, persistent: false }, onChange);
+  const poll = file ? pollPath(file, (removed) => trigger(removed ? "config file removed" : "config file changed")) : undefined;
   return {
     close() {
       clearTimeout(timer);
-      if (file) unwatchFile(file, onChange);
+      if (poll) clearInterval(poll);
       process.off("SIGHUP", onHup);
     },
   };
+}
+
+/** What identifies one version of the file; "missing" when there is none. */
+const versionOf = (s: Stats | undefined) => (s ? `${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}` : "missing");
+
+/** Calls `changed` whenever the path's version differs from the last one seen, starting from its version now. */
+function pollPath(file: string, changed: (removed: boolean) => void): NodeJS.Timeout {
+  let last = versionOf(statSync(file, { throwIfNoEntry: false }));
+  let busy = false;
+  const timer = setInterval(() => {
+    // One stat at a time: a slow disk never stacks them up.
+    if (busy) return;
+    busy = true;
+    stat(file, (err, s) => {
+      busy = false;
+      const now = versionOf(err ? undefined : s);
+      if (now === last) return;
+      last = now;
+      changed(now === "missing");
+    });
+  }, POLL_MS);
+  // Like watchFile's persistent: false: the watch alone never keeps the process running.
+  timer.unref();
+  return timer;
 }
