@@ -19,7 +19,8 @@ export interface LoadProxy {
   cred: XksCredential;
   /** The running mock (after beforeAll). */
   proxy(): CheckProxy;
-  load(args: string[]): Promise<CliRun>;
+  /** `env`: more environment for the CLI (the secret is always there). */
+  load(args: string[], env?: Record<string, string>): Promise<CliRun>;
 }
 
 /** Registers the hooks; call at the top of a test file. `keySeed` keeps each file's keys its own. */
@@ -42,6 +43,6 @@ export function useLoadProxy(keySeed: string): LoadProxy {
   return {
     cred,
     proxy: running,
-    load: (args) => runCli(CLI, ["load", ...targetFlags(running(), cred), "--key-id", "foo", "--key-id", "bar", ...args], { XKS_SECRET_ACCESS_KEY: cred.secretAccessKey }),
+    load: (args, env = {}) => runCli(CLI, ["load", ...targetFlags(running(), cred), "--key-id", "foo", "--key-id", "bar", ...args], { ...env, XKS_SECRET_ACCESS_KEY: cred.secretAccessKey }),
   };
 }
