@@ -1,7 +1,8 @@
 /**
  * @module harness/load/command
  * `xks-harness load`: KMS-shaped load on a proxy, open loop, at --rate or rising to the highest rate that passes
- * (--find-max). Exit 0 pass, 1 a step failed (or the highest rate found is below KMS's quota), 2 bad usage.
+ * (--find-max). Exit 0 pass, 1 a step failed (or the highest rate found is below KMS's quota), 2 bad usage,
+ * 130 stopped by Ctrl-C (the report of what ran is still printed and written).
  */
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
@@ -40,11 +41,13 @@ export function registerLoad(program: Command, exit: (code: number) => void): vo
 async function loadCommand(flags: Flags, env: NodeJS.ProcessEnv): Promise<number> {
   if (flags.emitArtillery !== undefined) return (await import("./artillery/emit-command.js")).emitArtilleryCommand(flags, env);
   // Loaded here, not at the top, so `--help` of other commands does not load the client and the histograms.
-  const [{ toLoadOptions }, { confirmTarget }, { runLoad }, { toHuman, toJson, toLoadJunit, loadVerdict }] = await Promise.all([
+  const [{ toLoadOptions }, { confirmTarget }, { runLoad }, { toHuman, toJson, toLoadJunit }, { loadVerdict, EXIT_STOPPED }, progress] = await Promise.all([
     import("./options.js"),
     import("./safety.js"),
     import("./run-load.js"),
     import("./report.js"),
+    import("./verdict.js"),
+    import("./progress.js"),
   ]);
   const o = toLoadOptions(flags, env);
   await confirmTarget(o.settings.endpoint, flags.dev, { maxRate: Math.max(...o.rates), durationS: o.durationS * o.rates.length, yes: o.yes });
@@ -55,20 +58,17 @@ async function loadCommand(flags: Flags, env: NodeJS.ProcessEnv): Promise<number
     stopped = true;
   };
   process.on("SIGINT", onSigint);
-  const live = !o.json && process.stderr.isTTY === true;
+  // On a terminal, or every few seconds without one; never under --json.
+  const printer = o.json ? undefined : new progress.ProgressPrinter(process.stderr, progress.progressIntervalMs(env));
   try {
-    const report = await runLoad(o, {
-      stopped: () => stopped,
-      onProgress: live
-        ? (p) => process.stderr.write(`\r${p.elapsedS.toFixed(0)} s  target ${p.rateTarget} req/s  achieved ${p.rate.toFixed(0)} req/s  p99 ${p.p99Ms} ms  errors ${p.errors}   `)
-        : undefined,
-    });
-    if (live) process.stderr.write("\n");
+    const report = await runLoad(o, { stopped: () => stopped, onProgress: printer && ((p) => printer.update(p)) });
+    printer?.end();
     process.stdout.write(o.json ? toJson(report) : toHuman(report, painter(colorWanted(process.stdout, !flags.color))));
     if (o.junit) writeFileSync(o.junit, toLoadJunit(report));
     // Also after a Ctrl-C: the page then says the run was stopped and shows what it measured.
     if (o.html) writeFileSync(o.html, (await import("../report/html-load.js")).loadHtml(report));
-    return loadVerdict(report) === "pass" ? EXIT.pass : EXIT.fail;
+    const verdict = loadVerdict(report);
+    return verdict === "stopped" ? EXIT_STOPPED : verdict === "pass" ? EXIT.pass : EXIT.fail;
   } finally {
     process.off("SIGINT", onSigint);
   }

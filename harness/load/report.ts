@@ -4,46 +4,39 @@
  * percentiles per operation, KMS's view of the failures, send lag and connections. As a table, as JSON (each
  * histogram also in HDR's compressed Base64 form, µs) or as JUnit (a testcase per step).
  */
-import { DEFAULT_XKS_TPS } from "../../src/xks/index.js";
 import { toJunit } from "../report/junit.js";
 import type { Paint } from "../report/style.js";
 import { LOAD_OPERATIONS } from "./options.js";
 import { encoded, percentiles, type Percentiles } from "./stats.js";
 import { judgeStep, type StepRun } from "./step.js";
+import { findMaxResult, loadVerdict, plannedS, ranS, stepStatus, untestedNote, untestedReason, type JudgedRun, type StepStatus } from "./verdict.js";
 
-export interface LoadReport {
+/** Connections and full TLS handshakes a pool opened. */
+export interface ConnectionCounts {
+  connectionsOpened: number;
+  tlsHandshakes: number;
+}
+
+export interface LoadReport extends JudgedRun {
   endpoint: string;
   path: string;
   region: string;
-  steps: StepRun[];
-  /** Connections and handshakes per step, in step order. */
-  connections: { connectionsOpened: number; tlsHandshakes: number }[];
-  findMax: boolean;
-  stopped: boolean;
+  /** Connections and handshakes each step opened beyond those already open, in step order. */
+  connections: ConnectionCounts[];
+  /**
+   * The unmeasured warm-up before the first step (ciphertexts for the decrypts, then load at the first rate): the
+   * pool it opens carries the steps, so its connections are counted here. Absent when the run ended before it did.
+   */
+  warmUp?: { rate: number; durationS: number; connections: ConnectionCounts } | undefined;
   /** Worker threads that sent the load (1: the main thread alone). */
   workers: number;
 }
 
-/** The highest rate whose step passed, or 0. */
-export function highestPassed(r: LoadReport): number {
-  return Math.max(0, ...r.steps.filter((s) => judgeStep(s).pass).map((s) => s.plan.rate));
-}
+/** A step as the table and the --html page name it: a stopped one by the time it ran of the time planned. */
+export const stepName = (s: { rate: number; durationS: number; stopped: boolean; elapsedMs: number }) =>
+  s.stopped ? `${s.rate} req/s, stopped after ${(s.elapsedMs / 1000).toFixed(1)} of ${s.durationS} s` : `${s.rate} req/s for ${s.durationS} s`;
 
-export function loadVerdict(r: LoadReport): "pass" | "fail" {
-  if (r.steps.length === 0) return "fail";
-  if (r.findMax) return highestPassed(r) >= DEFAULT_XKS_TPS ? "pass" : "fail";
-  return r.steps.every((s) => judgeStep(s).pass) ? "pass" : "fail";
-}
-
-/** What to do when the proxy cannot serve KMS's default request quota. */
-export function belowQuotaAdvice(max: number): string {
-  return `The highest rate that passed, ${max} req/s, is below the ${DEFAULT_XKS_TPS} req/s KMS may send an external key store (its default quota): at busy times KMS calls will time out and its callers get KMSInvalidStateException. Fix: add proxies behind the load balancer (then run load again), or ask AWS to lower the key store's request quota so excess calls fail fast with a throttle instead of timing out.`;
-}
-
-/** A step as the table and the --html page name it. */
-export const stepName = (s: { rate: number; durationS: number; stopped: boolean }) => `${s.rate} req/s for ${s.durationS} s${s.stopped ? " (stopped)" : ""}`;
-
-function stepJson(s: StepRun, connections: LoadReport["connections"][number] | undefined) {
+function stepJson(s: StepRun, connections: ConnectionCounts | undefined) {
   const v = judgeStep(s);
   const latency = Object.fromEntries(
     [["all", s.stats.all] as const, ...LOAD_OPERATIONS.map((op) => [op, s.stats.latency.get(op)!] as const)].filter(([, h]) => h.totalCount > 0).map(([name, h]) => [name, { ...percentiles(h), hdr: encoded(h) }]),
@@ -51,7 +44,7 @@ function stepJson(s: StepRun, connections: LoadReport["connections"][number] | u
   return {
     rate: s.plan.rate,
     durationS: s.plan.durationS,
-    verdict: v.pass ? "pass" : "fail",
+    verdict: stepStatus(s),
     reasons: v.reasons,
     stopped: s.stopped,
     scheduled: s.stats.scheduled,
@@ -74,14 +67,17 @@ function stepJson(s: StepRun, connections: LoadReport["connections"][number] | u
 
 /** The `--json` report as an object: `load --html` renders these same numbers. */
 export function loadJson(r: LoadReport) {
-  const max = highestPassed(r);
+  const { pass: _pass, ...findMax } = findMaxResult(r);
   return {
     command: "load",
     verdict: loadVerdict(r),
     target: { endpoint: r.endpoint, path: r.path, region: r.region },
     stopped: r.stopped,
+    ranS: ranS(r),
+    plannedS: plannedS(r),
     workers: r.workers,
-    ...(r.findMax ? { findMax: { highestPassedRate: max, quota: DEFAULT_XKS_TPS, ...(max < DEFAULT_XKS_TPS ? { advice: belowQuotaAdvice(max) } : {}) } } : {}),
+    warmUp: r.warmUp ?? null,
+    ...(r.findMax ? { findMax } : {}),
     steps: r.steps.map((s, i) => stepJson(s, r.connections[i])),
   };
 }
@@ -92,35 +88,62 @@ export function toJson(r: LoadReport): string {
 
 const row = (name: string, p: Percentiles) => `  ${name.padEnd(9)} ${String(p.count).padStart(7)} ${[p.p50Ms, p.p90Ms, p.p99Ms, p.p999Ms, p.maxMs].map((v) => v.toFixed(1).padStart(8)).join(" ")}`;
 
+const STATUS_PAINT: Record<StepStatus, [string, Parameters<Paint>[0]]> = { pass: ["PASS", "green"], fail: ["FAIL", "red"], stopped: ["STOPPED", "yellow"] };
+
+/** The warm-up in one line: its pool carries the steps, whose counts are only the connections they added. */
+function warmUpLine(w: NonNullable<LoadReport["warmUp"]>): string {
+  return `warm-up: ${w.durationS} s at ${w.rate} req/s (not measured), connections opened ${w.connections.connectionsOpened}, full TLS handshakes ${w.connections.tlsHandshakes}: the steps reuse them`;
+}
+
+/** What --find-max found, under the steps. */
+function findMaxLines(r: LoadReport, paint: Paint): string[] {
+  const f = findMaxResult(r);
+  const lines = [`Highest rate that passed: ${f.highestPassedRate} req/s`];
+  if (f.untestedAbove !== null && f.untestedAbove >= f.quota) lines.push(untestedNote(f.untestedAbove, untestedReason(r, f.untestedAbove)));
+  if (f.limitFound && f.highestPassedRate >= f.quota) lines.push(`The proxy's limit lies between ${f.highestPassedRate} req/s and the first rate that failed, ${r.steps.at(-1)!.plan.rate} req/s: at or above the ${f.quota} req/s KMS may send (its default quota).`);
+  if (f.advice) lines.push(f.limitFound ? paint("red", f.advice) : paint("yellow", f.advice));
+  return lines;
+}
+
+function verdictLine(r: LoadReport, paint: Paint): string {
+  const v = loadVerdict(r);
+  if (v === "stopped") {
+    const planned = `${plannedS(r)} s planned${r.findMax ? " (fewer if a step fails)" : ""}`;
+    return `Verdict: ${paint("yellow", "STOPPED")} by Ctrl-C after ${ranS(r)} s of the ${planned}: the numbers above cover what ran; a part of a step proves no rate`;
+  }
+  return `Verdict: ${v === "pass" ? paint("green", "PASS") : paint("red", "FAIL")}`;
+}
+
 export function toHuman(r: LoadReport, paint: Paint): string {
   const lines: string[] = [`xks-harness load ${r.endpoint}${r.path} (${r.region})${r.workers > 1 ? `, ${r.workers} worker threads` : ""}`];
+  if (r.warmUp) lines.push(warmUpLine(r.warmUp));
   r.steps.forEach((s, i) => {
     const j = stepJson(s, r.connections[i]);
-    const head = stepName(j);
-    lines.push("", `${j.verdict === "pass" ? paint("green", "PASS") : paint("red", "FAIL")} ${head}: ${j.answered} answered, ${j.achievedRate} req/s achieved, ${j.sentOnTime} of ${j.scheduled} sent on time`);
+    const [label, color] = STATUS_PAINT[j.verdict];
+    lines.push("", `${paint(color, label)} ${stepName(j)}: ${j.answered} answered, ${j.achievedRate} req/s achieved, ${j.sentOnTime} of ${j.scheduled} sent on time`);
     lines.push(`  ${"op".padEnd(9)} ${"count".padStart(7)} ${["p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms"].map((h) => h.padStart(8)).join(" ")}`);
     for (const [name, p] of Object.entries(j.latency)) lines.push(row(name, p));
     lines.push(row("send lag", j.sendLag));
     lines.push(`  KMS view: ${j.kms.ok} ok, ${j.kms.kmsTimeouts} timeouts (over ${s.plan.p99BudgetMs} ms: KMS retries once, then KMSInvalidStateException), ${j.kms.throttles} throttled (429 ThrottlingException)`);
     for (const e of s.stats.errors.values()) lines.push(`  XksProxyErrors ErrorType=${e.errorType} ExceptionName=${e.exceptionName}: ${e.count} (e.g. ${e.example})`);
-    lines.push(`  connections opened ${j.connections.connectionsOpened}, full TLS handshakes ${j.connections.tlsHandshakes}${j.connections.connectionsOpened > j.connections.tlsHandshakes ? " (the rest resumed a TLS session)" : ""}`);
+    lines.push(`  new connections opened ${j.connections.connectionsOpened}, full TLS handshakes ${j.connections.tlsHandshakes}${j.connections.connectionsOpened > j.connections.tlsHandshakes ? " (the rest resumed a TLS session)" : ""}`);
     for (const reason of j.reasons) lines.push(`  ${paint("red", "✗")} ${reason}`);
   });
-  if (r.findMax) {
-    const max = highestPassed(r);
-    lines.push("", `Highest rate that passed: ${max} req/s`);
-    if (max < DEFAULT_XKS_TPS) lines.push(paint("red", belowQuotaAdvice(max)));
-  }
-  lines.push("", `Verdict: ${loadVerdict(r) === "pass" ? paint("green", "PASS") : paint("red", "FAIL")}`);
+  if (r.findMax && r.steps.length > 0) lines.push("", ...findMaxLines(r, paint));
+  lines.push("", verdictLine(r, paint));
   return `${lines.join("\n")}\n`;
 }
 
+/** JUnit: a testcase per step; a stopped step is skipped (it proves nothing), unless what ran already failed. */
 export function toLoadJunit(r: LoadReport): string {
   return toJunit(
     "xks-harness load",
     r.steps.map((s) => {
       const v = judgeStep(s);
-      return { name: `${s.plan.rate} req/s for ${s.plan.durationS} s`, classname: "load", status: v.pass ? "pass" : "fail", ms: s.elapsedMs, message: v.reasons.join("; ") || undefined };
+      const status = stepStatus(s);
+      const name = stepName({ ...s.plan, stopped: s.stopped, elapsedMs: s.elapsedMs });
+      const message = status === "stopped" ? "stopped by Ctrl-C before the step ended" : v.reasons.join("; ") || undefined;
+      return { name, classname: "load", status: status === "stopped" ? "skip" : status, ms: s.elapsedMs, message };
     }),
   );
 }

@@ -10,7 +10,7 @@ import { WARM_UP_CIPHERTEXTS } from "./defaults.js";
 import type { LoadOptions } from "./options.js";
 import { callFactory, warmUp, type Sealed } from "./operations.js";
 import { countingPool } from "./pool.js";
-import type { LoadReport } from "./report.js";
+import type { ConnectionCounts, LoadReport } from "./report.js";
 import { judgeStep, progressOf, runStep, type Progress, type StepPlan, type StepRun } from "./step.js";
 
 /**
@@ -20,26 +20,37 @@ import { judgeStep, progressOf, runStep, type Progress, type StepPlan, type Step
  */
 const WARM_UP_S = 1;
 
+/** A step's progress with where it stands in the run: step `step` (from 1) of `steps`. */
+export type RunProgress = Progress & { rateTarget: number; step: number; steps: number; durationS: number };
+
 export interface RunHooks {
   stopped: () => boolean;
-  onProgress?: ((p: Progress & { rateTarget: number }) => void) | undefined;
+  onProgress?: ((p: RunProgress) => void) | undefined;
 }
 
 /** What sends the steps: this thread, or the worker threads. */
 interface Sender {
-  step(plan: StepPlan, hooks: { stopped: () => boolean; onProgress?: ((p: Progress) => void) | undefined }): Promise<{ run: StepRun; connections: LoadReport["connections"][number] }>;
+  step(plan: StepPlan, hooks: { stopped: () => boolean; onProgress?: ((p: Progress) => void) | undefined }): Promise<{ run: StepRun; connections: ConnectionCounts }>;
   close(): Promise<void>;
 }
 
 export async function runLoad(o: LoadOptions, hooks: RunHooks): Promise<LoadReport> {
-  const report: LoadReport = { endpoint: o.settings.endpoint, path: o.settings.path, region: o.region, steps: [], connections: [], findMax: o.findMax, stopped: false, workers: o.workers };
+  const report: LoadReport = {
+    endpoint: o.settings.endpoint, path: o.settings.path, region: o.region,
+    steps: [], connections: [], findMax: o.findMax, stopped: false, workers: o.workers, rates: o.rates, durationS: o.durationS,
+  };
   const sender = report.workers > 1 ? await workerThreads(o) : await thisThread(o);
   try {
     const plan = (rate: number, durationS: number, maxRequests: number): StepPlan => ({ rate, durationS, maxRequests, mix: o.mix, p99BudgetMs: o.p99BudgetMs, maxErrorRate: o.maxErrorRate, timeoutMs: o.timeoutMs });
     let budget = o.maxRequests;
-    await sender.step(plan(o.rates[0]!, WARM_UP_S, budget), { stopped: hooks.stopped });
-    for (const rate of o.rates) {
-      const onProgress = hooks.onProgress ? (p: Progress) => hooks.onProgress!({ ...p, rateTarget: rate }) : undefined;
+    const warm = await sender.step(plan(o.rates[0]!, WARM_UP_S, budget), { stopped: hooks.stopped });
+    // Its pool carries the steps: counted here, or the first step would say "0 connections opened".
+    report.warmUp = { rate: o.rates[0]!, durationS: WARM_UP_S, connections: warm.connections };
+    if (warm.run.stopped) report.stopped = true;
+    for (const [i, rate] of o.rates.entries()) {
+      if (report.stopped) break;
+      const where = { rateTarget: rate, step: i + 1, steps: o.rates.length, durationS: o.durationS };
+      const onProgress = hooks.onProgress ? (p: Progress) => hooks.onProgress!({ ...p, ...where }) : undefined;
       const { run, connections } = await sender.step(plan(rate, o.durationS, budget), { stopped: hooks.stopped, onProgress });
       report.steps.push(run);
       report.connections.push(connections);
@@ -81,9 +92,11 @@ async function thisThread(o: LoadOptions): Promise<Sender> {
   const calls = callFactory(client, o.keyIds, sealed, o);
   return {
     async step(plan, h) {
-      pool.reset();
       const run = await runStep(plan, calls, { stopped: h.stopped, onSecond: h.onProgress ? (s, elapsedS) => h.onProgress!(progressOf(s, elapsedS)) : undefined });
-      return { run, connections: pool.counts() };
+      // Counted up to here, then reset: the warm-up's count includes the connections its ciphertexts opened.
+      const connections = pool.counts();
+      pool.reset();
+      return { run, connections };
     },
     close,
   };

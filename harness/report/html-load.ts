@@ -1,7 +1,8 @@
 /**
  * @module harness/report/html-load
  * `load --html FILE`: the verdict first (for --find-max, the highest rate that passed against KMS's default quota,
- * with the same advice as the table), then per step the rate asked and served, the on-time share, the latency
+ * or that every tested rate passed and what lies above was not tested, with the same advice as the table; for a
+ * run stopped by Ctrl-C, the time it ran of the time planned), then per step the rate asked and served, the on-time share, the latency
  * percentiles, the verdict and why, KMS's view of the failures and the connections; the rate-per-step chart and
  * the latency percentile curve (html-charts.ts). Every number is the `load --json` one (report.ts `loadJson`); the
  * curve also reads the step's latency histogram at more percentiles. Nothing else reaches the page: no secret, no
@@ -12,7 +13,7 @@ import { LOAD_OPERATIONS } from "../load/options.js";
 import { loadJson, stepName, type LoadReport } from "../load/report.js";
 import type { StepRun } from "../load/step.js";
 import { percentileCurveSvg, rateStepsSvg, type PercentileSeries } from "./html-charts.js";
-import { htmlPage, htmlParagraphs, htmlTable, raw, statusBadge, type Html, type PageVerdict } from "./html.js";
+import { esc, htmlPage, htmlParagraphs, htmlTable, raw, statusBadge, type Html, type PageVerdict } from "./html.js";
 
 type LoadJson = ReturnType<typeof loadJson>;
 type StepJson = LoadJson["steps"][number];
@@ -28,21 +29,34 @@ interface Limits {
   maxErrorRate: number;
 }
 
+/** --find-max's verdict sentence: the limit found, or how far every tested rate passed. */
+function findMaxText(f: NonNullable<LoadJson["findMax"]>): string {
+  if (f.untestedAbove !== null) {
+    const quota = f.untestedAbove < f.quota ? `, and KMS may send ${f.quota} req/s (its default quota)` : "";
+    return `every step passed, up to ${f.untestedAbove} req/s; rates above it were not tested${quota}`;
+  }
+  const max = f.highestPassedRate;
+  return `highest rate that passed: ${max} req/s, ${max >= f.quota ? "at or above" : "below"} the ${f.quota} req/s KMS may send an external key store (its default quota)`;
+}
+
 function verdictOf(j: LoadJson, runs: StepRun[], limits: Limits): PageVerdict {
   const lines: (Html | string)[] = [];
   if (j.stopped) {
     const last = j.steps.at(-1);
-    lines.push(`stopped by Ctrl-C${last ? ` ${(last.elapsedMs / 1000).toFixed(1)} s into the ${last.durationS} s step at ${last.rate} req/s` : ""}: the numbers cover what was sent until then`);
+    lines.push(`stopped by Ctrl-C${last ? ` ${(last.elapsedMs / 1000).toFixed(1)} s into the ${last.durationS} s step at ${last.rate} req/s` : " in the warm-up"}: the numbers cover what was sent until then`);
   }
   const failing = j.steps.filter((s) => s.verdict === "fail");
+  if (j.verdict === "stopped") {
+    for (const s of failing) lines.push(`${s.rate} req/s failed in the part that ran: ${s.reasons.join("; ")}`);
+    const text = `stopped after ${j.ranS} s of the ${j.plannedS} s planned: a part of a step proves no rate`;
+    return { ok: false, label: "STOPPED", text, lines };
+  }
   if (j.steps.length === 0) return { ok: false, label: "FAIL", text: "no step ran", lines };
   if (j.findMax) {
-    const max = j.findMax.highestPassedRate;
     const ok = j.verdict === "pass";
-    const text = `highest rate that passed: ${max} req/s, ${ok ? "at or above" : "below"} the ${j.findMax.quota} req/s KMS may send an external key store (its default quota)`;
     if (j.findMax.advice) lines.push(j.findMax.advice);
     for (const s of failing) lines.push(`${s.rate} req/s failed: ${s.reasons.join("; ")}`);
-    return { ok, label: ok ? "PASS" : "FAIL", text, lines };
+    return { ok, label: ok ? "PASS" : "FAIL", text: findMaxText(j.findMax), lines };
   }
   const step = j.steps[0]!;
   if (j.verdict === "pass") {
@@ -57,6 +71,7 @@ function verdictOf(j: LoadJson, runs: StepRun[], limits: Limits): PageVerdict {
 /** Why a step passed (the limits it kept) or failed (the ones it broke), as the table's last column. */
 function why(s: StepJson, run: StepRun, limits: Limits): string {
   if (s.verdict === "fail") return s.reasons.join("\n");
+  if (s.verdict === "stopped") return `stopped by Ctrl-C: ${(s.elapsedMs / 1000).toFixed(1)} of ${s.durationS} s ran, within the limits so far`;
   return `p99 ${s.latency["all"]?.p99Ms ?? 0} ms ≤ ${limits.budgetMs} ms; ${run.stats.failed} of ${s.answered} failed (≤ ${limits.maxErrorRate * 100}%); ${percent(s.sentOnTime, s.scheduled)} sent on time`;
 }
 
@@ -66,7 +81,7 @@ function stepsTable(j: LoadJson, runs: StepRun[], limits: Limits): Html {
   return htmlTable(
     ["status", "step", "req/s served", "sent on time", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms", "why"],
     j.steps.map((s, i) => [
-      raw(statusBadge(s.verdict === "pass" ? "pass" : "fail")),
+      raw(s.verdict === "stopped" ? `<span class="st warn">${esc("STOPPED")}</span>` : statusBadge(s.verdict)),
       stepName(s),
       `${s.achievedRate} of ${s.rate}`,
       `${s.sentOnTime} of ${s.scheduled} (${percent(s.sentOnTime, s.scheduled)})`,
@@ -78,6 +93,7 @@ function stepsTable(j: LoadJson, runs: StepRun[], limits: Limits): Html {
 }
 
 function kmsTable(j: LoadJson, budgetMs: number): Html {
+  const w = j.warmUp;
   const table = htmlTable(
     ["step", "ok", "KMS timeouts", "throttled (429)", "XksProxyErrors by ErrorType / ExceptionName", "connections opened", "full TLS handshakes"],
     j.steps.map((s) => [
@@ -95,6 +111,7 @@ function kmsTable(j: LoadJson, budgetMs: number): Html {
     [
       `KMS timeout: an answer later than ${budgetMs} ms; KMS retries once, then its caller gets KMSInvalidStateException. Throttled: 429 ThrottlingException, which KMS passes on as a throttle. XksProxyErrors: KMS's CloudWatch metric, Retryable or Non-retryable by ExceptionName (WrongAnswer: a 200 whose answer did not verify).`,
       "Connections opened beyond the full TLS handshakes resumed a TLS session.",
+      ...(w ? [`Each step counts the connections it opened beyond those already open: the warm-up (${w.durationS} s at ${w.rate} req/s, not measured) opened ${w.connections.connectionsOpened}, with ${w.connections.tlsHandshakes} full TLS handshakes, and the steps reuse them.`] : []),
     ],
     "muted",
   );
@@ -136,6 +153,7 @@ export function loadHtml(r: LoadReport, generatedAt?: Date): string {
     facts.push(
       ["operation mix", LOAD_OPERATIONS.filter((op) => first.mix[op] > 0).map((op) => `${op}=${first.mix[op]}`).join(", ")],
       ["per step", `${first.durationS} s`],
+      ...(j.warmUp ? [["warm-up", `${j.warmUp.durationS} s at ${j.warmUp.rate} req/s, not measured; ${j.warmUp.connections.connectionsOpened} connections opened`] as [string, string]] : []),
       ["p99 budget", `${budgetMs} ms`],
       ["max error rate", `${first.maxErrorRate * 100}%`],
     );
