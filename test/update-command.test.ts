@@ -25,7 +25,7 @@ import type { StartedLocalKms } from "../src/kms/index.js";
 import { packageRoot } from "../src/package-root.js";
 import type { XksCredential } from "../src/xks/sigv4/sign.js";
 import { runCli } from "./helpers/cli-process.js";
-import { addFault as addFaultTo } from "./helpers/admin-faults.js";
+import { addFault as addFaultTo, adminAuth } from "./helpers/admin-faults.js";
 import { connectStore, connectedKey, describeStore, endpointOf, kmsRequests, operationsSince, pathOf, proxyRecords, sdkClient, startTestKms } from "./helpers/kms-fixture.js";
 import { pem, pkiPath, startTestProxy, testConfig, type TestProxy } from "./helpers/proxy-fixture.js";
 import { randomXksCredential } from "../src/client/random-credential.js";
@@ -113,6 +113,7 @@ describe("credential rotation", () => {
       }
     })();
     const from = (await kmsRequests(kms)).length;
+    const startedAt = Date.now();
     let report: UpdateReport;
     try {
       report = await update(key.storeId, { accessKeyId: NEW.accessKeyId, secretAccessKey: NEW.secretAccessKey }, { currentSecret: OLD.secretAccessKey });
@@ -128,6 +129,26 @@ describe("credential rotation", () => {
     expect(report.after).toMatchObject({ state: "CONNECTED", accessKeyId: NEW.accessKeyId });
     expect((await operationsSince(kms, from)).filter((op) => MUTATING.has(op))).toEqual(["UpdateCustomKeyStore"]);
     expectNoSecret(JSON.stringify(report), [NEW.secretAccessKey, OLD.secretAccessKey]);
+
+    // KMS may sign with OLD for five more minutes: the report says until when, counted from the end of the calls.
+    const settling = report.settling!;
+    expect(settling).toMatchObject({ oldAccessKeyId: OLD.accessKeyId, newAccessKeyId: NEW.accessKeyId, oldUri: null, secretMayHaveChanged: false });
+    expect(Date.parse(settling.updatedAt)).toBeGreaterThanOrEqual(startedAt);
+    expect(Date.parse(settling.updatedAt)).toBeLessThanOrEqual(Date.now());
+    expect(Date.parse(settling.oldCredentialKeepUntil!) - Date.parse(settling.updatedAt)).toBe(5 * 60_000);
+    expect(settling.fullyEffectiveBy).toBe(settling.oldCredentialKeepUntil);
+    // How to see the switch on the mock: NEW's lastAuthenticatedAt moves with KMS's calls, OLD's stands still.
+    const used = async () => {
+      const ks = (await (await fetch(`${p.adminUrl}/keystores`, { headers: adminAuth(p) })).json()) as { credentials: { accessKeyId: string; lastAuthenticatedAt: string | null }[] }[];
+      return Object.fromEntries(ks[0]!.credentials.map((c) => [c.accessKeyId, c.lastAuthenticatedAt]));
+    };
+    const seen = await used();
+    expect(await decrypt(await encrypt(key.keyId, "after the update"))).toBe("after the update");
+    const later = await used();
+    expect(seen[OLD.accessKeyId]).not.toBeNull();
+    expect(later[OLD.accessKeyId]).toBe(seen[OLD.accessKeyId]);
+    expect(Date.parse(later[NEW.accessKeyId]!)).toBeGreaterThanOrEqual(Date.parse(seen[NEW.accessKeyId]!));
+    expect(Date.parse(later[NEW.accessKeyId]!)).toBeGreaterThan(Date.parse(later[OLD.accessKeyId]!));
 
     // The proxy forgets OLD: KMS signs with NEW already.
     await p.reload(proxyConfig(["rot"], [NEW]));
@@ -516,6 +537,9 @@ describe("the CLI: node dist/harness/cli.js update --kms-endpoint …", () => {
     expect(order.every((at) => at >= 0), done.stdout).toBe(true);
     expect([...order].sort((a, b) => a - b), done.stdout).toEqual(order);
     expect(done.stdout).not.toContain("key continuity NOT proven");
+    // Then: how long the old credential must stay on the proxy (UTC and local time), and how to see KMS switched.
+    expect(done.stdout).toMatch(new RegExp(`KMS may go on signing with the old credential \\(access key id ${cred.accessKeyId}\\) for up to five minutes: keep it on the proxy until \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ \\(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d [+-]\\d\\d:\\d\\d here\\), then remove it`));
+    expect(done.stdout).toContain("/keystores shows per credential lastAuthenticatedAt");
     expect((await operationsSince(kms, from)).filter((op) => MUTATING.has(op))).toEqual(["UpdateCustomKeyStore"]);
     expect((await describeStore(client, key.storeId)).XksProxyConfiguration?.AccessKeyId).toBe(next.accessKeyId);
 
@@ -530,5 +554,17 @@ describe("the CLI: node dist/harness/cli.js update --kms-endpoint …", () => {
 
     for (const run of [done, refused]) expectNoSecret(run.stdout + run.stderr, [next.secretAccessKey, cred.secretAccessKey, wrong]);
     expect(await decrypt(await encrypt(key.keyId, "after the CLI"))).toBe("after the CLI");
-  });
+
+    // And back, with --json: the same as fields.
+    const before = Date.now();
+    const back = await cli([...common(), "--access-key-id", cred.accessKeyId, "--yes", "--json"], { XKS_SECRET_ACCESS_KEY: cred.secretAccessKey });
+    expect(back.code, back.stdout + back.stderr).toBe(0);
+    const backJson = JSON.parse(back.stdout) as { outcome: string; oldCredentialKeepUntil: string; settling: { updatedAt: string; oldAccessKeyId: string; lines: string[] } };
+    expect(backJson).toMatchObject({ outcome: "updated", settling: { oldAccessKeyId: next.accessKeyId } });
+    expect(Date.parse(backJson.oldCredentialKeepUntil) - Date.parse(backJson.settling.updatedAt)).toBe(5 * 60_000);
+    expect(Date.parse(backJson.settling.updatedAt)).toBeGreaterThanOrEqual(before);
+    expect(backJson.settling.lines[0]).toContain(`keep it on the proxy until ${backJson.oldCredentialKeepUntil.replace(/\.\d{3}Z$/, "Z")}`);
+    expectNoSecret(back.stdout + back.stderr, [next.secretAccessKey, cred.secretAccessKey]);
+    // Three CLI runs, each loading the SDK: more than the default timeout on a busy machine.
+  }, 60_000);
 });

@@ -5,6 +5,7 @@
  */
 import type { StoreSnapshot } from "../update/plan.js";
 import type { UpdateReport } from "../update/run-update.js";
+import { settlingLines } from "../update/settle.js";
 import { checkSections, checkVerdict } from "./html-check.js";
 import { htmlPage, htmlParagraphs, htmlPre, htmlTable, type Html } from "./html.js";
 
@@ -39,7 +40,11 @@ export function updateHtml(u: UpdateHtmlInput, generatedAt?: Date): string {
   const r = u.report;
   const ok = r.outcome === "updated" || r.outcome === "dry-run";
   const prediction = r.check ? checkVerdict(r.check) : undefined;
-  const lines = [...(prediction ? [`checks: ${prediction.label} — ${prediction.text}`, ...(prediction.lines ?? [])] : []), ...(r.outcome === "failed" && r.rollback ? [`rollback: ${r.rollback}`] : [])];
+  const lines = [
+    ...(r.settling ? settlingLines(r.settling) : []),
+    ...(prediction ? [`checks: ${prediction.label} — ${prediction.text}`, ...(prediction.lines ?? [])] : []),
+    ...(r.outcome === "failed" && r.rollback ? [`rollback: ${r.rollback}`] : []),
+  ];
   const sections: { title: string; body: Html }[] = [];
   if (r.plan) {
     const plan = [...r.plan.changes.map((c) => `change ${c}`), r.plan.keysUnavailable ? "KMS keys in this store are UNUSABLE from the Disconnect until the Connect succeeds" : "KMS keys in this store stay usable throughout"];

@@ -13,11 +13,13 @@ import {
   type KMSClient,
   type UpdateCustomKeyStoreCommandInput,
 } from "@aws-sdk/client-kms";
+import { timingSafeEqual } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { runCheck } from "../check/run-check.js";
 import type { CheckOptions, CheckReport } from "../check/types.js";
 import { awsKmsLine, rollbackCommand, type AwsCliTarget } from "./aws-cli.js";
 import { planUpdate, snapshotOf, type StoreSnapshot, type UpdatePlan, type Wanted } from "./plan.js";
+import { settlingOf, type Settling } from "./settle.js";
 
 export type UpdateOutcome = "updated" | "dry-run" | "refused" | "failed";
 
@@ -32,6 +34,8 @@ export interface UpdateReport {
   after?: StoreSnapshot;
   /** The `aws kms update-custom-key-store` line that puts the old values back (previous secret as a placeholder). */
   rollback?: string;
+  /** After an applied update: until when KMS may still use the old credential and URI (settle.ts). */
+  settling?: Settling;
 }
 
 /** What an update is about to do and why it may: shown before it asks or acts. */
@@ -112,6 +116,13 @@ async function waitConnected(kms: KMSClient, id: string, timeoutMs: number): Pro
     if (s.state === "CONNECTED" || s.state === "FAILED" || Date.now() > deadline) return s;
     await sleep(POLL_MS);
   }
+}
+
+/** Whether two secrets are the same, in constant time. */
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a, "utf8");
+  const y = Buffer.from(b, "utf8");
+  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 function sameValues(a: StoreSnapshot, w: Wanted): string[] {
@@ -203,9 +214,12 @@ export async function runUpdate(o: UpdateOptions): Promise<UpdateReport> {
       return await failedAt(call.operation, err);
     }
   }
+  // KMS may use the old values for five minutes from here (settle.ts).
+  const updatedAt = new Date();
   const after = await describe(o.kms, { id: before.id });
   const diffs = sameValues(after, wanted);
   if (plan.expectConnected && after.state !== "CONNECTED") diffs.push(`state is ${after.state}`);
   if (diffs.length) return { outcome: "failed", message: `verification failed: ${diffs.join(", ")}. To go back: ${rollback}`, check, ...base, after };
-  return { outcome: "updated", message: `updated and verified: ${after.endpoint}${after.path}, access key id ${after.accessKeyId}, ${after.state}`, check, ...base, after };
+  const settling = settlingOf(before, after, updatedAt, o.currentSecret === undefined ? undefined : sameSecret(o.currentSecret, wanted.secretAccessKey));
+  return { outcome: "updated", message: `updated and verified: ${after.endpoint}${after.path}, access key id ${after.accessKeyId}, ${after.state}`, check, ...base, after, settling };
 }

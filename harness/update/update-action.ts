@@ -18,6 +18,7 @@ import { checkEc2Endpoint } from "../common/vpc-flags.js";
 import type { UpdateFlags, UpdateIo } from "./command.js";
 import type { StoreSnapshot, UpdatePlan } from "./plan.js";
 import { runUpdate, type UpdateEvidence, type UpdateReport } from "./run-update.js";
+import { settlingLines } from "./settle.js";
 import { XKS_CONNECTIVITIES, isXksConnectivity } from "../../src/xks/kms-rules.js";
 
 const CONTINUITY_HOW = `give --continuity with ${CURRENT_SECRET_ENV} set to the store's current secret (or --current-secret-file) and --key-id`;
@@ -146,6 +147,7 @@ function humanReport(r: UpdateReport, f: UpdateFlags, aws: AwsCliTarget, paint: 
   const color = r.outcome === "updated" || r.outcome === "dry-run" ? "green" : "red";
   out.push(paint(["bold", color], `update: ${r.outcome.toUpperCase()}`) + ` — ${r.message}`);
   if (r.outcome === "failed" && r.rollback) out.push(`rollback: ${r.rollback}`);
+  if (r.settling) out.push(...settlingLines(r.settling));
   return `${out.join("\n")}\n`;
 }
 
@@ -161,5 +163,8 @@ function toJson(r: UpdateReport, aws: AwsCliTarget) {
     check: r.check ? { verdict: r.check.verdict, predictedException: r.check.predictedException, predictedConnectionErrorCode: r.check.predictedConnectionErrorCode, checks: r.check.checks.map((c) => ({ id: c.id, status: c.status, detail: c.detail, fix: c.fix ?? null })) } : null,
     after: r.after ?? null,
     rollback: r.rollback ?? null,
+    // After an applied update: when the old credential may leave the proxy (null when the id did not change).
+    oldCredentialKeepUntil: r.settling?.oldCredentialKeepUntil ?? null,
+    settling: r.settling ? { ...r.settling, lines: settlingLines(r.settling) } : null,
   };
 }

@@ -1,13 +1,15 @@
 /**
  * @module proxy/admin-app
- * Admin HTTP API, bound to 127.0.0.1 only: fault injection at runtime and reload. Tests and the harness use it
- * to create each failure class on demand. It never shows secrets or key material. Every request needs the
+ * Admin HTTP API, bound to 127.0.0.1 only: fault injection at runtime and reload, and per credential when it
+ * last authenticated a request (the sign that KMS switched after a rotation). Tests and the harness use it to
+ * create each failure class on demand. It never shows secrets or key material. Every request needs the
  * admin token (Authorization: Bearer) and a Host naming this listener on loopback: one POST can turn signature
  * checking off, so neither another local user nor a web page (DNS rebinding) may send one.
  */
 import express from "express";
 import { z } from "zod";
 import { describeIssues } from "../xks/index.js";
+import type { CredentialUse } from "./admin-credential-use.js";
 import { tokenMatches } from "./admin-token.js";
 import type { FaultRegistry } from "./fault-registry.js";
 import type { ProxyRuntime } from "./runtime.js";
@@ -21,6 +23,8 @@ interface AdminAppOptions {
   token: string;
   /** The port the admin API listens on (known once it listens): the only port a Host header may name. */
   port: () => number;
+  /** When each credential last authenticated a request (the SigV4 stage records it). */
+  credentialUse: CredentialUse;
 }
 
 const LOOPBACK_NAMES = ["127.0.0.1", "localhost", "[::1]"];
@@ -48,11 +52,14 @@ export function createAdminApp(o: AdminAppOptions): express.Express {
   app.use(express.json({ limit: "64kb" }));
 
   app.get("/keystores", (_req, res) => {
+    const runtime = o.runtime();
+    o.credentialUse.prune(runtime);
     res.json(
-      o.runtime().keystores.map((k) => ({
+      runtime.keystores.map((k) => ({
         name: k.name,
         basePath: k.basePath,
         accessKeyIds: [...k.secrets.keys()],
+        credentials: [...k.secrets.keys()].map((accessKeyId) => ({ accessKeyId, lastAuthenticatedAt: o.credentialUse.lastAuthenticatedAt(k.name, accessKeyId) })),
         regions: k.regions ?? null,
         keys: [...k.keys.values()].map((key) => ({ id: key.id, usage: [...key.usage], status: key.status })),
       })),

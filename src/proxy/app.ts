@@ -14,6 +14,7 @@ import type { Logger } from "pino";
 import { XksError, SigningKeyCache, type XksOperation } from "../xks/index.js";
 import { applyFaults, faultsBeforeAuth } from "./apply-faults.js";
 import { answerError } from "./error-handler.js";
+import type { CredentialUse } from "./admin-credential-use.js";
 import type { FaultRegistry } from "./fault-registry.js";
 import { decrypt } from "./handlers/decrypt.js";
 import { encrypt } from "./handlers/encrypt.js";
@@ -32,6 +33,8 @@ interface ProxyAppOptions {
   runtime: () => ProxyRuntime;
   faults: FaultRegistry;
   logger: Logger;
+  /** Where each authenticated request's credential is recorded, for the admin API. */
+  credentialUse?: CredentialUse;
   /** @default () => new Date() */
   now?: () => Date;
 }
@@ -91,7 +94,7 @@ export function createProxyApp(options: ProxyAppOptions): RequestListener {
 
   /** Everything after the body is read; synchronous unless a latency fault applies. */
   const afterBody = (req: IncomingMessage, res: ServerResponse, ctx: RoutedContext, body: Buffer): void | Promise<void> => {
-    authenticate(req, body, ctx, now(), signingKeys);
+    authenticate(req, body, ctx, now(), signingKeys, options.credentialUse);
     noteRequestIds(body, ctx);
     const faulted = applyFaults(options.faults, req, res, ctx);
     if (faulted === false) return answerApi(req, res, ctx);

@@ -5,14 +5,25 @@
  */
 import type { IncomingMessage } from "node:http";
 import { MAX_CLOCK_SKEW_MS, XksError, verifySigV4, type SigningKeyCache } from "../xks/index.js";
+import type { CredentialUse } from "./admin-credential-use.js";
 import type { RoutedContext } from "./request-context.js";
 
 export function authenticationFailed(): XksError {
   return new XksError("AuthenticationFailedException", "request signature could not be verified");
 }
 
-/** Throws AuthenticationFailedException unless the request is signed by a credential of its key store. */
-export function authenticate(req: IncomingMessage, body: Buffer, ctx: RoutedContext, now: Date, signingKeys: SigningKeyCache): void {
+/**
+ * Throws AuthenticationFailedException unless the request is signed by a credential of its key store; a success
+ * is recorded in `credentialUse` (the admin API shows when each credential last authenticated a request).
+ */
+export function authenticate(
+  req: IncomingMessage,
+  body: Buffer,
+  ctx: RoutedContext,
+  now: Date,
+  signingKeys: SigningKeyCache,
+  credentialUse?: CredentialUse,
+): void {
   if (!ctx.mutate.verifiesSignatures()) return;
   const keystore = ctx.route.keystore;
   const result = verifySigV4(
@@ -30,4 +41,5 @@ export function authenticate(req: IncomingMessage, body: Buffer, ctx: RoutedCont
     ctx.authFailure = result.reason;
     throw authenticationFailed();
   }
+  if (result.accessKeyId !== undefined) credentialUse?.record(keystore.name, result.accessKeyId, now);
 }

@@ -12,6 +12,7 @@ import { createSecureContext, type TLSSocket } from "node:tls";
 import type { Logger } from "pino";
 import { defaultCertsDir, ensureDevPki } from "../pki/dev-pki-files.js";
 import { createAdminApp } from "./admin-app.js";
+import { CredentialUse } from "./admin-credential-use.js";
 import { resolveAdminToken } from "./admin-token.js";
 import { answerClientError } from "./client-error.js";
 import { applyConnectionLimits, closeConnectionsIdleBeforeFirstRequest, HANDSHAKE_TIMEOUT_MS, LISTENER_OPTIONS } from "../net/connection-limits.js";
@@ -92,7 +93,8 @@ export async function startProxy(options: StartProxyOptions): Promise<StartedPro
   const faults = new FaultRegistry();
   faults.setConfigFaults(faultsByKeystore(config));
 
-  const app = createProxyApp({ runtime: () => runtime, faults, logger, ...(options.now ? { now: options.now } : {}) });
+  const credentialUse = new CredentialUse();
+  const app = createProxyApp({ runtime: () => runtime, faults, logger, credentialUse, ...(options.now ? { now: options.now } : {}) });
 
   let caFile: string | undefined;
   /** The server's TLS options for a configuration; files it does not name come from the dev PKI (made if missing). */
@@ -174,7 +176,7 @@ export async function startProxy(options: StartProxyOptions): Promise<StartedPro
   };
   if (config.adminPort !== null) {
     let adminPort = 0;
-    admin = createHttpServer(LISTENER_OPTIONS, createAdminApp({ faults, runtime: () => runtime, reload: () => reload(), token: adminToken!.token, port: () => adminPort }));
+    admin = createHttpServer(LISTENER_OPTIONS, createAdminApp({ faults, runtime: () => runtime, reload: () => reload(), token: adminToken!.token, port: () => adminPort, credentialUse }));
     applyConnectionLimits(admin, ADMIN_LIMITS);
     closeConnectionsIdleBeforeFirstRequest(admin, "connection", () => ADMIN_LIMITS.idleTimeoutMs);
     try {
