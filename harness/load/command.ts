@@ -41,7 +41,7 @@ export function registerLoad(program: Command, exit: (code: number) => void): vo
 async function loadCommand(flags: Flags, env: NodeJS.ProcessEnv): Promise<number> {
   if (flags.emitArtillery !== undefined) return (await import("./artillery/emit-command.js")).emitArtilleryCommand(flags, env);
   // Loaded here, not at the top, so `--help` of other commands does not load the client and the histograms.
-  const [{ toLoadOptions }, { confirmTarget }, { runLoad }, { toHuman, toJson, toLoadJunit }, { loadVerdict, EXIT_STOPPED }, progress] = await Promise.all([
+  const [options, { confirmTarget }, { runLoad }, reports, verdicts, progress] = await Promise.all([
     import("./options.js"),
     import("./safety.js"),
     import("./run-load.js"),
@@ -49,7 +49,9 @@ async function loadCommand(flags: Flags, env: NodeJS.ProcessEnv): Promise<number
     import("./verdict.js"),
     import("./progress.js"),
   ]);
-  const o = toLoadOptions(flags, env);
+  const { loadVerdict, EXIT_STOPPED } = verdicts;
+  const { toHuman, toJson, toLoadJunit } = reports;
+  const o = options.toLoadOptions(flags, env);
   await confirmTarget(o.settings.endpoint, flags.dev, { maxRate: Math.max(...o.rates), durationS: o.durationS * o.rates.length, yes: o.yes });
   let stopped = false;
   const onSigint = () => {

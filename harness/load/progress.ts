@@ -34,8 +34,10 @@ function secondsLeft(p: RunProgress): { step: number; run: number } {
 /** One progress line: where the run is, how long it still takes at most, and how the proxy does. */
 export function progressText(p: RunProgress): string {
   const left = secondsLeft(p);
-  const leftText = p.steps > p.step ? `${left.step} s left in the step, up to ${left.run} s in the run` : `${left.step} s left`;
-  const where = `step ${p.step}/${p.steps}, ${p.rateTarget} req/s, ${Math.floor(p.elapsedS)} of ${p.durationS} s, ${leftText}`;
+  const leftText =
+    p.steps > p.step ? `${left.step} s left in the step, up to ${left.run} s in the run` : `${left.step} s left`;
+  const time = `${Math.floor(p.elapsedS)} of ${p.durationS} s`;
+  const where = `step ${p.step}/${p.steps}, ${p.rateTarget} req/s, ${time}, ${leftText}`;
   return `${where}: achieved ${p.rate.toFixed(0)} req/s, p99 ${p.p99Ms} ms, errors ${p.errors}`;
 }
 

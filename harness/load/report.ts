@@ -9,7 +9,8 @@ import type { Paint } from "../report/style.js";
 import { LOAD_OPERATIONS } from "./options.js";
 import { encoded, percentiles, type Percentiles } from "./stats.js";
 import { judgeStep, type StepRun } from "./step.js";
-import { findMaxResult, loadVerdict, plannedS, ranS, stepStatus, untestedNote, untestedReason, type JudgedRun, type StepStatus } from "./verdict.js";
+import { findMaxResult, loadVerdict, plannedS, ranS, stepStatus, type JudgedRun, type StepStatus } from "./verdict.js";
+import { untestedNote, untestedReason } from "./verdict.js";
 
 /** Connections and full TLS handshakes a pool opened. */
 export interface ConnectionCounts {
@@ -33,8 +34,10 @@ export interface LoadReport extends JudgedRun {
 }
 
 /** A step as the table and the --html page name it: a stopped one by the time it ran of the time planned. */
-export const stepName = (s: { rate: number; durationS: number; stopped: boolean; elapsedMs: number }) =>
-  s.stopped ? `${s.rate} req/s, stopped after ${(s.elapsedMs / 1000).toFixed(1)} of ${s.durationS} s` : `${s.rate} req/s for ${s.durationS} s`;
+export function stepName(s: { rate: number; durationS: number; stopped: boolean; elapsedMs: number }): string {
+  if (!s.stopped) return `${s.rate} req/s for ${s.durationS} s`;
+  return `${s.rate} req/s, stopped after ${(s.elapsedMs / 1000).toFixed(1)} of ${s.durationS} s`;
+}
 
 function stepJson(s: StepRun, connections: ConnectionCounts | undefined) {
   const v = judgeStep(s);
@@ -88,19 +91,33 @@ export function toJson(r: LoadReport): string {
 
 const row = (name: string, p: Percentiles) => `  ${name.padEnd(9)} ${String(p.count).padStart(7)} ${[p.p50Ms, p.p90Ms, p.p99Ms, p.p999Ms, p.maxMs].map((v) => v.toFixed(1).padStart(8)).join(" ")}`;
 
-const STATUS_PAINT: Record<StepStatus, [string, Parameters<Paint>[0]]> = { pass: ["PASS", "green"], fail: ["FAIL", "red"], stopped: ["STOPPED", "yellow"] };
+const STATUS_PAINT: Record<StepStatus, [string, Parameters<Paint>[0]]> = {
+  pass: ["PASS", "green"],
+  fail: ["FAIL", "red"],
+  stopped: ["STOPPED", "yellow"],
+};
 
 /** The warm-up in one line: its pool carries the steps, whose counts are only the connections they added. */
 function warmUpLine(w: NonNullable<LoadReport["warmUp"]>): string {
-  return `warm-up: ${w.durationS} s at ${w.rate} req/s (not measured), connections opened ${w.connections.connectionsOpened}, full TLS handshakes ${w.connections.tlsHandshakes}: the steps reuse them`;
+  const { connectionsOpened, tlsHandshakes } = w.connections;
+  return `warm-up: ${w.durationS} s at ${w.rate} req/s (not measured), connections opened ${connectionsOpened}, ` +
+    `full TLS handshakes ${tlsHandshakes}: the steps reuse them`;
 }
 
 /** What --find-max found, under the steps. */
 function findMaxLines(r: LoadReport, paint: Paint): string[] {
   const f = findMaxResult(r);
   const lines = [`Highest rate that passed: ${f.highestPassedRate} req/s`];
-  if (f.untestedAbove !== null && f.untestedAbove >= f.quota) lines.push(untestedNote(f.untestedAbove, untestedReason(r, f.untestedAbove)));
-  if (f.limitFound && f.highestPassedRate >= f.quota) lines.push(`The proxy's limit lies between ${f.highestPassedRate} req/s and the first rate that failed, ${r.steps.at(-1)!.plan.rate} req/s: at or above the ${f.quota} req/s KMS may send (its default quota).`);
+  if (f.untestedAbove !== null && f.untestedAbove >= f.quota) {
+    lines.push(untestedNote(f.untestedAbove, untestedReason(r, f.untestedAbove)));
+  }
+  if (f.limitFound && f.highestPassedRate >= f.quota) {
+    const failed = r.steps.at(-1)!.plan.rate;
+    lines.push(
+      `The proxy's limit lies between ${f.highestPassedRate} req/s and the first rate that failed, ${failed} req/s: ` +
+        `at or above the ${f.quota} req/s KMS may send (its default quota).`,
+    );
+  }
   if (f.advice) lines.push(f.limitFound ? paint("red", f.advice) : paint("yellow", f.advice));
   return lines;
 }
@@ -109,7 +126,8 @@ function verdictLine(r: LoadReport, paint: Paint): string {
   const v = loadVerdict(r);
   if (v === "stopped") {
     const planned = `${plannedS(r)} s planned${r.findMax ? " (fewer if a step fails)" : ""}`;
-    return `Verdict: ${paint("yellow", "STOPPED")} by Ctrl-C after ${ranS(r)} s of the ${planned}: the numbers above cover what ran; a part of a step proves no rate`;
+    const stopped = `${paint("yellow", "STOPPED")} by Ctrl-C after ${ranS(r)} s of the ${planned}`;
+    return `Verdict: ${stopped}: the numbers above cover what ran; a part of a step proves no rate`;
   }
   return `Verdict: ${v === "pass" ? paint("green", "PASS") : paint("red", "FAIL")}`;
 }
@@ -120,13 +138,17 @@ export function toHuman(r: LoadReport, paint: Paint): string {
   r.steps.forEach((s, i) => {
     const j = stepJson(s, r.connections[i]);
     const [label, color] = STATUS_PAINT[j.verdict];
-    lines.push("", `${paint(color, label)} ${stepName(j)}: ${j.answered} answered, ${j.achievedRate} req/s achieved, ${j.sentOnTime} of ${j.scheduled} sent on time`);
+    const sent = `${j.answered} answered, ${j.achievedRate} req/s achieved, ` +
+      `${j.sentOnTime} of ${j.scheduled} sent on time`;
+    lines.push("", `${paint(color, label)} ${stepName(j)}: ${sent}`);
     lines.push(`  ${"op".padEnd(9)} ${"count".padStart(7)} ${["p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms"].map((h) => h.padStart(8)).join(" ")}`);
     for (const [name, p] of Object.entries(j.latency)) lines.push(row(name, p));
     lines.push(row("send lag", j.sendLag));
     lines.push(`  KMS view: ${j.kms.ok} ok, ${j.kms.kmsTimeouts} timeouts (over ${s.plan.p99BudgetMs} ms: KMS retries once, then KMSInvalidStateException), ${j.kms.throttles} throttled (429 ThrottlingException)`);
     for (const e of s.stats.errors.values()) lines.push(`  XksProxyErrors ErrorType=${e.errorType} ExceptionName=${e.exceptionName}: ${e.count} (e.g. ${e.example})`);
-    lines.push(`  new connections opened ${j.connections.connectionsOpened}, full TLS handshakes ${j.connections.tlsHandshakes}${j.connections.connectionsOpened > j.connections.tlsHandshakes ? " (the rest resumed a TLS session)" : ""}`);
+    const { connectionsOpened, tlsHandshakes } = j.connections;
+    const resumed = connectionsOpened > tlsHandshakes ? " (the rest resumed a TLS session)" : "";
+    lines.push(`  new connections opened ${connectionsOpened}, full TLS handshakes ${tlsHandshakes}${resumed}`);
     for (const reason of j.reasons) lines.push(`  ${paint("red", "✗")} ${reason}`);
   });
   if (r.findMax && r.steps.length > 0) lines.push("", ...findMaxLines(r, paint));
@@ -142,8 +164,9 @@ export function toLoadJunit(r: LoadReport): string {
       const v = judgeStep(s);
       const status = stepStatus(s);
       const name = stepName({ ...s.plan, stopped: s.stopped, elapsedMs: s.elapsedMs });
-      const message = status === "stopped" ? "stopped by Ctrl-C before the step ended" : v.reasons.join("; ") || undefined;
-      return { name, classname: "load", status: status === "stopped" ? "skip" : status, ms: s.elapsedMs, message };
+      const message = status === "stopped" ? "stopped by Ctrl-C before the step ended" : v.reasons.join("; ");
+      const junitStatus = status === "stopped" ? "skip" : status;
+      return { name, classname: "load", status: junitStatus, ms: s.elapsedMs, message: message || undefined };
     }),
   );
 }

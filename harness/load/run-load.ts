@@ -30,14 +30,25 @@ export interface RunHooks {
 
 /** What sends the steps: this thread, or the worker threads. */
 interface Sender {
-  step(plan: StepPlan, hooks: { stopped: () => boolean; onProgress?: ((p: Progress) => void) | undefined }): Promise<{ run: StepRun; connections: ConnectionCounts }>;
+  step(
+    plan: StepPlan,
+    hooks: { stopped: () => boolean; onProgress?: ((p: Progress) => void) | undefined },
+  ): Promise<{ run: StepRun; connections: ConnectionCounts }>;
   close(): Promise<void>;
 }
 
 export async function runLoad(o: LoadOptions, hooks: RunHooks): Promise<LoadReport> {
   const report: LoadReport = {
-    endpoint: o.settings.endpoint, path: o.settings.path, region: o.region,
-    steps: [], connections: [], findMax: o.findMax, stopped: false, workers: o.workers, rates: o.rates, durationS: o.durationS,
+    endpoint: o.settings.endpoint,
+    path: o.settings.path,
+    region: o.region,
+    steps: [],
+    connections: [],
+    findMax: o.findMax,
+    stopped: false,
+    workers: o.workers,
+    rates: o.rates,
+    durationS: o.durationS,
   };
   const sender = report.workers > 1 ? await workerThreads(o) : await thisThread(o);
   try {

@@ -47,12 +47,21 @@ export interface FindMaxResult {
 
 /** What to do when the proxy cannot serve KMS's default request quota. */
 export function belowQuotaAdvice(max: number): string {
-  return `The highest rate that passed, ${max} req/s, is below the ${DEFAULT_XKS_TPS} req/s KMS may send an external key store (its default quota): at busy times KMS calls will time out and its callers get KMSInvalidStateException. Fix: add proxies behind the load balancer (then run load again), or ask AWS to lower the key store's request quota so excess calls fail fast with a throttle instead of timing out.`;
+  return (
+    `The highest rate that passed, ${max} req/s, is below the ${DEFAULT_XKS_TPS} req/s KMS may send an external key ` +
+    "store (its default quota): at busy times KMS calls will time out and its callers get KMSInvalidStateException. " +
+    "Fix: add proxies behind the load balancer (then run load again), or ask AWS to lower the key store's request " +
+    "quota so excess calls fail fast with a throttle instead of timing out."
+  );
 }
 
 /** What to do when every tested rate passed but the highest is below KMS's quota. */
 export function untestedAdvice(last: number, endedBy: string): string {
-  return `Every step passed, but rates above ${last} req/s were not tested (${endedBy}), and KMS may send an external key store ${DEFAULT_XKS_TPS} req/s (its default quota). To show this proxy serves that: run load --find-max again with --to ${DEFAULT_XKS_TPS} or more.`;
+  return (
+    `Every step passed, but rates above ${last} req/s were not tested (${endedBy}), and KMS may send an external ` +
+    `key store ${DEFAULT_XKS_TPS} req/s (its default quota). To show this proxy serves that: run load --find-max ` +
+    `again with --to ${DEFAULT_XKS_TPS} or more.`
+  );
 }
 
 /** The same in one line for a run whose tested rates reach the quota. */
@@ -72,8 +81,12 @@ export function findMaxResult(r: JudgedRun): FindMaxResult {
   const last = r.steps.at(-1)?.plan.rate;
   const untestedAbove = !limitFound && !r.stopped && last !== undefined ? last : null;
   const quota = DEFAULT_XKS_TPS;
-  const advice =
-    untestedAbove !== null ? (untestedAbove < quota ? untestedAdvice(untestedAbove, untestedReason(r, untestedAbove)) : undefined) : highestPassedRate < quota && !r.stopped ? belowQuotaAdvice(highestPassedRate) : undefined;
+  let advice: string | undefined;
+  if (untestedAbove !== null) {
+    if (untestedAbove < quota) advice = untestedAdvice(untestedAbove, untestedReason(r, untestedAbove));
+  } else if (highestPassedRate < quota && !r.stopped) {
+    advice = belowQuotaAdvice(highestPassedRate);
+  }
   const pass = r.steps.length > 0 && (untestedAbove !== null || highestPassedRate >= quota);
   return { highestPassedRate, quota, limitFound, untestedAbove, ...(advice ? { advice } : {}), pass };
 }

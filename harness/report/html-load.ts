@@ -2,8 +2,8 @@
  * @module harness/report/html-load
  * `load --html FILE`: the verdict first (for --find-max, the highest rate that passed against KMS's default quota,
  * or that every tested rate passed and what lies above was not tested, with the same advice as the table; for a
- * run stopped by Ctrl-C, the time it ran of the time planned), then per step the rate asked and served, the on-time share, the latency
- * percentiles, the verdict and why, KMS's view of the failures and the connections; the rate-per-step chart and
+ * run stopped by Ctrl-C, the time it ran of the time planned), then per step the rate asked and served, the
+ * on-time share, the latency percentiles, the verdict and why, KMS's view of the failures and the connections; the rate-per-step chart and
  * the latency percentile curve (html-charts.ts). Every number is the `load --json` one (report.ts `loadJson`); the
  * curve also reads the step's latency histogram at more percentiles. Nothing else reaches the page: no secret, no
  * plaintext, no proxy-written error text.
@@ -36,14 +36,19 @@ function findMaxText(f: NonNullable<LoadJson["findMax"]>): string {
     return `every step passed, up to ${f.untestedAbove} req/s; rates above it were not tested${quota}`;
   }
   const max = f.highestPassedRate;
-  return `highest rate that passed: ${max} req/s, ${max >= f.quota ? "at or above" : "below"} the ${f.quota} req/s KMS may send an external key store (its default quota)`;
+  const where = max >= f.quota ? "at or above" : "below";
+  return `highest rate that passed: ${max} req/s, ${where} the ${f.quota} req/s KMS may send an external key store` +
+    " (its default quota)";
 }
 
 function verdictOf(j: LoadJson, runs: StepRun[], limits: Limits): PageVerdict {
   const lines: (Html | string)[] = [];
   if (j.stopped) {
     const last = j.steps.at(-1);
-    lines.push(`stopped by Ctrl-C${last ? ` ${(last.elapsedMs / 1000).toFixed(1)} s into the ${last.durationS} s step at ${last.rate} req/s` : " in the warm-up"}: the numbers cover what was sent until then`);
+    const ran = (ms: number) => (ms / 1000).toFixed(1);
+    const step = last && ` ${ran(last.elapsedMs)} s into the ${last.durationS} s step at ${last.rate} req/s`;
+    const when = step ?? " in the warm-up";
+    lines.push(`stopped by Ctrl-C${when}: the numbers cover what was sent until then`);
   }
   const failing = j.steps.filter((s) => s.verdict === "fail");
   if (j.verdict === "stopped") {
@@ -71,7 +76,9 @@ function verdictOf(j: LoadJson, runs: StepRun[], limits: Limits): PageVerdict {
 /** Why a step passed (the limits it kept) or failed (the ones it broke), as the table's last column. */
 function why(s: StepJson, run: StepRun, limits: Limits): string {
   if (s.verdict === "fail") return s.reasons.join("\n");
-  if (s.verdict === "stopped") return `stopped by Ctrl-C: ${(s.elapsedMs / 1000).toFixed(1)} of ${s.durationS} s ran, within the limits so far`;
+  if (s.verdict === "stopped") {
+    return `stopped by Ctrl-C: ${(s.elapsedMs / 1000).toFixed(1)} of ${s.durationS} s ran, within the limits so far`;
+  }
   return `p99 ${s.latency["all"]?.p99Ms ?? 0} ms ≤ ${limits.budgetMs} ms; ${run.stats.failed} of ${s.answered} failed (≤ ${limits.maxErrorRate * 100}%); ${percent(s.sentOnTime, s.scheduled)} sent on time`;
 }
 
@@ -89,6 +96,16 @@ function stepsTable(j: LoadJson, runs: StepRun[], limits: Limits): Html {
       why(s, runs[i]!, limits),
     ]),
     [undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, "detail"],
+  );
+}
+
+/** Why the first step may count no connection: the warm-up's pool carries it. */
+function warmUpNote(w: NonNullable<LoadJson["warmUp"]>): string {
+  const { connectionsOpened, tlsHandshakes } = w.connections;
+  return (
+    "Each step counts the connections it opened beyond those already open: the warm-up " +
+    `(${w.durationS} s at ${w.rate} req/s, not measured) opened ${connectionsOpened}, with ${tlsHandshakes} full TLS ` +
+    "handshakes, and the steps reuse them."
   );
 }
 
@@ -111,7 +128,7 @@ function kmsTable(j: LoadJson, budgetMs: number): Html {
     [
       `KMS timeout: an answer later than ${budgetMs} ms; KMS retries once, then its caller gets KMSInvalidStateException. Throttled: 429 ThrottlingException, which KMS passes on as a throttle. XksProxyErrors: KMS's CloudWatch metric, Retryable or Non-retryable by ExceptionName (WrongAnswer: a 200 whose answer did not verify).`,
       "Connections opened beyond the full TLS handshakes resumed a TLS session.",
-      ...(w ? [`Each step counts the connections it opened beyond those already open: the warm-up (${w.durationS} s at ${w.rate} req/s, not measured) opened ${w.connections.connectionsOpened}, with ${w.connections.tlsHandshakes} full TLS handshakes, and the steps reuse them.`] : []),
+      ...(w ? [warmUpNote(w)] : []),
     ],
     "muted",
   );
@@ -153,10 +170,14 @@ export function loadHtml(r: LoadReport, generatedAt?: Date): string {
     facts.push(
       ["operation mix", LOAD_OPERATIONS.filter((op) => first.mix[op] > 0).map((op) => `${op}=${first.mix[op]}`).join(", ")],
       ["per step", `${first.durationS} s`],
-      ...(j.warmUp ? [["warm-up", `${j.warmUp.durationS} s at ${j.warmUp.rate} req/s, not measured; ${j.warmUp.connections.connectionsOpened} connections opened`] as [string, string]] : []),
       ["p99 budget", `${budgetMs} ms`],
       ["max error rate", `${first.maxErrorRate * 100}%`],
     );
+  }
+  const w = j.warmUp;
+  if (w) {
+    const opened = w.connections.connectionsOpened;
+    facts.push(["warm-up", `${w.durationS} s at ${w.rate} req/s, not measured; ${opened} connections opened`]);
   }
   if (j.findMax) facts.push(["steps", j.steps.map((s) => `${s.rate}`).join(", ") + " req/s"]);
   const sections: { title: string; body: Html }[] = [];

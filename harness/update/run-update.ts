@@ -220,6 +220,9 @@ export async function runUpdate(o: UpdateOptions): Promise<UpdateReport> {
   const diffs = sameValues(after, wanted);
   if (plan.expectConnected && after.state !== "CONNECTED") diffs.push(`state is ${after.state}`);
   if (diffs.length) return { outcome: "failed", message: `verification failed: ${diffs.join(", ")}. To go back: ${rollback}`, check, ...base, after };
-  const settling = settlingOf(before, after, updatedAt, o.currentSecret === undefined ? undefined : sameSecret(o.currentSecret, wanted.secretAccessKey));
-  return { outcome: "updated", message: `updated and verified: ${after.endpoint}${after.path}, access key id ${after.accessKeyId}, ${after.state}`, check, ...base, after, settling };
+  const secretKept = o.currentSecret === undefined ? undefined : sameSecret(o.currentSecret, wanted.secretAccessKey);
+  const settling = settlingOf(before, after, updatedAt, secretKept);
+  const where = `${after.endpoint}${after.path}, access key id ${after.accessKeyId}`;
+  const message = `updated and verified: ${where}, ${after.state}`;
+  return { outcome: "updated", message, check, ...base, after, settling };
 }

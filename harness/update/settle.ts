@@ -30,7 +30,12 @@ export interface Settling {
 }
 
 /** `sameSecret`: whether the new secret is the current one, when the current one is known (--continuity). */
-export function settlingOf(before: StoreSnapshot, after: StoreSnapshot, updatedAt: Date, sameSecret: boolean | undefined): Settling {
+export function settlingOf(
+  before: StoreSnapshot,
+  after: StoreSnapshot,
+  updatedAt: Date,
+  sameSecret: boolean | undefined,
+): Settling {
   const until = new Date(updatedAt.getTime() + KMS_SETTLE_MS).toISOString();
   const rotated = before.accessKeyId !== after.accessKeyId;
   const oldUri = `${before.endpoint}${before.path}`;
@@ -57,7 +62,12 @@ export function localTime(iso: string): string {
 
 /** How to see which credential KMS signs with: the mock's admin API, or another proxy's access log. */
 export function switchCheck(newId: string, oldId: string): string {
-  return `To see that KMS has switched: every request it sends is signed with access key id ${newId}, none with ${oldId}. xks-mock: curl -s -H "Authorization: Bearer $(cat certs/admin-token)" http://localhost:8444/keystores shows per credential lastAuthenticatedAt; ${oldId}'s stops advancing. Another proxy: its access log, by the access key id of each request (SigV4 Credential=<id>/…).`;
+  return (
+    `To see that KMS has switched: every request it sends is signed with access key id ${newId}, none with ${oldId}. ` +
+    'xks-mock: curl -s -H "Authorization: Bearer $(cat certs/admin-token)" http://localhost:8444/keystores shows ' +
+    `per credential lastAuthenticatedAt; ${oldId}'s stops advancing. Another proxy: its access log, by the access ` +
+    "key id of each request (SigV4 Credential=<id>/…)."
+  );
 }
 
 /** The lines `update` prints after an applied update. */
@@ -65,12 +75,22 @@ export function settlingLines(s: Settling): string[] {
   const when = `${s.fullyEffectiveBy.replace(/\.\d{3}Z$/, "Z")} (${localTime(s.fullyEffectiveBy)} here)`;
   const lines: string[] = [];
   if (s.oldAccessKeyId !== null) {
-    lines.push(`KMS may go on signing with the old credential (access key id ${s.oldAccessKeyId}) for up to five minutes: keep it on the proxy until ${when}, then remove it.`);
+    lines.push(
+      `KMS may go on signing with the old credential (access key id ${s.oldAccessKeyId}) for up to five minutes: ` +
+        `keep it on the proxy until ${when}, then remove it.`,
+    );
     lines.push(switchCheck(s.newAccessKeyId, s.oldAccessKeyId));
   } else if (s.secretMayHaveChanged) {
-    lines.push(`The access key id is unchanged: if the secret changed, KMS may sign with the previous secret for up to five minutes, until ${when}, and a proxy that accepts only the new one refuses those calls. A new access key id lets the proxy hold both.`);
+    lines.push(
+      "The access key id is unchanged: if the secret changed, KMS may sign with the previous secret for up to five " +
+        `minutes, until ${when}, and a proxy that accepts only the new one refuses those calls. A new access key id ` +
+        "lets the proxy hold both.",
+    );
   }
-  if (s.oldUri !== null) lines.push(`KMS may go on calling the old endpoint and path (${s.oldUri}) for up to five minutes: keep them serving until ${when}.`);
-  if (lines.length === 0) lines.push(`KMS may take up to five minutes, until ${when}, to use the new values everywhere.`);
+  if (s.oldUri !== null) {
+    lines.push(`KMS may go on calling the old endpoint and path (${s.oldUri}) for up to five minutes: keep them ` +
+      `serving until ${when}.`);
+  }
+  if (lines.length === 0) lines.push(`KMS may take up to five minutes, until ${when}, to use the new values.`);
   return lines;
 }

@@ -59,7 +59,10 @@ export function createAdminApp(o: AdminAppOptions): express.Express {
         name: k.name,
         basePath: k.basePath,
         accessKeyIds: [...k.secrets.keys()],
-        credentials: [...k.secrets.keys()].map((accessKeyId) => ({ accessKeyId, lastAuthenticatedAt: o.credentialUse.lastAuthenticatedAt(k.name, accessKeyId) })),
+        credentials: [...k.secrets.keys()].map((accessKeyId) => ({
+          accessKeyId,
+          lastAuthenticatedAt: o.credentialUse.lastAuthenticatedAt(k.name, accessKeyId),
+        })),
         regions: k.regions ?? null,
         keys: [...k.keys.values()].map((key) => ({ id: key.id, usage: [...key.usage], status: key.status })),
       })),

@@ -94,7 +94,13 @@ export async function startProxy(options: StartProxyOptions): Promise<StartedPro
   faults.setConfigFaults(faultsByKeystore(config));
 
   const credentialUse = new CredentialUse();
-  const app = createProxyApp({ runtime: () => runtime, faults, logger, credentialUse, ...(options.now ? { now: options.now } : {}) });
+  const app = createProxyApp({
+    runtime: () => runtime,
+    faults,
+    logger,
+    credentialUse,
+    ...(options.now ? { now: options.now } : {}),
+  });
 
   let caFile: string | undefined;
   /** The server's TLS options for a configuration; files it does not name come from the dev PKI (made if missing). */
@@ -176,7 +182,15 @@ export async function startProxy(options: StartProxyOptions): Promise<StartedPro
   };
   if (config.adminPort !== null) {
     let adminPort = 0;
-    admin = createHttpServer(LISTENER_OPTIONS, createAdminApp({ faults, runtime: () => runtime, reload: () => reload(), token: adminToken!.token, port: () => adminPort, credentialUse }));
+    const adminApp = createAdminApp({
+      faults,
+      runtime: () => runtime,
+      reload: () => reload(),
+      token: adminToken!.token,
+      port: () => adminPort,
+      credentialUse,
+    });
+    admin = createHttpServer(LISTENER_OPTIONS, adminApp);
     applyConnectionLimits(admin, ADMIN_LIMITS);
     closeConnectionsIdleBeforeFirstRequest(admin, "connection", () => ADMIN_LIMITS.idleTimeoutMs);
     try {
