@@ -187,7 +187,7 @@ describe("load --html", () => {
     // Every operation's row of the latency table carries its --json count and p99.
     for (const [op, p] of Object.entries(step!.latency)) expect(html).toContain(`${cell("operation", op)}${cell("count", p.count)}${cell("p50 ms", p.p50Ms)}${cell("p90 ms", p.p90Ms)}${cell("p99 ms", p.p99Ms)}`);
     expect(html).toMatch(/<svg[^>]*aria-label="latency by percentile: 50 req\/s: p0 /);
-    expect(html).toContain(`aria-label="50 req/s asked 50/s served ${step!.achievedRate.toFixed(1)}/s pass"`);
+    expect(html).toContain(`aria-label="50 req/s asked 50/s served ${step!.achievedRate.toFixed(1)}/s ${step!.verdict}"`);
     expect(html).toContain("250 ms budget");
   }, 60_000);
 
