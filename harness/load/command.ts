@@ -56,7 +56,7 @@ async function loadCommand(flags: Flags, env: NodeJS.ProcessEnv): Promise<number
   let stopped = false;
   const onSigint = () => {
     // A second Ctrl-C is the user insisting: leave at once.
-    if (stopped) process.exit(130);
+    if (stopped) process.exit(EXIT_STOPPED);
     stopped = true;
   };
   process.on("SIGINT", onSigint);
@@ -72,6 +72,7 @@ async function loadCommand(flags: Flags, env: NodeJS.ProcessEnv): Promise<number
     const verdict = loadVerdict(report);
     return verdict === "stopped" ? EXIT_STOPPED : verdict === "pass" ? EXIT.pass : EXIT.fail;
   } finally {
+    printer?.end();
     process.off("SIGINT", onSigint);
   }
 }
