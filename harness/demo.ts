@@ -35,6 +35,7 @@ import { painter } from "./report/style.js";
 import { loadStep } from "./demo-load-step.js";
 import { demoEndpointServices, vpcStep } from "./demo-vpc-step.js";
 import { runUpdate } from "./update/run-update.js";
+import { settlingLines } from "./update/settle.js";
 import { planLines } from "./update/aws-cli.js";
 import { randomXksCredential, XksClient, type XksResponse } from "../src/client/index.js";
 
@@ -188,9 +189,11 @@ async function main(): Promise<number> {
     // As the aws CLI would send it (the secret as a placeholder).
     for (const line of report.plan ? planLines(report.plan, { region: "us-east-1", endpointUrl: kms.url }) : []) out(`  sent: ${line}`);
     out(`  update: ${report.outcome.toUpperCase()} — ${report.message}`);
+    for (const line of report.settling ? settlingLines(report.settling) : []) out(`  ${line}`);
     expect(report.outcome === "updated", "UpdateCustomKeyStore ran only after every check passed, and the store verified");
 
-    heading("6. the old credential is removed from the proxy; the KMS key keeps working");
+    // AWS KMS may use the old credential for five minutes (the lines above); the local KMS switches at once.
+    heading("6. the old credential is removed from the proxy (the local KMS switched at once); the KMS key keeps working");
     const rotated = parseProxyConfig({ ...input, keystores: [{ ...input.keystores[0]!, credentials: [fresh] }], port: 0, adminPort: null, logLevel: "warn" });
     await proxy.reload(rotated);
     const after = await sdk.send(new DecryptCommand({ CiphertextBlob: before.CiphertextBlob, EncryptionContext: context }));
