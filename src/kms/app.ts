@@ -5,11 +5,14 @@
  * comes from the request's credential scope. `GET /_local/requests` lists the operations received, so a test can
  * prove what was (not) called. The same port answers the EC2 query calls that describe the declared VPC endpoint
  * services (ec2/router), and `GET /metrics`: the stores' CloudWatch metrics for Prometheus (kms/proxy-metrics).
+ * Every request must be addressed to this listener on this machine, without Origin (net/local-request): a web page
+ * must not reach DisconnectCustomKeyStore or Decrypt by rebinding its name to 127.0.0.1.
  */
 import { randomUUID } from "node:crypto";
 import express from "express";
 import type { Logger } from "pino";
-import { createEc2Router } from "../ec2/index.js";
+import { createEc2Router, errorXml, isEc2Query } from "../ec2/index.js";
+import { foreignRequestProblem, type LocalListener } from "../net/local-request.js";
 import type { KmsContext, LocalKmsOptions } from "./context.js";
 import { KmsError } from "./errors.js";
 import { createAlias, deleteAlias, listAliases } from "./operations/aliases.js";
@@ -77,6 +80,42 @@ interface LocalKmsAppOptions {
   background: (work: () => Promise<void>) => void;
   /** Served on GET /metrics; told when a store is deleted. */
   metrics: LocalKmsMetrics;
+  /** Where this app listens (the port once known): the only Host it answers. */
+  listener: () => LocalListener;
+}
+
+const sendKmsError = (res: express.Response, e: KmsError) =>
+  void res.status(e.status).type("application/x-amz-json-1.1").set("x-amzn-ErrorType", e.type).send(JSON.stringify(e.toBody()));
+
+/** How to reach this listener, for the fix of a refusal. */
+function addressesOf(l: LocalListener): string {
+  const loopback = `http://127.0.0.1:${l.port} or http://localhost:${l.port}`;
+  const other = l.host && !["127.0.0.1", "localhost", "0.0.0.0", "::", "::1"].includes(l.host);
+  return other ? `${loopback}, or the address it was started on (http://${l.host!.includes(":") ? `[${l.host}]` : l.host}:${l.port})` : loopback;
+}
+
+/**
+ * Refuses, before any other handler (so before anything changes), a request not addressed to this listener on this
+ * machine: AccessDeniedException as KMS answers it, or on the EC2 query endpoint EC2's UnauthorizedOperation.
+ */
+function refuseForeignRequests(o: LocalKmsAppOptions, record: (r: RequestRecord) => void): express.RequestHandler {
+  return (req, res, next) => {
+    const listener = o.listener();
+    const problem = foreignRequestProblem(req.headers, listener);
+    if (!problem) return next();
+    const requestId = randomUUID();
+    const message = `${problem}. Fix: use the endpoint ${addressesOf(listener)}`;
+    const ec2 = isEc2Query(req);
+    const type = ec2 ? "UnauthorizedOperation" : "AccessDeniedException";
+    const target = req.get("x-amz-target") ?? "";
+    const operation = ec2 ? "EC2 query" : target.startsWith("TrentService.") ? target.slice("TrentService.".length, 64) : `${req.method} ${req.path.slice(0, 64)}`;
+    const status = ec2 ? 403 : 400;
+    res.set("x-amzn-RequestId", requestId).set("connection", "close");
+    if (ec2) res.status(status).type("text/xml;charset=UTF-8").send(errorXml(type, message, requestId));
+    else sendKmsError(res, new KmsError(type, message, status));
+    record({ time: new Date().toISOString(), requestId, operation, region: callerOf(req.get("authorization")).region, status, errorType: type });
+    o.logger.warn({ operation, status, errorType: type, requestId, host: req.headers.host?.slice(0, 100), origin: req.headers.origin?.slice(0, 100) }, "foreign request refused");
+  };
 }
 
 export function createLocalKmsApp(o: LocalKmsAppOptions): express.Express & { requests: RequestRecord[] } {
@@ -89,6 +128,7 @@ export function createLocalKmsApp(o: LocalKmsAppOptions): express.Express & { re
     requests.push(r);
     if (requests.length > MAX_RECORDS) requests.shift();
   };
+  app.use(refuseForeignRequests(o, record));
   // Prometheus scrapes (the CloudWatch metrics of the stores, kms/proxy-metrics). Read-only, so no token; only GET
   // and HEAD. Its own path: KMS (POST / with X-Amz-Target) and EC2 (a form POST /) never reach it.
   app.get("/metrics", async (_req, res) => {
@@ -133,7 +173,7 @@ export function createLocalKmsApp(o: LocalKmsAppOptions): express.Express & { re
       if (!(err instanceof KmsError)) o.logger.error({ reason: (err as Error)?.message }, "local KMS internal error");
       entry.status = e.status;
       entry.errorType = e.type;
-      res.status(e.status).set("x-amzn-ErrorType", e.type).send(JSON.stringify(e.toBody()));
+      sendKmsError(res, e);
     } finally {
       record(entry);
       o.logger.info({ operation, region: caller.region, status: entry.status, errorType: entry.errorType, requestId }, "kms request");

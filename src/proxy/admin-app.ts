@@ -2,12 +2,13 @@
  * @module proxy/admin-app
  * Admin HTTP API, bound to 127.0.0.1 only: fault injection at runtime and reload. Tests and the harness use it
  * to create each failure class on demand. It never shows secrets or key material. Every request needs the
- * admin token (Authorization: Bearer) and a Host naming this listener on loopback: one POST can turn signature
- * checking off, so neither another local user nor a web page (DNS rebinding) may send one.
+ * admin token (Authorization: Bearer) and a Host naming this listener on loopback, without Origin (net/local-request):
+ * one POST can turn signature checking off, so neither another local user nor a web page may send one.
  */
 import express from "express";
 import { z } from "zod";
 import { describeIssues } from "../xks/index.js";
+import { foreignRequestProblem } from "../net/local-request.js";
 import { tokenMatches } from "./admin-token.js";
 import type { FaultRegistry } from "./fault-registry.js";
 import type { ProxyRuntime } from "./runtime.js";
@@ -23,15 +24,11 @@ interface AdminAppOptions {
   port: () => number;
 }
 
-const LOOPBACK_NAMES = ["127.0.0.1", "localhost", "[::1]"];
-
-/** 403 for a Host that is not this listener on loopback, 401 without the token; before the body is parsed. */
+/** 403 for a request not addressed to this listener on loopback (net/local-request), 401 without the token; before the body is parsed. */
 function guard(o: AdminAppOptions): express.RequestHandler {
   return (req, res, next) => {
-    const host = (req.headers.host ?? "").toLowerCase();
-    if (!LOOPBACK_NAMES.some((name) => host === `${name}:${o.port()}`)) {
-      return void res.status(403).json({ error: `Host must be 127.0.0.1, localhost or [::1] with port ${o.port()}: the admin API refuses requests addressed to any other name` });
-    }
+    const foreign = foreignRequestProblem(req.headers, { port: o.port() });
+    if (foreign) return void res.status(403).json({ error: `${foreign}. Fix: call the admin API as http://127.0.0.1:${o.port()}` });
     const bearer = /^Bearer +(\S+) *$/i.exec(req.headers.authorization ?? "")?.[1];
     if (bearer === undefined || !tokenMatches(bearer, o.token)) {
       res.setHeader("www-authenticate", 'Bearer realm="xks-mock admin"');
