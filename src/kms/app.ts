@@ -14,7 +14,7 @@ import type { Logger } from "pino";
 import { createEc2Router, errorXml, isEc2Query } from "../ec2/index.js";
 import { foreignRequestProblem, type LocalListener } from "../net/local-request.js";
 import type { KmsContext, LocalKmsOptions } from "./context.js";
-import { KmsError } from "./errors.js";
+import { KmsError, kmsError } from "./errors.js";
 import { createAlias, deleteAlias, listAliases } from "./operations/aliases.js";
 import { decrypt, encrypt, generateDataKey, generateDataKeyWithoutPlaintext, reEncrypt } from "./operations/crypto.js";
 import {
@@ -27,6 +27,7 @@ import {
 } from "./operations/custom-key-stores.js";
 import { createKey, describeKey, listKeys, scheduleKeyDeletion } from "./operations/keys.js";
 import type { LocalKmsMetrics } from "./proxy-metrics.js";
+import { StateWriteError } from "./state-file.js";
 import type { StateStore } from "./state-store.js";
 import type { XksGateway } from "./xks-gateway.js";
 
@@ -169,8 +170,9 @@ export function createLocalKmsApp(o: LocalKmsAppOptions): express.Express & { re
       };
       res.status(200).send(JSON.stringify(await handler(ctx, req.body)));
     } catch (err) {
-      const e = err instanceof KmsError ? err : new KmsError("KMSInternalException", "internal error", 500);
-      if (!(err instanceof KmsError)) o.logger.error({ reason: (err as Error)?.message }, "local KMS internal error");
+      const e = err instanceof KmsError ? err : kmsError.internal(err instanceof StateWriteError ? err.message : "internal error");
+      if (err instanceof StateWriteError) o.logger.error({ operation, requestId, reason: err.message }, "state file write failed");
+      else if (!(err instanceof KmsError)) o.logger.error({ reason: (err as Error)?.message }, "local KMS internal error");
       entry.status = e.status;
       entry.errorType = e.type;
       sendKmsError(res, e);
