@@ -5,7 +5,7 @@
  * refusal says where it broke, never what the file holds (it holds proxy secrets). A write that fails removes its
  * temporary file (a partial copy of those secrets) and says why in words, with the fix.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { accessSync, closeSync, constants, fsyncSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { open, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { z } from "zod";
@@ -82,7 +82,8 @@ function describeSyntaxError(text: string): string {
 
 /**
  * Refuses, before anything is locked or listened on, a state path that cannot work: a missing directory, a path
- * that is not a regular file. (Permission bits do not stop root; a directory in place of the file does.)
+ * that is not a regular file, a read-only file. (Permission bits do not stop root, so a file nobody may write —
+ * 0444, made read-only on purpose — is refused by its mode; one this user may not write, by access(2).)
  */
 export function checkStatePath(file: string): void {
   const dir = dirname(file);
@@ -94,7 +95,16 @@ export function checkStatePath(file: string): void {
   }
   if (!dirStat.isDirectory()) throw new StateFileError(`the directory of --state ${file} is not a directory (${dir}). Fix: choose another --state`);
   try {
-    if (!statSync(file).isFile()) throw new StateFileError(`--state ${file} is not a regular file. Fix: give the path of a file (it is made on the first change)`);
+    const st = statSync(file);
+    if (!st.isFile()) throw new StateFileError(`--state ${file} is not a regular file. Fix: give the path of a file (it is made on the first change)`);
+    const readOnly = (why: string) =>
+      new StateFileError(`--state ${file} is ${why}: the local KMS rewrites its state file on every change, so it must be writable. Fix: make it writable (chmod 600 ${file}), or choose another --state`);
+    if ((st.mode & 0o222) === 0) throw readOnly(`read-only (mode 0${(st.mode & 0o777).toString(8)})`);
+    try {
+      accessSync(file, constants.W_OK);
+    } catch (err) {
+      throw readOnly(`not writable by this user (${(err as NodeJS.ErrnoException).code ?? "error"})`);
+    }
   } catch (err) {
     if (err instanceof StateFileError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
