@@ -27,6 +27,7 @@ import {
 } from "./operations/custom-key-stores.js";
 import { createKey, describeKey, listKeys, scheduleKeyDeletion } from "./operations/keys.js";
 import type { LocalKmsMetrics } from "./proxy-metrics.js";
+import { BODY_LIMIT_BYTES, KMS_JSON_CONTENT_TYPE, bodyError } from "./request-refusals.js";
 import { StateWriteError } from "./state-file.js";
 import type { StateStore } from "./state-store.js";
 import type { XksGateway } from "./xks-gateway.js";
@@ -86,7 +87,7 @@ interface LocalKmsAppOptions {
 }
 
 const sendKmsError = (res: express.Response, e: KmsError) =>
-  void res.status(e.status).type("application/x-amz-json-1.1").set("x-amzn-ErrorType", e.type).send(JSON.stringify(e.toBody()));
+  void res.status(e.status).type(KMS_JSON_CONTENT_TYPE).set("x-amzn-ErrorType", e.type).send(JSON.stringify(e.toBody()));
 
 /** How to reach this listener, for the fix of a refusal. */
 function addressesOf(l: LocalListener): string {
@@ -145,7 +146,7 @@ export function createLocalKmsApp(o: LocalKmsAppOptions): express.Express & { re
       onAnswer: (e) => record({ time: new Date().toISOString(), requestId: e.requestId, operation: e.action, region: e.region, status: e.status, ...(e.errorCode ? { errorType: e.errorCode } : {}) }),
     }),
   );
-  app.use(express.json({ type: () => true, limit: "1mb" }));
+  app.use(express.json({ type: () => true, limit: BODY_LIMIT_BYTES }));
 
   app.get("/_local/requests", (_req, res) => void res.json(requests));
 
@@ -155,7 +156,7 @@ export function createLocalKmsApp(o: LocalKmsAppOptions): express.Express & { re
     const operation = target.startsWith("TrentService.") ? target.slice("TrentService.".length) : target;
     const caller = callerOf(req.get("authorization"));
     const entry: RequestRecord = { time: new Date().toISOString(), requestId, operation, region: caller.region, status: 200 };
-    res.set("x-amzn-RequestId", requestId).type("application/x-amz-json-1.1");
+    res.set("x-amzn-RequestId", requestId).type(KMS_JSON_CONTENT_TYPE);
     try {
       const handler = Object.hasOwn(OPERATIONS, operation) ? OPERATIONS[operation] : undefined;
       if (!handler) throw new KmsError("UnknownOperationException", `Operation ${operation.slice(0, 64) || "(none)"} is not implemented by this local KMS`);
@@ -182,9 +183,6 @@ export function createLocalKmsApp(o: LocalKmsAppOptions): express.Express & { re
     }
   });
 
-  app.use(((err, _req, res, _next) => {
-    const e = new KmsError("SerializationException", `request body is not valid JSON: ${(err as Error).message.slice(0, 100)}`);
-    res.status(400).type("application/x-amz-json-1.1").send(JSON.stringify(e.toBody()));
-  }) as express.ErrorRequestHandler);
+  app.use(((err, _req, res, _next) => void sendKmsError(res, bodyError(err as Error))) as express.ErrorRequestHandler);
   return Object.assign(app, { requests });
 }

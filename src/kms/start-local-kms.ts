@@ -11,6 +11,7 @@ import type { LocalKmsOptions } from "./context.js";
 import { parseEndpointServices, type EndpointServicesConfigInput } from "../ec2/index.js";
 import { DEFAULT_HEALTH_CHECK_INTERVAL_MS, healthCheckIntervalProblem, startHealthPoll } from "./health-poll.js";
 import { LocalKmsMetrics } from "./proxy-metrics.js";
+import { answerKmsClientError } from "./request-refusals.js";
 import { StateStore } from "./state-store.js";
 import { vpcTarget } from "./vpc-stores.js";
 import { XksGateway } from "./xks-gateway.js";
@@ -128,6 +129,7 @@ async function startWithStore(o: StartLocalKmsOptions, store: StateStore): Promi
   const server: Server = createServer(LISTENER_OPTIONS, app);
   const limits = o.limits ?? KMS_LIMITS;
   applyConnectionLimits(server, limits);
+  server.on("clientError", answerKmsClientError(o.logger));
   closeConnectionsIdleBeforeFirstRequest(server, "connection", () => limits.idleTimeoutMs);
   await listen(server, o.port ?? DEFAULT_KMS_PORT, host);
   port = (server.address() as AddressInfo).port;
