@@ -21,7 +21,7 @@ interface Answer {
 }
 
 /** One admin request with full control of Host and Authorization (fetch would not let a test set Host). */
-function adminRequest(proxy: { adminUrl?: string | undefined }, o: { method?: string; path: string; host?: string; authorization?: string; body?: string }): Promise<Answer> {
+function adminRequest(proxy: { adminUrl?: string | undefined }, o: { method?: string; path: string; host?: string; authorization?: string; body?: string; origin?: string }): Promise<Answer> {
   const url = new URL(proxy.adminUrl!);
   return new Promise((resolve, reject) => {
     const req = httpRequest({
@@ -33,6 +33,7 @@ function adminRequest(proxy: { adminUrl?: string | undefined }, o: { method?: st
       headers: {
         host: o.host ?? url.host,
         ...(o.authorization ? { authorization: o.authorization } : {}),
+        ...(o.origin ? { origin: o.origin } : {}),
         ...(o.body ? { "content-type": "application/json" } : {}),
       },
     });
@@ -81,6 +82,13 @@ describe("admin API authentication", () => {
       const res = await adminRequest(proxy, { path: "/keystores", host, authorization: bearer(TEST_ADMIN_TOKEN) });
       expect(res.status, host).toBe(403);
     }
+  });
+
+  it("a request with an Origin (a web page in a browser) is 403, even with the token and a loopback Host", async () => {
+    const res = await adminRequest(proxy, { method: "POST", path: "/faults/default", body: acceptAnySignature, origin: "https://evil.example", authorization: bearer(TEST_ADMIN_TOKEN) });
+    expect(res.status).toBe(403);
+    expect(JSON.parse(res.body)).toMatchObject({ error: expect.stringMatching(/carries Origin "https:\/\/evil\.example": a web page in a browser may not call this listener/) });
+    expect(await faultCount()).toBe(0);
   });
 
   it("with the token and a loopback Host the API answers", async () => {
