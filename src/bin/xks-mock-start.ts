@@ -45,9 +45,13 @@ export function listenFailure(err: unknown, listeners: { flag: string; what: str
   const where = `cannot listen on ${e.address ?? "127.0.0.1"}:${port} for the ${l.what}`;
   // Below 1024 only root (or a process with CAP_NET_BIND_SERVICE) may listen: nothing else holds the port.
   if (e.code === "EACCES" && port && port < PRIVILEGED_PORTS_END) {
-    return `${where}: ports below ${PRIVILEGED_PORTS_END} need privileges (root or CAP_NET_BIND_SERVICE). Fix: choose a ${l.flag} of ${PRIVILEGED_PORTS_END} or above (0 = any free port)`;
+    return (
+      `${where}: ports below ${PRIVILEGED_PORTS_END} need privileges (root or CAP_NET_BIND_SERVICE). ` +
+      `Fix: choose a ${l.flag} of ${PRIVILEGED_PORTS_END} or above (0 = any free port)`
+    );
   }
-  return `${where}: ${reason}. Fix: choose another ${l.flag} (0 = any free port)${e.code === "EADDRINUSE" ? ", or stop what uses it" : ""}`;
+  const stop = e.code === "EADDRINUSE" ? ", or stop what uses it" : "";
+  return `${where}: ${reason}. Fix: choose another ${l.flag} (0 = any free port)${stop}`;
 }
 
 /** Two listeners told to share a port would fail on the second: refused before anything listens. */

@@ -12,7 +12,7 @@ import { randomUUID } from "node:crypto";
 import express from "express";
 import type { Logger } from "pino";
 import { createEc2Router, errorXml, isEc2Query } from "../ec2/index.js";
-import { foreignRequestProblem, type LocalListener } from "../net/local-request.js";
+import { acceptedHostNames, foreignRequestProblem, LOOPBACK_NAMES, type LocalListener } from "../net/local-request.js";
 import type { KmsContext, LocalKmsOptions } from "./context.js";
 import { KmsError, kmsError } from "./errors.js";
 import { createAlias, deleteAlias, listAliases } from "./operations/aliases.js";
@@ -87,13 +87,17 @@ interface LocalKmsAppOptions {
 }
 
 const sendKmsError = (res: express.Response, e: KmsError) =>
-  void res.status(e.status).type(KMS_JSON_CONTENT_TYPE).set("x-amzn-ErrorType", e.type).send(JSON.stringify(e.toBody()));
+  void res
+    .status(e.status)
+    .type(KMS_JSON_CONTENT_TYPE)
+    .set("x-amzn-ErrorType", e.type)
+    .send(JSON.stringify(e.toBody()));
 
 /** How to reach this listener, for the fix of a refusal. */
 function addressesOf(l: LocalListener): string {
   const loopback = `http://127.0.0.1:${l.port} or http://localhost:${l.port}`;
-  const other = l.host && !["127.0.0.1", "localhost", "0.0.0.0", "::", "::1"].includes(l.host);
-  return other ? `${loopback}, or the address it was started on (http://${l.host!.includes(":") ? `[${l.host}]` : l.host}:${l.port})` : loopback;
+  const other = acceptedHostNames(l).slice(LOOPBACK_NAMES.length)[0];
+  return other ? `${loopback}, or the address it was started on (http://${other}:${l.port})` : loopback;
 }
 
 /**
@@ -110,13 +114,20 @@ function refuseForeignRequests(o: LocalKmsAppOptions, record: (r: RequestRecord)
     const ec2 = isEc2Query(req);
     const type = ec2 ? "UnauthorizedOperation" : "AccessDeniedException";
     const target = req.get("x-amz-target") ?? "";
-    const operation = ec2 ? "EC2 query" : target.startsWith("TrentService.") ? target.slice("TrentService.".length, 64) : `${req.method} ${req.path.slice(0, 64)}`;
+    const operation = ec2
+      ? "EC2 query"
+      : target.startsWith("TrentService.")
+        ? target.slice("TrentService.".length, 64)
+        : `${req.method} ${req.path.slice(0, 64)}`;
     const status = ec2 ? 403 : 400;
     res.set("x-amzn-RequestId", requestId).set("connection", "close");
     if (ec2) res.status(status).type("text/xml;charset=UTF-8").send(errorXml(type, message, requestId));
     else sendKmsError(res, new KmsError(type, message, status));
-    record({ time: new Date().toISOString(), requestId, operation, region: callerOf(req.get("authorization")).region, status, errorType: type });
-    o.logger.warn({ operation, status, errorType: type, requestId, host: req.headers.host?.slice(0, 100), origin: req.headers.origin?.slice(0, 100) }, "foreign request refused");
+    const region = callerOf(req.get("authorization")).region;
+    record({ time: new Date().toISOString(), requestId, operation, region, status, errorType: type });
+    const { host, origin } = req.headers;
+    const seen = { host: host?.slice(0, 100), origin: origin?.slice(0, 100) };
+    o.logger.warn({ operation, status, errorType: type, requestId, ...seen }, "foreign request refused");
   };
 }
 
@@ -171,9 +182,13 @@ export function createLocalKmsApp(o: LocalKmsAppOptions): express.Express & { re
       };
       res.status(200).send(JSON.stringify(await handler(ctx, req.body)));
     } catch (err) {
-      const e = err instanceof KmsError ? err : kmsError.internal(err instanceof StateWriteError ? err.message : "internal error");
-      if (err instanceof StateWriteError) o.logger.error({ operation, requestId, reason: err.message }, "state file write failed");
-      else if (!(err instanceof KmsError)) o.logger.error({ reason: (err as Error)?.message }, "local KMS internal error");
+      // A failed state write says why (disk full, ...) and the fix; anything else unexpected stays "internal error".
+      const written = err instanceof StateWriteError;
+      const e = err instanceof KmsError ? err : kmsError.internal(written ? err.message : "internal error");
+      if (written) o.logger.error({ operation, requestId, reason: err.message }, "state file write failed");
+      else if (!(err instanceof KmsError)) {
+        o.logger.error({ reason: (err as Error)?.message }, "local KMS internal error");
+      }
       entry.status = e.status;
       entry.errorType = e.type;
       sendKmsError(res, e);

@@ -125,7 +125,8 @@ async function startWithStore(o: StartLocalKmsOptions, store: StateStore): Promi
   const host = o.host ?? "127.0.0.1";
   // Known once it listens; no request arrives before.
   let port = 0;
-  const app = createLocalKmsApp({ store, gateway, options, logger: o.logger, background, metrics, listener: () => ({ port, host }) });
+  const listener = () => ({ port, host });
+  const app = createLocalKmsApp({ store, gateway, options, logger: o.logger, background, metrics, listener });
   const server: Server = createServer(LISTENER_OPTIONS, app);
   const limits = o.limits ?? KMS_LIMITS;
   applyConnectionLimits(server, limits);

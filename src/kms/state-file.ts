@@ -5,7 +5,19 @@
  * refusal says where it broke, never what the file holds (it holds proxy secrets). A write that fails removes its
  * temporary file (a partial copy of those secrets) and says why in words, with the fix.
  */
-import { accessSync, closeSync, constants, fsyncSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import {
+  accessSync,
+  closeSync,
+  constants,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
 import { open, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { z } from "zod";
@@ -58,7 +70,8 @@ function writeFailureOf(code: string | undefined, dir: string): { what: string; 
 export function stateWriteError(file: string, err: unknown): StateWriteError {
   const code = (err as NodeJS.ErrnoException)?.code;
   const { what, fix } = writeFailureOf(code, dirname(file));
-  return new StateWriteError(`the state file could not be written: ${what}${code ? ` (${code})` : ""} at ${file}; ${fix}`, code);
+  const errno = code ? ` (${code})` : "";
+  return new StateWriteError(`the state file could not be written: ${what}${errno} at ${file}; ${fix}`, code);
 }
 
 /** Where each schema problem is and what was expected there, built from the issue's structure only: no value of the file. */
@@ -96,9 +109,15 @@ export function checkStatePath(file: string): void {
   if (!dirStat.isDirectory()) throw new StateFileError(`the directory of --state ${file} is not a directory (${dir}). Fix: choose another --state`);
   try {
     const st = statSync(file);
-    if (!st.isFile()) throw new StateFileError(`--state ${file} is not a regular file. Fix: give the path of a file (it is made on the first change)`);
+    if (!st.isFile()) {
+      const fix = "Fix: give the path of a file (it is made on the first change)";
+      throw new StateFileError(`--state ${file} is not a regular file. ${fix}`);
+    }
     const readOnly = (why: string) =>
-      new StateFileError(`--state ${file} is ${why}: the local KMS rewrites its state file on every change, so it must be writable. Fix: make it writable (chmod 600 ${file}), or choose another --state`);
+      new StateFileError(
+        `--state ${file} is ${why}: the local KMS rewrites its state file on every change, so it must be writable. ` +
+          `Fix: make it writable (chmod 600 ${file}), or choose another --state`,
+      );
     if ((st.mode & 0o222) === 0) throw readOnly(`read-only (mode 0${(st.mode & 0o777).toString(8)})`);
     try {
       accessSync(file, constants.W_OK);

@@ -31,7 +31,8 @@ export function checkEndpoint(value: string, strict: boolean): void {
 }
 
 /** "Member must not be null" for a missing member only; zod's `error` on the type would word every issue so. */
-const typeError = (kind: string) => (issue: { input: unknown }) => (issue.input === undefined ? "Member must not be null" : `Member must be ${kind}`);
+const typeError = (kind: string) => (issue: { input: unknown }) =>
+  issue.input === undefined ? "Member must not be null" : `Member must be ${kind}`;
 
 /** A string of the KMS model's length bounds, each violation in KMS's words. */
 export function kmsString(min: number, max: number) {

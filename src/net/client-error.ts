@@ -38,16 +38,21 @@ function rawResponse(status: string, headers: Record<string, string | number>, b
 function clientErrorResponse(err: ParseError, render: (err: ParseError) => ClientErrorAnswer): string {
   if (err.code === "ERR_HTTP_REQUEST_TIMEOUT") return rawResponse("408 Request Timeout", {});
   const a = render(err);
-  return rawResponse(`${a.status} ${STATUS_CODES[a.status]}`, { ...a.headers, "Content-Length": Buffer.byteLength(a.body) }, a.body);
+  const headers = { ...a.headers, "Content-Length": Buffer.byteLength(a.body) };
+  return rawResponse(`${a.status} ${STATUS_CODES[a.status]}`, headers, a.body);
 }
 
 /**
  * A 'clientError' listener: answers with `render`'s answer when an answer is still possible (nothing of one sent
  * yet), then closes.
  */
-export function answerClientError(logger: Logger, render: (err: ParseError) => ClientErrorAnswer): (err: NodeJS.ErrnoException, socket: Duplex) => void {
+export function answerClientError(
+  logger: Logger,
+  render: (err: ParseError) => ClientErrorAnswer,
+): (err: NodeJS.ErrnoException, socket: Duplex) => void {
   return (err: ParseError, socket) => {
-    logger.debug({ code: err.code, remoteAddress: (socket as { remoteAddress?: string }).remoteAddress }, "malformed request refused");
+    const remoteAddress = (socket as { remoteAddress?: string }).remoteAddress;
+    logger.debug({ code: err.code, remoteAddress }, "malformed request refused");
     const started = (socket as { _httpMessage?: ServerResponse | null })._httpMessage?.headersSent === true;
     if (err.code === "ECONNRESET" || !socket.writable || started) return void socket.destroy();
     socket.end(clientErrorResponse(err, render));

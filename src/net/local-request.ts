@@ -21,9 +21,11 @@ export interface LocalListener {
 
 /** The names a Host header may give for `listener`, lower case, IPv6 in brackets. */
 export function acceptedHostNames(listener: LocalListener): string[] {
+  const names: string[] = [...LOOPBACK_NAMES];
   const host = listener.host?.toLowerCase();
-  const configured = host && !WILDCARD_HOSTS.has(host) ? (host.includes(":") && !host.startsWith("[") ? `[${host}]` : host) : undefined;
-  return configured && !(LOOPBACK_NAMES as readonly string[]).includes(configured) ? [...LOOPBACK_NAMES, configured] : [...LOOPBACK_NAMES];
+  if (!host || WILDCARD_HOSTS.has(host)) return names;
+  const configured = host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
+  return names.includes(configured) ? names : [...names, configured];
 }
 
 /** A header value as it may be quoted in a refusal: printable ASCII, bounded. */
@@ -34,12 +36,18 @@ const quote = (value: string) => JSON.stringify(value.replace(/[^\x20-\x7e]/g, "
  * listener (one of acceptedHostNames with its port; no port means 80) and it carries no Origin.
  */
 export function foreignRequestProblem(headers: IncomingHttpHeaders, listener: LocalListener): string | undefined {
-  if (headers.origin !== undefined) return `the request carries Origin ${quote(headers.origin)}: a web page in a browser may not call this listener`;
+  if (headers.origin !== undefined) {
+    return `the request carries Origin ${quote(headers.origin)}: a web page in a browser may not call this listener`;
+  }
   const host = (headers.host ?? "").toLowerCase();
   const m = /^(.*?)(?::(\d{1,5}))?$/.exec(host)!;
   const port = m[2] === undefined ? 80 : Number(m[2]);
-  if (port === listener.port && acceptedHostNames(listener).includes(m[1]!)) return undefined;
   const names = acceptedHostNames(listener);
+  if (port === listener.port && names.includes(m[1]!)) return undefined;
   const list = `${names.slice(0, -1).join(", ")} or ${names.at(-1)!}`;
-  return `${host ? `Host ${quote(host)}` : "a request without Host"} does not name this listener: it answers only to ${list} with port ${listener.port} (a page that rebinds its own name to 127.0.0.1 is refused this way)`;
+  const what = host ? `Host ${quote(host)}` : "a request without Host";
+  return (
+    `${what} does not name this listener: it answers only to ${list} with port ${listener.port} ` +
+    "(a page that rebinds its own name to 127.0.0.1 is refused this way)"
+  );
 }

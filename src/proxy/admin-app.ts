@@ -24,11 +24,17 @@ interface AdminAppOptions {
   port: () => number;
 }
 
-/** 403 for a request not addressed to this listener on loopback (net/local-request), 401 without the token; before the body is parsed. */
+/**
+ * 403 for a request not addressed to this listener on loopback (net/local-request), 401 without the token; before
+ * the body is parsed.
+ */
 function guard(o: AdminAppOptions): express.RequestHandler {
   return (req, res, next) => {
     const foreign = foreignRequestProblem(req.headers, { port: o.port() });
-    if (foreign) return void res.status(403).json({ error: `${foreign}. Fix: call the admin API as http://127.0.0.1:${o.port()}` });
+    if (foreign) {
+      const fix = `Fix: call the admin API as http://127.0.0.1:${o.port()}`;
+      return void res.status(403).json({ error: `${foreign}. ${fix}` });
+    }
     const bearer = /^Bearer +(\S+) *$/i.exec(req.headers.authorization ?? "")?.[1];
     if (bearer === undefined || !tokenMatches(bearer, o.token)) {
       res.setHeader("www-authenticate", 'Bearer realm="xks-mock admin"');

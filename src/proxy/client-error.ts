@@ -13,6 +13,7 @@ import { JSON_CONTENT_TYPE } from "./respond.js";
 export function answerClientError(logger: Logger): (err: NodeJS.ErrnoException, socket: Duplex) => void {
   return answerWith(logger, (err) => {
     const error = new XksError("ValidationException", describeParseError(err, "this proxy"));
-    return { status: error.status, headers: { "Content-Type": JSON_CONTENT_TYPE }, body: JSON.stringify(error.toBody()) };
+    const body = JSON.stringify(error.toBody());
+    return { status: error.status, headers: { "Content-Type": JSON_CONTENT_TYPE }, body };
   });
 }

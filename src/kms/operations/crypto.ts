@@ -92,7 +92,12 @@ export async function reEncrypt(ctx: KmsContext, input: unknown) {
   return { CiphertextBlob: dest.blob.toString("base64"), SourceKeyId: source.arn, KeyId: dest.arn, SourceEncryptionAlgorithm: "SYMMETRIC_DEFAULT", DestinationEncryptionAlgorithm: "SYMMETRIC_DEFAULT" };
 }
 
-const DataKeyInput = z.object({ KeyId, EncryptionContext, KeySpec: z.enum(["AES_256", "AES_128"]).optional(), NumberOfBytes: kmsInteger(1, 1024).optional() });
+const DataKeyInput = z.object({
+  KeyId,
+  EncryptionContext,
+  KeySpec: z.enum(["AES_256", "AES_128"]).optional(),
+  NumberOfBytes: kmsInteger(1, 1024).optional(),
+});
 
 async function dataKey(ctx: KmsContext, input: unknown, kmsOperation: string) {
   const i = parseInput(DataKeyInput, input);

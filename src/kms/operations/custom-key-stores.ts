@@ -42,7 +42,11 @@ const UpdateInput = z.object({
 });
 
 const IdInput = z.object({ CustomKeyStoreId: StoreIdField });
-const DescribeInput = z.object({ CustomKeyStoreId: StoreIdField.optional(), CustomKeyStoreName: kmsString(1, 256).optional(), ...paging });
+const DescribeInput = z.object({
+  CustomKeyStoreId: StoreIdField.optional(),
+  CustomKeyStoreName: kmsString(1, 256).optional(),
+  ...paging,
+});
 
 /** An UpdateCustomKeyStore/CreateCustomKeyStore proxy failure, as the spec's table names it. */
 function proxyException(failure: ProxyFailure, detail: string): KmsError {
