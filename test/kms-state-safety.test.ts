@@ -4,7 +4,17 @@
  * removed at start; one process per file; a refusal never quotes the file's content.
  */
 import { randomUUID } from "node:crypto";
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawn } from "node:child_process";
@@ -209,6 +219,8 @@ describe("a write that fails", () => {
     expect(JSON.parse(readFileSync(file, "utf8")).customKeyStores.map((x: { name: string }) => x.name)).toEqual(["kept"]);
   });
 
+  const CREDENTIAL = { AccessKeyId: "ABCDEFGHIJKLMNOPQRSTUVWX", RawSecretAccessKey: "A".repeat(44) };
+
   /** A local KMS whose next state write meets a full disk, and a CreateCustomKeyStore that makes one. */
   async function onFullDisk(name: string) {
     const sub = join(dir, name);
@@ -216,7 +228,8 @@ describe("a write that fails", () => {
     const file = join(sub, "state.json");
     const serviceName = `com.amazonaws.vpce.us-east-1.vpce-svc-${name.replace(/[^a-z0-9]/g, "")}`;
     const logs = new LogCapture();
-    const endpointServices = { endpointServices: [{ serviceName, privateDnsName: `${name}.example.com`, target: "https://127.0.0.1:9" }] };
+    const declared = { serviceName, privateDnsName: `${name}.example.com`, target: "https://127.0.0.1:9" };
+    const endpointServices = { endpointServices: [declared] };
     const kms = await startTestKms({ stateFile: file, endpointServices, logger: createLogger("info", logs) });
     const client = sdkClient(kms);
     // The temporary file this process writes next is /dev/full: it opens, and every write fails with ENOSPC, as on
@@ -232,7 +245,7 @@ describe("a write that fails", () => {
           XksProxyUriPath: "/kms/xks/v1",
           XksProxyConnectivity: "VPC_ENDPOINT_SERVICE",
           XksProxyVpcEndpointServiceName: serviceName,
-          XksProxyAuthenticationCredential: { AccessKeyId: "ABCDEFGHIJKLMNOPQRSTUVWX", RawSecretAccessKey: "A".repeat(44) },
+          XksProxyAuthenticationCredential: CREDENTIAL,
         }),
       );
     const tmpFiles = () => readdirSync(sub).filter((n) => n.endsWith(".tmp"));
@@ -260,9 +273,12 @@ describe("a write that fails", () => {
     const disk = await onFullDisk("full-message");
     try {
       const e = await expectKmsError(disk.create(), "KMSInternalException");
-      expect(e.message).toBe(`the state file could not be written: disk full (ENOSPC) at ${disk.file}; free space or use --state elsewhere`);
+      const why = `disk full (ENOSPC) at ${disk.file}; free space or use --state elsewhere`;
+      const message = `the state file could not be written: ${why}`;
+      expect(e.message).toBe(message);
       expect(e.$metadata.httpStatusCode).toBe(500);
-      expect(disk.logs.records()).toContainEqual(expect.objectContaining({ level: 50, msg: "state file write failed", reason: e.message }));
+      const logged = expect.objectContaining({ level: 50, msg: "state file write failed", reason: message });
+      expect(disk.logs.records()).toContainEqual(logged);
     } finally {
       await disk.stop();
     }

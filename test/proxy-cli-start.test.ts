@@ -10,6 +10,7 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { emptyState } from "../src/kms/state.js";
 import { packageRoot } from "../src/package-root.js";
 import { scrubbedEnv } from "./helpers/cli-process.js";
 
@@ -145,24 +146,31 @@ describe.concurrent("a port below 1024 without the privilege → exit 2 saying s
     { flag: "--port", what: "XKS API", args: ["--port", "443", "--kms-port", "0"], port: 443 },
   ])("$flag $port", { timeout: TEST_MS }, async ({ flag, what, args, port }) => {
     const stderr = await expectRefused(startMock(["--http", "--admin-port", "off", ...args], NOBODY));
-    expect(stderr).toContain(`cannot listen on 127.0.0.1:${port} for the ${what}: ports below 1024 need privileges (root or CAP_NET_BIND_SERVICE). Fix: choose a ${flag} of 1024 or above (0 = any free port)`);
+    expect(stderr).toContain(
+      `cannot listen on 127.0.0.1:${port} for the ${what}: ` +
+        "ports below 1024 need privileges (root or CAP_NET_BIND_SERVICE). " +
+        `Fix: choose a ${flag} of 1024 or above (0 = any free port)`,
+    );
     expect(stderr).not.toContain("stop what uses it");
   });
 });
 
 describe.concurrent("a --state that cannot be used → exit 2 naming --state, before anything listens", () => {
-  it("read-only (0444): refused, naming the file, the rule and the fix; neither replaced nor changed", { timeout: TEST_MS }, async () => {
+  it("read-only (0444): refused, naming the file, the rule and the fix", { timeout: TEST_MS }, async () => {
     const file = join(dir, "read-only.json");
-    writeFileSync(file, `${JSON.stringify({ version: 1, customKeyStores: [], keys: [], aliases: [] })}\n`, { mode: 0o444 });
+    writeFileSync(file, `${JSON.stringify(emptyState())}\n`, { mode: 0o444 });
     chmodSync(file, 0o444);
     const before = { text: readFileSync(file, "utf8"), stat: statSync(file) };
     const stderr = await expectRefused(startMock(["--kms-port", "0", "--state", file]));
     expect(stderr).toContain(
-      `--state ${file} is read-only (mode 0444): the local KMS rewrites its state file on every change, so it must be writable. Fix: make it writable (chmod 600 ${file}), or choose another --state`,
+      `--state ${file} is read-only (mode 0444): ` +
+        "the local KMS rewrites its state file on every change, so it must be writable. " +
+        `Fix: make it writable (chmod 600 ${file}), or choose another --state`,
     );
     expect(stderr).not.toMatch(/listening on/);
     expect(readFileSync(file, "utf8")).toBe(before.text);
-    expect(statSync(file)).toMatchObject({ mode: before.stat.mode, ino: before.stat.ino, mtimeMs: before.stat.mtimeMs });
+    const { mode, ino, mtimeMs } = before.stat;
+    expect(statSync(file)).toMatchObject({ mode, ino, mtimeMs });
     expect(existsSync(`${file}.lock`)).toBe(false);
   });
 
