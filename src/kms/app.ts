@@ -120,6 +120,7 @@ function refuseForeignRequests(o: LocalKmsAppOptions, record: (r: RequestRecord)
         ? target.slice("TrentService.".length, 64)
         : `${req.method} ${req.path.slice(0, 64)}`;
     const status = ec2 ? 403 : 400;
+    // The body is never read: the connection closes rather than wait for it.
     res.set("x-amzn-RequestId", requestId).set("connection", "close");
     if (ec2) res.status(status).type("text/xml;charset=UTF-8").send(errorXml(type, message, requestId));
     else sendKmsError(res, new KmsError(type, message, status));
@@ -183,9 +184,9 @@ export function createLocalKmsApp(o: LocalKmsAppOptions): express.Express & { re
       res.status(200).send(JSON.stringify(await handler(ctx, req.body)));
     } catch (err) {
       // A failed state write says why (disk full, ...) and the fix; anything else unexpected stays "internal error".
-      const written = err instanceof StateWriteError;
-      const e = err instanceof KmsError ? err : kmsError.internal(written ? err.message : "internal error");
-      if (written) o.logger.error({ operation, requestId, reason: err.message }, "state file write failed");
+      const writeFailed = err instanceof StateWriteError;
+      const e = err instanceof KmsError ? err : kmsError.internal(writeFailed ? err.message : "internal error");
+      if (writeFailed) o.logger.error({ operation, requestId, reason: err.message }, "state file write failed");
       else if (!(err instanceof KmsError)) {
         o.logger.error({ reason: (err as Error)?.message }, "local KMS internal error");
       }

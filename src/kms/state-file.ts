@@ -67,7 +67,7 @@ function writeFailureOf(code: string | undefined, dir: string): { what: string; 
 }
 
 /** The StateWriteError for `err` from writing `file`. */
-export function stateWriteError(file: string, err: unknown): StateWriteError {
+function stateWriteError(file: string, err: unknown): StateWriteError {
   const code = (err as NodeJS.ErrnoException)?.code;
   const { what, fix } = writeFailureOf(code, dirname(file));
   const errno = code ? ` (${code})` : "";
