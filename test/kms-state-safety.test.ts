@@ -4,7 +4,17 @@
  * removed at start; one process per file; a refusal never quotes the file's content.
  */
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawn } from "node:child_process";
@@ -20,6 +30,8 @@ import { defaultConfigInput } from "../src/proxy/config-schema.js";
 import { XKS_API_SUFFIX } from "../src/xks/constants.js";
 import { scrubbedEnv } from "./helpers/cli-process.js";
 import { expectKmsError, sdkClient, startTestKms } from "./helpers/kms-fixture.js";
+import { LogCapture } from "./helpers/proxy-fixture.js";
+import { createLogger } from "../src/proxy/request-log.js";
 
 let dir: string;
 beforeAll(() => {
@@ -205,5 +217,70 @@ describe("a write that fails", () => {
       await kms.stop();
     }
     expect(JSON.parse(readFileSync(file, "utf8")).customKeyStores.map((x: { name: string }) => x.name)).toEqual(["kept"]);
+  });
+
+  const CREDENTIAL = { AccessKeyId: "ABCDEFGHIJKLMNOPQRSTUVWX", RawSecretAccessKey: "A".repeat(44) };
+
+  /** A local KMS whose next state write meets a full disk, and a CreateCustomKeyStore that makes one. */
+  async function onFullDisk(name: string) {
+    const sub = join(dir, name);
+    mkdirSync(sub);
+    const file = join(sub, "state.json");
+    const serviceName = `com.amazonaws.vpce.us-east-1.vpce-svc-${name.replace(/[^a-z0-9]/g, "")}`;
+    const logs = new LogCapture();
+    const declared = { serviceName, privateDnsName: `${name}.example.com`, target: "https://127.0.0.1:9" };
+    const endpointServices = { endpointServices: [declared] };
+    const kms = await startTestKms({ stateFile: file, endpointServices, logger: createLogger("info", logs) });
+    const client = sdkClient(kms);
+    // The temporary file this process writes next is /dev/full: it opens, and every write fails with ENOSPC, as on
+    // a full disk. Made after start, which removes files of that name.
+    const tmp = `${file}.${process.pid}.tmp`;
+    symlinkSync("/dev/full", tmp);
+    const create = () =>
+      client.send(
+        new CreateCustomKeyStoreCommand({
+          CustomKeyStoreName: name,
+          CustomKeyStoreType: "EXTERNAL_KEY_STORE",
+          XksProxyUriEndpoint: `https://${name}.example.com`,
+          XksProxyUriPath: "/kms/xks/v1",
+          XksProxyConnectivity: "VPC_ENDPOINT_SERVICE",
+          XksProxyVpcEndpointServiceName: serviceName,
+          XksProxyAuthenticationCredential: CREDENTIAL,
+        }),
+      );
+    const tmpFiles = () => readdirSync(sub).filter((n) => n.endsWith(".tmp"));
+    const stop = async () => {
+      client.destroy();
+      await kms.stop();
+    };
+    return { file, tmp, client, create, tmpFiles, stop, logs };
+  }
+
+  it("removes its temporary file (it would hold the stores' secrets), and keeps the state", async () => {
+    const disk = await onFullDisk("full-tmp");
+    try {
+      await expectKmsError(disk.create(), "KMSInternalException");
+      expect(() => lstatSync(disk.tmp), "the temporary file is removed").toThrow(/ENOENT/);
+      expect(disk.tmpFiles()).toEqual([]);
+      expect((await disk.client.send(new DescribeCustomKeyStoresCommand({}))).CustomKeyStores).toEqual([]);
+    } finally {
+      await disk.stop();
+    }
+    expect(disk.tmpFiles()).toEqual([]);
+  });
+
+  it("on a full disk (ENOSPC) the answer says so, with the file and the fix, and so does the log", async () => {
+    const disk = await onFullDisk("full-message");
+    try {
+      const e = await expectKmsError(disk.create(), "KMSInternalException");
+      const why = `disk full (ENOSPC) at ${disk.file}; free space or use --state elsewhere`;
+      const message = `the state file could not be written: ${why}`;
+      expect(e.message).toBe(message);
+      expect(e.$metadata.httpStatusCode).toBe(500);
+      const logged = expect.objectContaining({ level: 50, msg: "state file write failed", reason: message });
+      expect(disk.logs.records()).toContainEqual(logged);
+    } finally {
+      await disk.stop();
+    }
   });
 });

@@ -21,7 +21,16 @@ interface Answer {
 }
 
 /** One admin request with full control of Host and Authorization (fetch would not let a test set Host). */
-function adminRequest(proxy: { adminUrl?: string | undefined }, o: { method?: string; path: string; host?: string; authorization?: string; body?: string }): Promise<Answer> {
+interface AdminRequest {
+  method?: string;
+  path: string;
+  host?: string;
+  authorization?: string;
+  body?: string;
+  origin?: string;
+}
+
+function adminRequest(proxy: { adminUrl?: string | undefined }, o: AdminRequest): Promise<Answer> {
   const url = new URL(proxy.adminUrl!);
   return new Promise((resolve, reject) => {
     const req = httpRequest({
@@ -33,6 +42,7 @@ function adminRequest(proxy: { adminUrl?: string | undefined }, o: { method?: st
       headers: {
         host: o.host ?? url.host,
         ...(o.authorization ? { authorization: o.authorization } : {}),
+        ...(o.origin ? { origin: o.origin } : {}),
         ...(o.body ? { "content-type": "application/json" } : {}),
       },
     });
@@ -81,6 +91,17 @@ describe("admin API authentication", () => {
       const res = await adminRequest(proxy, { path: "/keystores", host, authorization: bearer(TEST_ADMIN_TOKEN) });
       expect(res.status, host).toBe(403);
     }
+  });
+
+  it("a request with an Origin (a web page in a browser) is 403, even with the token and a loopback Host", async () => {
+    const authorization = bearer(TEST_ADMIN_TOKEN);
+    const origin = "https://evil.example";
+    const post = { method: "POST", path: "/faults/default", body: acceptAnySignature };
+    const res = await adminRequest(proxy, { ...post, origin, authorization });
+    expect(res.status).toBe(403);
+    const error = 'carries Origin "https://evil.example": a web page in a browser may not call this listener';
+    expect(JSON.parse(res.body)).toMatchObject({ error: expect.stringContaining(error) });
+    expect(await faultCount()).toBe(0);
   });
 
   it("with the token and a loopback Host the API answers", async () => {

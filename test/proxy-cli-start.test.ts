@@ -5,11 +5,12 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { emptyState } from "../src/kms/state.js";
 import { packageRoot } from "../src/package-root.js";
 import { scrubbedEnv } from "./helpers/cli-process.js";
 
@@ -36,10 +37,12 @@ interface Child {
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null; msAfterMessage: number }>;
 }
 
-function startMock(args: string[]): Child {
+/** `as`: run as this user and group (tests run as root; root may listen on any port). */
+function startMock(args: string[], as?: { uid: number; gid: number }): Child {
   const child = spawn(process.execPath, [CLI, "--port", "0", "--admin-port", "0", "--certs-dir", inject("pkiDir"), "--log-level", "silent", "--no-demo-store", ...args], {
     cwd: ROOT,
     env: scrubbedEnv(),
+    ...as,
   });
   let stderr = "";
   let firstMessageAt = 0;
@@ -134,7 +137,44 @@ describe.concurrent("a busy port → exit 2 within a second, naming the flag", (
   });
 });
 
+describe.concurrent("a port below 1024 without the privilege → exit 2 saying so, not \"stop what uses it\"", () => {
+  // As nobody (uid 65534): without root or CAP_NET_BIND_SERVICE, listening below 1024 is EACCES. Plain HTTP and
+  // no admin API, so that nobody needs nothing of the root-owned certs dir.
+  const NOBODY = { uid: 65534, gid: 65534 };
+  it.each([
+    { flag: "--kms-port", what: "local KMS", args: ["--port", "0", "--kms-port", "80"], port: 80 },
+    { flag: "--port", what: "XKS API", args: ["--port", "443", "--kms-port", "0"], port: 443 },
+  ])("$flag $port", { timeout: TEST_MS }, async ({ flag, what, args, port }) => {
+    const stderr = await expectRefused(startMock(["--http", "--admin-port", "off", ...args], NOBODY));
+    expect(stderr).toContain(
+      `cannot listen on 127.0.0.1:${port} for the ${what}: ` +
+        "ports below 1024 need privileges (root or CAP_NET_BIND_SERVICE). " +
+        `Fix: choose a ${flag} of 1024 or above (0 = any free port)`,
+    );
+    expect(stderr).not.toContain("stop what uses it");
+  });
+});
+
 describe.concurrent("a --state that cannot be used → exit 2 naming --state, before anything listens", () => {
+  it("read-only (0444): refused, naming the file, the rule and the fix", { timeout: TEST_MS }, async () => {
+    const file = join(dir, "read-only.json");
+    writeFileSync(file, `${JSON.stringify(emptyState())}\n`, { mode: 0o444 });
+    chmodSync(file, 0o444);
+    const before = { text: readFileSync(file, "utf8"), stat: statSync(file) };
+    const stderr = await expectRefused(startMock(["--kms-port", "0", "--state", file]));
+    expect(stderr).toContain(
+      `--state ${file} is read-only (mode 0444): ` +
+        "the local KMS rewrites its state file on every change, so it must be writable. " +
+        `Fix: make it writable (chmod 600 ${file}), or choose another --state`,
+    );
+    expect(stderr).not.toMatch(/listening on/);
+    expect(readFileSync(file, "utf8")).toBe(before.text);
+    const { mode, ino, mtimeMs } = before.stat;
+    expect(statSync(file)).toMatchObject({ mode, ino, mtimeMs });
+    expect(existsSync(`${file}.lock`)).toBe(false);
+  });
+
+
   it("in a directory that does not exist", { timeout: TEST_MS }, async () => {
     const stderr = await expectRefused(startMock(["--kms-port", "0", "--state", join(dir, "missing-dir", "state.json")]));
     expect(stderr).toMatch(/--state .*missing-dir.*state\.json/);

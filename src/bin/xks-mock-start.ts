@@ -30,6 +30,9 @@ export function stopSignals(): { requested: () => boolean; received: () => NodeJ
   return { requested: () => received !== undefined, received: () => received, stopped, signal: abort.signal };
 }
 
+/** Ports below this need privileges to listen on (Linux's default net.ipv4.ip_unprivileged_port_start). */
+const PRIVILEGED_PORTS_END = 1024;
+
 /** Which flag sets the port a listen error is about, for a message that names it. */
 export function listenFailure(err: unknown, listeners: { flag: string; what: string; port: number | null | undefined }[]): string | undefined {
   const e = err as NodeJS.ErrnoException & { port?: number; address?: string };
@@ -38,7 +41,17 @@ export function listenFailure(err: unknown, listeners: { flag: string; what: str
   if (!reason) return undefined;
   if (e.code === "EADDRNOTAVAIL") return `cannot listen on ${e.address ?? "that address"}: ${reason}. Fix: choose another --host`;
   const l = listeners.find((x) => x.port === e.port) ?? listeners[0]!;
-  return `cannot listen on ${e.address ?? "127.0.0.1"}:${e.port ?? l.port} for the ${l.what}: ${reason}. Fix: choose another ${l.flag} (0 = any free port), or stop what uses it`;
+  const port = e.port ?? l.port;
+  const where = `cannot listen on ${e.address ?? "127.0.0.1"}:${port} for the ${l.what}`;
+  // Below 1024 only root (or a process with CAP_NET_BIND_SERVICE) may listen: nothing else holds the port.
+  if (e.code === "EACCES" && port && port < PRIVILEGED_PORTS_END) {
+    return (
+      `${where}: ports below ${PRIVILEGED_PORTS_END} need privileges (root or CAP_NET_BIND_SERVICE). ` +
+      `Fix: choose a ${l.flag} of ${PRIVILEGED_PORTS_END} or above (0 = any free port)`
+    );
+  }
+  const stop = e.code === "EADDRINUSE" ? ", or stop what uses it" : "";
+  return `${where}: ${reason}. Fix: choose another ${l.flag} (0 = any free port)${stop}`;
 }
 
 /** Two listeners told to share a port would fail on the second: refused before anything listens. */

@@ -15,3 +15,4 @@ export {
   type EndpointServicesConfigInput,
 } from "./endpoint-services.js";
 export { createEc2Router, isEc2Query } from "./router.js";
+export { errorXml } from "./xml.js";

@@ -5,13 +5,16 @@
  * comes from the request's credential scope. `GET /_local/requests` lists the operations received, so a test can
  * prove what was (not) called. The same port answers the EC2 query calls that describe the declared VPC endpoint
  * services (ec2/router), and `GET /metrics`: the stores' CloudWatch metrics for Prometheus (kms/proxy-metrics).
+ * Every request must be addressed to this listener on this machine, without Origin (net/local-request): a web page
+ * must not reach DisconnectCustomKeyStore or Decrypt by rebinding its name to 127.0.0.1.
  */
 import { randomUUID } from "node:crypto";
 import express from "express";
 import type { Logger } from "pino";
-import { createEc2Router } from "../ec2/index.js";
+import { createEc2Router, errorXml, isEc2Query } from "../ec2/index.js";
+import { acceptedHostNames, foreignRequestProblem, LOOPBACK_NAMES, type LocalListener } from "../net/local-request.js";
 import type { KmsContext, LocalKmsOptions } from "./context.js";
-import { KmsError } from "./errors.js";
+import { KmsError, kmsError } from "./errors.js";
 import { createAlias, deleteAlias, listAliases } from "./operations/aliases.js";
 import { decrypt, encrypt, generateDataKey, generateDataKeyWithoutPlaintext, reEncrypt } from "./operations/crypto.js";
 import {
@@ -24,6 +27,8 @@ import {
 } from "./operations/custom-key-stores.js";
 import { createKey, describeKey, listKeys, scheduleKeyDeletion } from "./operations/keys.js";
 import type { LocalKmsMetrics } from "./proxy-metrics.js";
+import { BODY_LIMIT_BYTES, KMS_JSON_CONTENT_TYPE, bodyError } from "./request-refusals.js";
+import { StateWriteError } from "./state-file.js";
 import type { StateStore } from "./state-store.js";
 import type { XksGateway } from "./xks-gateway.js";
 
@@ -77,6 +82,54 @@ interface LocalKmsAppOptions {
   background: (work: () => Promise<void>) => void;
   /** Served on GET /metrics; told when a store is deleted. */
   metrics: LocalKmsMetrics;
+  /** Where this app listens (the port once known): the only Host it answers. */
+  listener: () => LocalListener;
+}
+
+const sendKmsError = (res: express.Response, e: KmsError) =>
+  void res
+    .status(e.status)
+    .type(KMS_JSON_CONTENT_TYPE)
+    .set("x-amzn-ErrorType", e.type)
+    .send(JSON.stringify(e.toBody()));
+
+/** How to reach this listener, for the fix of a refusal. */
+function addressesOf(l: LocalListener): string {
+  const loopback = `http://127.0.0.1:${l.port} or http://localhost:${l.port}`;
+  const other = acceptedHostNames(l).slice(LOOPBACK_NAMES.length)[0];
+  return other ? `${loopback}, or the address it was started on (http://${other}:${l.port})` : loopback;
+}
+
+/**
+ * Refuses, before any other handler (so before anything changes), a request not addressed to this listener on this
+ * machine: AccessDeniedException as KMS answers it, or on the EC2 query endpoint EC2's UnauthorizedOperation.
+ */
+function refuseForeignRequests(o: LocalKmsAppOptions, record: (r: RequestRecord) => void): express.RequestHandler {
+  return (req, res, next) => {
+    const listener = o.listener();
+    const problem = foreignRequestProblem(req.headers, listener);
+    if (!problem) return next();
+    const requestId = randomUUID();
+    const message = `${problem}. Fix: use the endpoint ${addressesOf(listener)}`;
+    const ec2 = isEc2Query(req);
+    const type = ec2 ? "UnauthorizedOperation" : "AccessDeniedException";
+    const target = req.get("x-amz-target") ?? "";
+    const operation = ec2
+      ? "EC2 query"
+      : target.startsWith("TrentService.")
+        ? target.slice("TrentService.".length, 64)
+        : `${req.method} ${req.path.slice(0, 64)}`;
+    const status = ec2 ? 403 : 400;
+    // The body is never read: the connection closes rather than wait for it.
+    res.set("x-amzn-RequestId", requestId).set("connection", "close");
+    if (ec2) res.status(status).type("text/xml;charset=UTF-8").send(errorXml(type, message, requestId));
+    else sendKmsError(res, new KmsError(type, message, status));
+    const region = callerOf(req.get("authorization")).region;
+    record({ time: new Date().toISOString(), requestId, operation, region, status, errorType: type });
+    const { host, origin } = req.headers;
+    const seen = { host: host?.slice(0, 100), origin: origin?.slice(0, 100) };
+    o.logger.warn({ operation, status, errorType: type, requestId, ...seen }, "foreign request refused");
+  };
 }
 
 export function createLocalKmsApp(o: LocalKmsAppOptions): express.Express & { requests: RequestRecord[] } {
@@ -89,6 +142,7 @@ export function createLocalKmsApp(o: LocalKmsAppOptions): express.Express & { re
     requests.push(r);
     if (requests.length > MAX_RECORDS) requests.shift();
   };
+  app.use(refuseForeignRequests(o, record));
   // Prometheus scrapes (the CloudWatch metrics of the stores, kms/proxy-metrics). Read-only, so no token; only GET
   // and HEAD. Its own path: KMS (POST / with X-Amz-Target) and EC2 (a form POST /) never reach it.
   app.get("/metrics", async (_req, res) => {
@@ -104,7 +158,7 @@ export function createLocalKmsApp(o: LocalKmsAppOptions): express.Express & { re
       onAnswer: (e) => record({ time: new Date().toISOString(), requestId: e.requestId, operation: e.action, region: e.region, status: e.status, ...(e.errorCode ? { errorType: e.errorCode } : {}) }),
     }),
   );
-  app.use(express.json({ type: () => true, limit: "1mb" }));
+  app.use(express.json({ type: () => true, limit: BODY_LIMIT_BYTES }));
 
   app.get("/_local/requests", (_req, res) => void res.json(requests));
 
@@ -114,7 +168,7 @@ export function createLocalKmsApp(o: LocalKmsAppOptions): express.Express & { re
     const operation = target.startsWith("TrentService.") ? target.slice("TrentService.".length) : target;
     const caller = callerOf(req.get("authorization"));
     const entry: RequestRecord = { time: new Date().toISOString(), requestId, operation, region: caller.region, status: 200 };
-    res.set("x-amzn-RequestId", requestId).type("application/x-amz-json-1.1");
+    res.set("x-amzn-RequestId", requestId).type(KMS_JSON_CONTENT_TYPE);
     try {
       const handler = Object.hasOwn(OPERATIONS, operation) ? OPERATIONS[operation] : undefined;
       if (!handler) throw new KmsError("UnknownOperationException", `Operation ${operation.slice(0, 64) || "(none)"} is not implemented by this local KMS`);
@@ -129,20 +183,22 @@ export function createLocalKmsApp(o: LocalKmsAppOptions): express.Express & { re
       };
       res.status(200).send(JSON.stringify(await handler(ctx, req.body)));
     } catch (err) {
-      const e = err instanceof KmsError ? err : new KmsError("KMSInternalException", "internal error", 500);
-      if (!(err instanceof KmsError)) o.logger.error({ reason: (err as Error)?.message }, "local KMS internal error");
+      // A failed state write says why (disk full, ...) and the fix; anything else unexpected stays "internal error".
+      const writeFailed = err instanceof StateWriteError;
+      const e = err instanceof KmsError ? err : kmsError.internal(writeFailed ? err.message : "internal error");
+      if (writeFailed) o.logger.error({ operation, requestId, reason: err.message }, "state file write failed");
+      else if (!(err instanceof KmsError)) {
+        o.logger.error({ reason: (err as Error)?.message }, "local KMS internal error");
+      }
       entry.status = e.status;
       entry.errorType = e.type;
-      res.status(e.status).set("x-amzn-ErrorType", e.type).send(JSON.stringify(e.toBody()));
+      sendKmsError(res, e);
     } finally {
       record(entry);
       o.logger.info({ operation, region: caller.region, status: entry.status, errorType: entry.errorType, requestId }, "kms request");
     }
   });
 
-  app.use(((err, _req, res, _next) => {
-    const e = new KmsError("SerializationException", `request body is not valid JSON: ${(err as Error).message.slice(0, 100)}`);
-    res.status(400).type("application/x-amz-json-1.1").send(JSON.stringify(e.toBody()));
-  }) as express.ErrorRequestHandler);
+  app.use(((err, _req, res, _next) => void sendKmsError(res, bodyError(err as Error))) as express.ErrorRequestHandler);
   return Object.assign(app, { requests });
 }

@@ -4,7 +4,7 @@
  */
 export { startLocalKms, DEFAULT_KMS_PORT, type StartLocalKmsOptions, type StartedLocalKms } from "./start-local-kms.js";
 export { createLocalKmsApp, type RequestRecord } from "./app.js";
-export { StateFileError } from "./state-file.js";
+export { StateFileError, StateWriteError } from "./state-file.js";
 export { StateStore } from "./state-store.js";
 export { DEMO_ALIAS, DEMO_STORE_NAME, DEMO_VPC_ALIAS, DEMO_VPC_STORE_NAME, ensureDemoStore } from "./demo-store.js";
 export { KmsError } from "./errors.js";

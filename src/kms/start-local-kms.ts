@@ -11,6 +11,7 @@ import type { LocalKmsOptions } from "./context.js";
 import { parseEndpointServices, type EndpointServicesConfigInput } from "../ec2/index.js";
 import { DEFAULT_HEALTH_CHECK_INTERVAL_MS, healthCheckIntervalProblem, startHealthPoll } from "./health-poll.js";
 import { LocalKmsMetrics } from "./proxy-metrics.js";
+import { answerKmsClientError } from "./request-refusals.js";
 import { StateStore } from "./state-store.js";
 import { vpcTarget } from "./vpc-stores.js";
 import { XksGateway } from "./xks-gateway.js";
@@ -121,19 +122,24 @@ async function startWithStore(o: StartLocalKmsOptions, store: StateStore): Promi
       }
     });
   }
-  const app = createLocalKmsApp({ store, gateway, options, logger: o.logger, background, metrics });
+  const host = o.host ?? "127.0.0.1";
+  // Known once it listens; no request arrives before.
+  let port = 0;
+  const listener = () => ({ port, host });
+  const app = createLocalKmsApp({ store, gateway, options, logger: o.logger, background, metrics, listener });
   const server: Server = createServer(LISTENER_OPTIONS, app);
   const limits = o.limits ?? KMS_LIMITS;
   applyConnectionLimits(server, limits);
+  server.on("clientError", answerKmsClientError(o.logger));
   closeConnectionsIdleBeforeFirstRequest(server, "connection", () => limits.idleTimeoutMs);
-  await listen(server, o.port ?? DEFAULT_KMS_PORT, o.host ?? "127.0.0.1");
-  const port = (server.address() as AddressInfo).port;
+  await listen(server, o.port ?? DEFAULT_KMS_PORT, host);
+  port = (server.address() as AddressInfo).port;
   const poll = startHealthPoll({ store, gateway, intervalMs: healthCheckIntervalMs, logger: o.logger });
   const idle = async () => {
     while (pending.size) await Promise.all([...pending]);
   };
   return {
-    url: `http://${o.host ?? "127.0.0.1"}:${port}`,
+    url: `http://${host}:${port}`,
     port,
     store,
     requests: app.requests,

@@ -2,10 +2,23 @@
  * @module kms/state-file
  * Persistence that survives kill -9: a change is written to a temporary file, fsynced, and renamed over the state
  * file (rename is atomic), before the API answers. A file that does not parse is refused — never reset — and the
- * refusal says where it broke, never what the file holds (it holds proxy secrets).
+ * refusal says where it broke, never what the file holds (it holds proxy secrets). A write that fails removes its
+ * temporary file (a partial copy of those secrets) and says why in words, with the fix.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
-import { open, rename } from "node:fs/promises";
+import {
+  accessSync,
+  closeSync,
+  constants,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
+import { open, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { z } from "zod";
 import { jsonErrorPosition } from "./json-error-position.js";
@@ -18,7 +31,48 @@ export class StateFileError extends Error {
   }
 }
 
+/** A state write that failed: the message says why (from the errno) and the fix; `code` is the errno's name. */
+export class StateWriteError extends Error {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+  ) {
+    super(message);
+    this.name = "StateWriteError";
+  }
+}
+
 const tmpPathOf = (file: string) => `${file}.${process.pid}.tmp`;
+
+/** What an errno of a write means, and what to do about it (`dir` is the state file's directory). */
+function writeFailureOf(code: string | undefined, dir: string): { what: string; fix: string } {
+  const elsewhere = "use --state elsewhere";
+  switch (code) {
+    case "ENOSPC":
+      return { what: "disk full", fix: `free space or ${elsewhere}` };
+    case "EDQUOT":
+      return { what: "disk quota exceeded", fix: `free space or ${elsewhere}` };
+    case "EROFS":
+      return { what: "read-only file system", fix: `${elsewhere}, on a writable file system` };
+    case "EACCES":
+    case "EPERM":
+      return { what: "permission denied", fix: `make ${dir} writable by this user or ${elsewhere}` };
+    case "ENOENT":
+      return { what: "its directory is gone", fix: `create ${dir} again or ${elsewhere}` };
+    case "EIO":
+      return { what: "I/O error", fix: `check the disk or ${elsewhere}` };
+    default:
+      return { what: "error", fix: elsewhere };
+  }
+}
+
+/** The StateWriteError for `err` from writing `file`. */
+function stateWriteError(file: string, err: unknown): StateWriteError {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  const { what, fix } = writeFailureOf(code, dirname(file));
+  const errno = code ? ` (${code})` : "";
+  return new StateWriteError(`the state file could not be written: ${what}${errno} at ${file}; ${fix}`, code);
+}
 
 /** Where each schema problem is and what was expected there, built from the issue's structure only: no value of the file. */
 function describeShapeIssues(error: z.ZodError): string {
@@ -41,7 +95,8 @@ function describeSyntaxError(text: string): string {
 
 /**
  * Refuses, before anything is locked or listened on, a state path that cannot work: a missing directory, a path
- * that is not a regular file. (Permission bits do not stop root; a directory in place of the file does.)
+ * that is not a regular file, a read-only file. (Permission bits do not stop root, so a file nobody may write —
+ * 0444, made read-only on purpose — is refused by its mode; one this user may not write, by access(2).)
  */
 export function checkStatePath(file: string): void {
   const dir = dirname(file);
@@ -53,7 +108,22 @@ export function checkStatePath(file: string): void {
   }
   if (!dirStat.isDirectory()) throw new StateFileError(`the directory of --state ${file} is not a directory (${dir}). Fix: choose another --state`);
   try {
-    if (!statSync(file).isFile()) throw new StateFileError(`--state ${file} is not a regular file. Fix: give the path of a file (it is made on the first change)`);
+    const st = statSync(file);
+    if (!st.isFile()) {
+      const fix = "Fix: give the path of a file (it is made on the first change)";
+      throw new StateFileError(`--state ${file} is not a regular file. ${fix}`);
+    }
+    const readOnly = (why: string) =>
+      new StateFileError(
+        `--state ${file} is ${why}: the local KMS rewrites its state file on every change, so it must be writable. ` +
+          `Fix: make it writable (chmod 600 ${file}), or choose another --state`,
+      );
+    if ((st.mode & 0o222) === 0) throw readOnly(`read-only (mode 0${(st.mode & 0o777).toString(8)})`);
+    try {
+      accessSync(file, constants.W_OK);
+    } catch (err) {
+      throw readOnly(`not writable by this user (${(err as NodeJS.ErrnoException).code ?? "error"})`);
+    }
   } catch (err) {
     if (err instanceof StateFileError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
@@ -108,41 +178,67 @@ export function removeOrphanTmpFiles(file: string): string[] {
 
 const serialize = (state: KmsState) => `${JSON.stringify(state, null, 2)}\n`;
 
-/** Synchronous save: for setting up a file (tests, tools). The server saves with saveStateAsync. */
+/**
+ * Synchronous save: for setting up a file (tests, tools). The server saves with saveStateAsync. Throws
+ * StateWriteError, having removed the temporary file.
+ */
 export function saveState(file: string, state: KmsState): void {
   const tmp = tmpPathOf(file);
-  const fd = openSync(tmp, "w", 0o600);
   try {
-    writeSync(fd, serialize(state));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    const fd = openSync(tmp, "w", 0o600);
+    try {
+      writeSync(fd, serialize(state));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, file);
+  } catch (err) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // Never made, or already gone.
+    }
+    throw stateWriteError(file, err);
   }
-  renameSync(tmp, file);
-  // Make the rename itself durable.
-  const dir = openSync(dirname(file), "r");
   try {
-    fsyncSync(dir);
-  } finally {
-    closeSync(dir);
+    // Make the rename itself durable.
+    const dir = openSync(dirname(file), "r");
+    try {
+      fsyncSync(dir);
+    } finally {
+      closeSync(dir);
+    }
+  } catch (err) {
+    throw stateWriteError(file, err);
   }
 }
 
 /** The same steps on libuv's thread pool, so the event loop keeps serving while the disk syncs. */
 export async function saveStateAsync(file: string, state: KmsState): Promise<void> {
   const tmp = tmpPathOf(file);
-  const fh = await open(tmp, "w", 0o600);
   try {
-    await fh.writeFile(serialize(state));
-    await fh.sync();
-  } finally {
-    await fh.close();
+    const fh = await open(tmp, "w", 0o600);
+    try {
+      await fh.writeFile(serialize(state));
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, file);
+  } catch (err) {
+    // Never made, or already gone: nothing to remove.
+    await unlink(tmp).catch(() => undefined);
+    throw stateWriteError(file, err);
   }
-  await rename(tmp, file);
-  const dir = await open(dirname(file), "r");
   try {
-    await dir.sync();
-  } finally {
-    await dir.close();
+    const dir = await open(dirname(file), "r");
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
+  } catch (err) {
+    throw stateWriteError(file, err);
   }
 }

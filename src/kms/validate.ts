@@ -30,13 +30,34 @@ export function checkEndpoint(value: string, strict: boolean): void {
   if (v) throw kmsError.validation(`1 validation error detected: Value at 'xksProxyUriEndpoint' failed to satisfy constraint: Member ${v.problem}; must be ${v.rule}${strict ? "" : " (a :port is allowed locally)"}`);
 }
 
+/** "Member must not be null" for a missing member only; zod's `error` on the type would word every issue so. */
+const typeError = (kind: string) => (issue: { input: unknown }) =>
+  issue.input === undefined ? "Member must not be null" : `Member must be ${kind}`;
+
+/** A string of the KMS model's length bounds, each violation in KMS's words. */
+export function kmsString(min: number, max: number) {
+  return z
+    .string({ error: typeError("a string") })
+    .min(min, `Member must have length greater than or equal to ${min}`)
+    .max(max, `Member must have length less than or equal to ${max}`);
+}
+
+/** An integer of the KMS model's value bounds, each violation in KMS's words. */
+export function kmsInteger(min: number, max: number) {
+  return z
+    .number({ error: typeError("a number") })
+    .int("Member must be an integer")
+    .min(min, `Member must have value greater than or equal to ${min}`)
+    .max(max, `Member must have value less than or equal to ${max}`);
+}
+
 /** KeyId / TargetKeyId: key id, key ARN, alias name or alias ARN (KMS API model: 1-2048). */
-export const KeyIdField = z.string({ error: "Member must not be null" }).min(1).max(2048);
+export const KeyIdField = kmsString(1, 2048);
 /** CustomKeyStoreId (KMS API model: 1-64). */
-export const StoreIdField = z.string({ error: "Member must not be null" }).min(1).max(64);
+export const StoreIdField = kmsString(1, 64);
 
 export const paging = {
-  Limit: z.number().int().min(1).max(1000).optional(),
+  Limit: kmsInteger(1, 1000).optional(),
   Marker: z.string().regex(/^\d+$/, "Marker must be a value returned as NextMarker").optional(),
 };
 

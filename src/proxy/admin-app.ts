@@ -3,12 +3,14 @@
  * Admin HTTP API, bound to 127.0.0.1 only: fault injection at runtime and reload, and per credential when it
  * last authenticated a request (the sign that KMS switched after a rotation). Tests and the harness use it to
  * create each failure class on demand. It never shows secrets or key material. Every request needs the
- * admin token (Authorization: Bearer) and a Host naming this listener on loopback: one POST can turn signature
- * checking off, so neither another local user nor a web page (DNS rebinding) may send one.
+ * admin token (Authorization: Bearer) and a Host naming this listener on loopback, without Origin
+ * (net/local-request): one POST can turn signature checking off, so neither another local user nor a web page
+ * (DNS rebinding) may send one.
  */
 import express from "express";
 import { z } from "zod";
 import { describeIssues } from "../xks/index.js";
+import { foreignRequestProblem } from "../net/local-request.js";
 import type { CredentialUse } from "./admin-credential-use.js";
 import { tokenMatches } from "./admin-token.js";
 import type { FaultRegistry } from "./fault-registry.js";
@@ -27,14 +29,16 @@ interface AdminAppOptions {
   credentialUse: CredentialUse;
 }
 
-const LOOPBACK_NAMES = ["127.0.0.1", "localhost", "[::1]"];
-
-/** 403 for a Host that is not this listener on loopback, 401 without the token; before the body is parsed. */
+/**
+ * 403 for a request not addressed to this listener on loopback (net/local-request), 401 without the token; before
+ * the body is parsed.
+ */
 function guard(o: AdminAppOptions): express.RequestHandler {
   return (req, res, next) => {
-    const host = (req.headers.host ?? "").toLowerCase();
-    if (!LOOPBACK_NAMES.some((name) => host === `${name}:${o.port()}`)) {
-      return void res.status(403).json({ error: `Host must be 127.0.0.1, localhost or [::1] with port ${o.port()}: the admin API refuses requests addressed to any other name` });
+    const foreign = foreignRequestProblem(req.headers, { port: o.port() });
+    if (foreign) {
+      const fix = `Fix: call the admin API as http://127.0.0.1:${o.port()}`;
+      return void res.status(403).json({ error: `${foreign}. ${fix}` });
     }
     const bearer = /^Bearer +(\S+) *$/i.exec(req.headers.authorization ?? "")?.[1];
     if (bearer === undefined || !tokenMatches(bearer, o.token)) {

@@ -11,7 +11,7 @@ import type { KmsContext } from "../context.js";
 import { EncryptionContext, contextAad } from "../encryption-context.js";
 import { KmsError, kmsError, proxyFailureError } from "../errors.js";
 import { keyArn, type CustomKeyStoreRecord, type KeyRecord } from "../state.js";
-import { KeyIdField, parseInput } from "../validate.js";
+import { KeyIdField, kmsInteger, parseInput } from "../validate.js";
 import { findStore } from "./custom-key-stores.js";
 import { resolveKey } from "./keys.js";
 
@@ -92,7 +92,12 @@ export async function reEncrypt(ctx: KmsContext, input: unknown) {
   return { CiphertextBlob: dest.blob.toString("base64"), SourceKeyId: source.arn, KeyId: dest.arn, SourceEncryptionAlgorithm: "SYMMETRIC_DEFAULT", DestinationEncryptionAlgorithm: "SYMMETRIC_DEFAULT" };
 }
 
-const DataKeyInput = z.object({ KeyId, EncryptionContext, KeySpec: z.enum(["AES_256", "AES_128"]).optional(), NumberOfBytes: z.number().int().min(1).max(1024).optional() });
+const DataKeyInput = z.object({
+  KeyId,
+  EncryptionContext,
+  KeySpec: z.enum(["AES_256", "AES_128"]).optional(),
+  NumberOfBytes: kmsInteger(1, 1024).optional(),
+});
 
 async function dataKey(ctx: KmsContext, input: unknown, kmsOperation: string) {
   const i = parseInput(DataKeyInput, input);

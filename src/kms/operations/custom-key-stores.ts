@@ -11,7 +11,7 @@ import { KMS_FAILURE_OUTCOMES, XKS_CONNECTIVITIES, type ProxyFailure } from "../
 import type { KmsContext } from "../context.js";
 import { KmsError, kmsError, proxyFailureError } from "../errors.js";
 import type { CustomKeyStoreRecord, KmsState, XksProxySettings } from "../state.js";
-import { StoreIdField, checkEndpoint, kmsField, page, paging, parseInput } from "../validate.js";
+import { StoreIdField, checkEndpoint, kmsField, kmsString, page, paging, parseInput } from "../validate.js";
 import { assertVpcServiceNotInUse, assertVpcServiceUsable, serviceOwner, vpcConnectionErrorCode } from "../vpc-stores.js";
 
 const Credential = z.object({ AccessKeyId: kmsField("AccessKeyId"), RawSecretAccessKey: kmsField("RawSecretAccessKey") }, { error: "Member must contain both AccessKeyId and RawSecretAccessKey" });
@@ -42,7 +42,11 @@ const UpdateInput = z.object({
 });
 
 const IdInput = z.object({ CustomKeyStoreId: StoreIdField });
-const DescribeInput = z.object({ CustomKeyStoreId: StoreIdField.optional(), CustomKeyStoreName: z.string().min(1).max(256).optional(), ...paging });
+const DescribeInput = z.object({
+  CustomKeyStoreId: StoreIdField.optional(),
+  CustomKeyStoreName: kmsString(1, 256).optional(),
+  ...paging,
+});
 
 /** An UpdateCustomKeyStore/CreateCustomKeyStore proxy failure, as the spec's table names it. */
 function proxyException(failure: ProxyFailure, detail: string): KmsError {

@@ -10,7 +10,7 @@ import type { KmsContext } from "../context.js";
 import { KmsError, kmsError, proxyFailureError } from "../errors.js";
 import { LOCAL_ACCOUNT_ID } from "../../local-account.js";
 import { aliasArn, keyArn, type KeyRecord, type KmsState } from "../state.js";
-import { KeyIdField, StoreIdField, kmsField, page, paging, parseInput } from "../validate.js";
+import { KeyIdField, StoreIdField, kmsField, kmsInteger, kmsString, page, paging, parseInput } from "../validate.js";
 import { findStore } from "./custom-key-stores.js";
 
 
@@ -18,7 +18,7 @@ const CreateKeyInput = z.object({
   Origin: z.enum(["AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"]).optional(),
   CustomKeyStoreId: StoreIdField.optional(),
   XksKeyId: kmsField("XksKeyId").optional(),
-  Description: z.string().max(8192).optional(),
+  Description: kmsString(0, 8192).optional(),
   KeyUsage: z.enum(["ENCRYPT_DECRYPT", "SIGN_VERIFY", "GENERATE_VERIFY_MAC", "KEY_AGREEMENT"]).optional(),
   KeySpec: z.string().optional(),
   CustomerMasterKeySpec: z.string().optional(),
@@ -105,7 +105,7 @@ export async function listKeys(ctx: KmsContext, input: unknown) {
 }
 
 export async function scheduleKeyDeletion(ctx: KmsContext, input: unknown) {
-  const i = parseInput(z.object({ KeyId: KeyIdField, PendingWindowInDays: z.number().int().min(7).max(30).optional() }), input);
+  const i = parseInput(z.object({ KeyId: KeyIdField, PendingWindowInDays: kmsInteger(7, 30).optional() }), input);
   const key = resolveKey(ctx.store.state, ctx.region, i.KeyId);
   if (key.keyState === "PendingDeletion") throw kmsError.keyState(`${keyArn(key.region, key.keyId)} is pending deletion.`);
   const days = i.PendingWindowInDays ?? 30;
