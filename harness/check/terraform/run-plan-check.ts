@@ -16,6 +16,8 @@ import { selectStores, STORE_ATTRIBUTES, type PlannedStore, type StoreAction, ty
 
 /** A plan of 10 stores takes about 2 × its slowest store. */
 export const MAX_PARALLEL_STORES = 5;
+/** How often progress names the stores still running. */
+const HEARTBEAT_MS = 5000;
 
 export type StoreVerdict = "pass" | "fail" | "unknown" | "skipped" | "unchanged";
 
@@ -174,7 +176,22 @@ export async function runPlanCheck(o: PlanCheckOptions): Promise<PlanCheckReport
     warnings.push("KMS not read (no --kms-endpoint, --profile or AWS credentials): a store's ConnectionState and the account's other stores are unknown, so those apply risks are warnings");
   }
   const aws = { endpointUrl: o.kms?.endpoint, profile: o.kms?.profile };
-  const results = await pool(stores, MAX_PARALLEL_STORES, (s) => checkStore(s, o, stores, kms, aws));
+  // Without a terminal too, a reader sees every few seconds which stores are still being checked.
+  const running = new Set<string>();
+  const heartbeat = o.progress && setInterval(() => running.size && o.progress!(`still checking ${[...running].join(", ")}`), HEARTBEAT_MS);
+  let results: StoreResult[];
+  try {
+    results = await pool(stores, MAX_PARALLEL_STORES, async (s) => {
+      running.add(s.address);
+      try {
+        return await checkStore(s, o, stores, kms, aws);
+      } finally {
+        running.delete(s.address);
+      }
+    });
+  } finally {
+    if (heartbeat) clearInterval(heartbeat);
+  }
   const any = (v: StoreVerdict) => results.some((r) => r.verdict === v);
   return {
     verdict: any("fail") ? "fail" : any("unknown") ? "unknown" : "pass",
