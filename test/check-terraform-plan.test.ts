@@ -14,6 +14,7 @@ import type { StartedLocalKms } from "../src/kms/index.js";
 import { packageRoot } from "../src/package-root.js";
 import { randomXksCredential } from "../src/client/random-credential.js";
 import { runCli, type CliRun } from "./helpers/cli-process.js";
+import { service, serviceName } from "./helpers/ec2-fixture.js";
 import { connectedKey, endpointOf, pathOf, sdkClient, startTestKms } from "./helpers/kms-fixture.js";
 import { pkiPath, startTestProxy, testConfig, type TestProxy } from "./helpers/proxy-fixture.js";
 import { planFixture, type PlanSpec, type StoreAttrs } from "./helpers/terraform-plan-fixture.js";
@@ -67,7 +68,8 @@ function json(run: CliRun) {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "xks-tfplan-"));
   [a, b] = await Promise.all([startTestProxy(proxyConfig()), startTestProxy(proxyConfig())]);
-  kms = await startTestKms();
+  // Service 1 is as KMS requires it (private DNS name localhost); service 21 is still Pending (KMS: not found).
+  kms = await startTestKms({ endpointServices: { endpointServices: [service(1, `https://127.0.0.1:${a.port}`), service(21, `https://127.0.0.1:${a.port}`, { state: "Pending" })] } });
   client = sdkClient(kms);
   storeId = (await connectedKey(client, kms, a, { credential: credA, xksKeyId: "foo" })).storeId;
 }, 60_000);
@@ -159,6 +161,17 @@ describe("check --terraform-plan", { timeout: 90_000 }, () => {
       ["module.m.aws_kms_custom_key_store.same[0]", "unchanged", "unchanged"],
     ]);
     expect(doc.stores[0]!.applyRisks[0]).toMatchObject({ id: "replace-external-key-store", exception: "CustomKeyStoreHasCMKsException" });
+  });
+
+  it("a VPC store is checked through EC2 (--ec2-endpoint); a store on the endpoint and path of one in the account collides", async () => {
+    const vpc = (n: number): StoreAttrs => ({ endpoint: endpointOf(a), path: "/vpc/kms/xks/v1", credential: credA, connectivity: "VPC_ENDPOINT_SERVICE", vpcEndpointServiceName: serviceName(n), name: `vpc${n}` });
+    const run = await checkPlan({ region: "us-east-1", stores: [{ name: "good", actions: ["create"], after: vpc(1) }, { name: "pending", actions: ["create"], after: { ...vpc(21), path: "/p/kms/xks/v1" } }, { name: "twin", actions: ["create"], after: { ...current(), id: undefined, name: "twin" } }] }, ["--json", "--ec2-endpoint", kms.url, "--kms-endpoint", kms.url]);
+    const doc = json(run);
+    expect(run.code).toBe(1);
+    const [good, pending, twin] = doc.stores;
+    expect(good!.checks.find((c) => c.id === "vpc-endpoint-service")?.status).toBe("pass");
+    expect({ verdict: pending!.verdict, predictedException: pending!.predictedException }, JSON.stringify(pending!.checks)).toEqual({ verdict: "fail", predictedException: "XksProxyVpcEndpointServiceNotFoundException" });
+    expect(twin!.applyRisks).toContainEqual(expect.objectContaining({ id: "uri-in-use", exception: "XksProxyUriInUseException" }));
   });
 
   it("a plan without store changes: nothing to check, exit 0", async () => {

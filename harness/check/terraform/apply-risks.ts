@@ -73,6 +73,21 @@ function disconnectRisk(s: PlannedStore, ctx: RiskContext): ApplyRisk | undefine
   return { id: "needs-disconnected", severity: "warn", exception: "CustomKeyStoreInvalidStateException", detail: `${why}: if the store is CONNECTED the apply fails (${unread})`, fix };
 }
 
+/** KMS updates a store only when it is CONNECTED or DISCONNECTED (a FAILED one must be disconnected first). */
+function stateRisk(s: PlannedStore, ctx: RiskContext): ApplyRisk | undefined {
+  if (s.action !== "update" || !ctx.kms?.ok) return undefined;
+  const known = ctx.kms.stores.find((k) => k.id === s.before?.id);
+  if (!known || known.state === "CONNECTED" || known.state === "DISCONNECTED") return undefined;
+  const disconnect = awsKmsLine("DisconnectCustomKeyStore", { CustomKeyStoreId: known.id }, { ...ctx.aws, region: ctx.region });
+  return {
+    id: "store-state",
+    severity: "fail",
+    exception: "CustomKeyStoreInvalidStateException",
+    detail: `KMS says store ${known.id} is ${known.state}${known.connectionErrorCode ? ` (${known.connectionErrorCode})` : ""}; KMS updates a store only when it is CONNECTED or DISCONNECTED`,
+    fix: known.state === "FAILED" ? `disconnect it first (${disconnect}), apply, then connect it again` : "wait until the store settles (CONNECTED or DISCONNECTED), then plan again",
+  };
+}
+
 function replaceRisk(s: PlannedStore, keyIds: string[]): ApplyRisk | undefined {
   if (s.action !== "replace" && s.action !== "delete") return undefined;
   const keys = keyIds.length ? ` The plan has KMS keys in it (xks_key_id ${keyIds.join(", ")}).` : "";
@@ -151,6 +166,7 @@ function connectivityRisk(s: PlannedStore): ApplyRisk | undefined {
 
 /** Every apply risk of one external store, failures first. */
 export function applyRisks(s: PlannedStore, keyIds: string[], ctx: RiskContext): ApplyRisk[] {
-  const risks = [disconnectRisk(s, ctx), replaceRisk(s, keyIds), credentialRisk(s, ctx), connectivityRisk(s), ...collisionRisks(s, ctx)].filter((r): r is ApplyRisk => r !== undefined);
+  const state = stateRisk(s, ctx);
+  const risks = [state ?? disconnectRisk(s, ctx), replaceRisk(s, keyIds), credentialRisk(s, ctx), connectivityRisk(s), ...collisionRisks(s, ctx)].filter((r): r is ApplyRisk => r !== undefined);
   return [...risks.filter((r) => r.severity === "fail"), ...risks.filter((r) => r.severity === "warn")];
 }

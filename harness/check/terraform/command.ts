@@ -59,6 +59,17 @@ function checkKmsEndpoint(value: string | undefined): string | undefined {
 }
 
 export async function terraformPlanCommand(flags: CheckFlags & ReportFlagValues & TerraformPlanFlags, env: NodeJS.ProcessEnv): Promise<number> {
+  let secrets: string[] = [];
+  try {
+    return await planCommand(flags, env, (found) => (secrets = found));
+  } catch (err) {
+    // An error's message is printed by harness/cli.ts: it too must not carry a secret of the plan.
+    if (err instanceof Error && secrets.length) err.message = redact(err.message, secrets);
+    throw err;
+  }
+}
+
+async function planCommand(flags: CheckFlags & ReportFlagValues & TerraformPlanFlags, env: NodeJS.ProcessEnv, found: (secrets: string[]) => void): Promise<number> {
   const file = flags.terraformPlan!;
   const given = PLAN_GIVES.filter(([k]) => flags[k] !== undefined).map(([, name]) => name);
   if (given.length) throw new UsageError(`${given.join(", ")} cannot be used with --terraform-plan: the plan gives each store's values. Fix: drop ${given.length > 1 ? "them" : "it"}`);
@@ -71,6 +82,7 @@ export async function terraformPlanCommand(flags: CheckFlags & ReportFlagValues 
   const plan = parsePlan(readPlanText(file), file === "-" ? "(stdin)" : file);
   // Everything written from here on passes through redact: the reports take no secret, this makes sure.
   const secrets = secretsIn(plan.raw);
+  found(secrets);
   for (const name of [SECRET_ENV, CURRENT_SECRET_ENV]) if (env[name]) process.stderr.write(`xks-harness check: note: ${name} is set but not used with --terraform-plan: each store's secret comes from the plan\n`);
   const provider = readLockedAws(flags.terraformLock);
   const report = await runPlanCheck({

@@ -131,6 +131,13 @@ describe("apply risks", () => {
     expect(applyRisks(s, [], ctx({ all: [s] }))).toMatchObject([{ id: "needs-disconnected", severity: "warn" }]);
   });
 
+  it("an update of a FAILED store fails: KMS updates only CONNECTED or DISCONNECTED stores", () => {
+    const s = selectStores(parse({ stores: [{ name: "main", actions: ["update"], before: A, after: { ...A, path: "/b/kms/xks/v1" } }] }))[0]!;
+    const risks = applyRisks(s, [], ctx({ all: [s], kms: { ok: true, stores: [snapshot("FAILED", { connectionErrorCode: "NETWORK_ERRORS" })] } }));
+    expect(risks).toMatchObject([{ id: "store-state", severity: "fail", exception: "CustomKeyStoreInvalidStateException" }]);
+    expect(risks[0]!.fix).toContain("aws kms disconnect-custom-key-store");
+  });
+
   it("a path change needs no DISCONNECTED", () => {
     const s = selectStores(parse({ stores: [{ name: "main", actions: ["update"], before: A, after: { ...A, path: "/b/kms/xks/v1" } }] }))[0]!;
     expect(applyRisks(s, [], ctx({ all: [s], kms: { ok: true, stores: [snapshot("CONNECTED")] } }))).toEqual([]);
@@ -189,5 +196,31 @@ describe("secrets", () => {
     const secrets = secretsIn(doc);
     expect(secrets).toEqual(expect.arrayContaining([credA.secretAccessKey, credB.secretAccessKey, "provider-secret-value"]));
     expect(redact(`x ${credB.secretAccessKey} y`, secrets)).toBe("x <redacted> y");
+  });
+});
+
+describe("concurrency", () => {
+  it("checks at most MAX_PARALLEL_STORES stores at once, so 10 stores take two rounds", async () => {
+    const { pool, MAX_PARALLEL_STORES } = await import("./run-plan-check.js");
+    let running = 0;
+    let most = 0;
+    let started = 0;
+    const gates: (() => void)[] = [];
+    const done = pool(Array.from({ length: 10 }, (_, i) => i), MAX_PARALLEL_STORES, async (i) => {
+      running += 1;
+      most = Math.max(most, running);
+      started += 1;
+      await new Promise<void>((resolve) => gates.push(resolve));
+      running -= 1;
+      return i * 2;
+    });
+    // Release the stores as they start, one at a time, until all ran.
+    while (started < 10 || running > 0) {
+      await new Promise((r) => setImmediate(r));
+      gates.shift()?.();
+    }
+    expect(await done).toEqual([0, 2, 4, 6, 8, 10, 12, 14, 16, 18]);
+    expect(MAX_PARALLEL_STORES).toBeGreaterThanOrEqual(5);
+    expect(most).toBe(MAX_PARALLEL_STORES);
   });
 });

@@ -68,7 +68,7 @@ export interface PlanCheckReport {
 }
 
 /** Runs `fn` over `items`, at most `limit` at a time, results in order. */
-async function pool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+export async function pool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {
