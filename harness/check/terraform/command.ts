@@ -54,11 +54,14 @@ function checkKmsEndpoint(value: string | undefined): string | undefined {
   try {
     return checkEc2Endpoint(value);
   } catch (err) {
-    throw new UsageError((err as Error).message.replaceAll("--ec2-endpoint", "--kms-endpoint").replace("EC2 endpoint", "KMS endpoint").replace(/https:\/\/ec2\./, "https://kms."));
+    const message = (err as Error).message.replaceAll("--ec2-endpoint", "--kms-endpoint");
+    throw new UsageError(message.replace("EC2 endpoint", "KMS endpoint").replace(/https:\/\/ec2\./, "https://kms."));
   }
 }
 
-export async function terraformPlanCommand(flags: CheckFlags & ReportFlagValues & TerraformPlanFlags, env: NodeJS.ProcessEnv): Promise<number> {
+type PlanCommandFlags = CheckFlags & ReportFlagValues & TerraformPlanFlags;
+
+export async function terraformPlanCommand(flags: PlanCommandFlags, env: NodeJS.ProcessEnv): Promise<number> {
   let secrets: string[] = [];
   try {
     return await planCommand(flags, env, (found) => (secrets = found));
@@ -69,10 +72,13 @@ export async function terraformPlanCommand(flags: CheckFlags & ReportFlagValues 
   }
 }
 
-async function planCommand(flags: CheckFlags & ReportFlagValues & TerraformPlanFlags, env: NodeJS.ProcessEnv, found: (secrets: string[]) => void): Promise<number> {
+async function planCommand(flags: PlanCommandFlags, env: NodeJS.ProcessEnv, found: (s: string[]) => void) {
   const file = flags.terraformPlan!;
   const given = PLAN_GIVES.filter(([k]) => flags[k] !== undefined).map(([, name]) => name);
-  if (given.length) throw new UsageError(`${given.join(", ")} cannot be used with --terraform-plan: the plan gives each store's values. Fix: drop ${given.length > 1 ? "them" : "it"}`);
+  if (given.length) {
+    const what = `${given.join(", ")} cannot be used with --terraform-plan: the plan gives each store's values`;
+    throw new UsageError(`${what}. Fix: drop ${given.length > 1 ? "them" : "it"}`);
+  }
   if (flags.verbose) throw new UsageError("--verbose cannot be used with --terraform-plan. Fix: drop it");
   assertOutputPath(flags.junit, "--junit");
   assertOutputPath(flags.html, "--html");
@@ -83,7 +89,11 @@ async function planCommand(flags: CheckFlags & ReportFlagValues & TerraformPlanF
   // Everything written from here on passes through redact: the reports take no secret, this makes sure.
   const secrets = secretsIn(plan.raw);
   found(secrets);
-  for (const name of [SECRET_ENV, CURRENT_SECRET_ENV]) if (env[name]) process.stderr.write(`xks-harness check: note: ${name} is set but not used with --terraform-plan: each store's secret comes from the plan\n`);
+  for (const name of [SECRET_ENV, CURRENT_SECRET_ENV]) {
+    if (!env[name]) continue;
+    process.stderr.write(`xks-harness check: note: ${name} is set but not used with --terraform-plan: `
+      + "each store's secret comes from the plan\n");
+  }
   const provider = readLockedAws(flags.terraformLock);
   const report = await runPlanCheck({
     plan,
@@ -102,7 +112,8 @@ async function planCommand(flags: CheckFlags & ReportFlagValues & TerraformPlanF
     progress: flags.json ? undefined : (line) => process.stderr.write(`${redact(line, secrets)}\n`),
   });
   const name = file === "-" ? "(stdin)" : file;
-  const out = flags.json ? planToJson(report) : planToHuman(report, name, painter(colorWanted(process.stdout, !flags.color)));
+  const paint = painter(colorWanted(process.stdout, !flags.color));
+  const out = flags.json ? planToJson(report) : planToHuman(report, name, paint);
   process.stdout.write(redact(out, secrets));
   if (flags.junit) writeFileSync(flags.junit, redact(planToJunit(report), secrets));
   if (flags.html) writeFileSync(flags.html, redact(planToHtml(report, name), secrets));

@@ -7,15 +7,18 @@ import type { ResourceChange, TerraformPlan } from "./plan-file.js";
 import { configOf, STORE_TYPE, type PlannedStore } from "./stores.js";
 
 const KEY_TYPE = "aws_kms_key";
+/** aws_kms_custom_key_store.NAME, optionally [KEY], at the start of a reference. */
+const STORE_REFERENCE = new RegExp(`^${STORE_TYPE}\\.([A-Za-z0-9_-]+)(\\[[^\\]]+\\])?`);
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** The store instance address a key's configuration points at, or undefined. */
 function referencedStore(plan: TerraformPlan, key: ResourceChange): string | undefined {
   const expr = configOf(plan, key)?.expressions?.custom_key_store_id;
-  const refs = isObject(expr) && Array.isArray(expr.references) ? expr.references.filter((r): r is string => typeof r === "string") : [];
+  const all: unknown[] = isObject(expr) && Array.isArray(expr.references) ? expr.references : [];
+  const refs = all.filter((r): r is string => typeof r === "string");
   // Terraform lists the most precise reference first: aws_kms_custom_key_store.s["x"].id, then .s["x"], then .s.
-  const ref = refs.map((r) => new RegExp(`^${STORE_TYPE}\\.([A-Za-z0-9_-]+)(\\[[^\\]]+\\])?`).exec(r)).find((m) => m !== null);
+  const ref = refs.map((r) => STORE_REFERENCE.exec(r)).find((m) => m !== null);
   if (!ref) return undefined;
   const prefix = key.module_address ? `${key.module_address}.` : "";
   if (ref[2]) return `${prefix}${STORE_TYPE}.${ref[1]}${ref[2]}`;
@@ -34,7 +37,8 @@ export function planKeyIds(plan: TerraformPlan, store: PlannedStore): string[] {
     const v = rc.change.after ?? rc.change.before;
     const xksKeyId = v && typeof v.xks_key_id === "string" ? v.xks_key_id : undefined;
     if (!xksKeyId) continue;
-    const inStore = (storeId !== undefined && v!.custom_key_store_id === storeId) || referencedStore(plan, rc) === store.address;
+    const byId = storeId !== undefined && v!.custom_key_store_id === storeId;
+    const inStore = byId || referencedStore(plan, rc) === store.address;
     if (inStore) ids.add(xksKeyId);
   }
   return [...ids].sort();

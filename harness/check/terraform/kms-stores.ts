@@ -18,15 +18,27 @@ export interface KmsAccess {
 export type RegionStores = { ok: true; stores: StoreSnapshot[] } | { ok: false; reason: string };
 
 /** KMS access when a flag or the environment gives some; undefined: no KMS call is made. */
-export function kmsAccessOf(f: { kmsEndpoint?: string | undefined; profile?: string | undefined }, env: NodeJS.ProcessEnv): KmsAccess | undefined {
-  if (f.kmsEndpoint || f.profile || hasCredentials(env, undefined)) return { endpoint: f.kmsEndpoint, profile: f.profile, env };
+export function kmsAccessOf(
+  f: { kmsEndpoint?: string | undefined; profile?: string | undefined },
+  env: NodeJS.ProcessEnv,
+): KmsAccess | undefined {
+  if (f.kmsEndpoint || f.profile || hasCredentials(env, undefined)) {
+    return { endpoint: f.kmsEndpoint, profile: f.profile, env };
+  }
   return undefined;
 }
 
 /** Every store of each region (DescribeCustomKeyStores pages), each region bounded by `timeoutMs`. */
-export async function readRegions(access: KmsAccess, regions: string[], timeoutMs: number): Promise<Map<string, RegionStores>> {
+export async function readRegions(
+  access: KmsAccess,
+  regions: string[],
+  timeoutMs: number,
+): Promise<Map<string, RegionStores>> {
   // Loaded here: the SDK is not needed by a plan without changed stores.
-  const [{ createKmsClient }, { allStores }] = await Promise.all([import("../../update/kms-client.js"), import("../../update/run-update.js")]);
+  const [{ createKmsClient }, { allStores }] = await Promise.all([
+    import("../../update/kms-client.js"),
+    import("../../update/run-update.js"),
+  ]);
   const out = new Map<string, RegionStores>();
   await Promise.all(
     regions.map(async (region) => {
@@ -36,7 +48,8 @@ export async function readRegions(access: KmsAccess, regions: string[], timeoutM
         out.set(region, { ok: true, stores });
       } catch (err) {
         const e = err as { name?: string; message?: string };
-        out.set(region, { ok: false, reason: `DescribeCustomKeyStores in ${region} failed: ${e.name ?? "Error"}: ${(e.message ?? String(err)).slice(0, 300)}` });
+        const why = `${e.name ?? "Error"}: ${(e.message ?? String(err)).slice(0, 300)}`;
+        out.set(region, { ok: false, reason: `DescribeCustomKeyStores in ${region} failed: ${why}` });
       } finally {
         kms.destroy();
       }

@@ -60,11 +60,14 @@ export interface TerraformPlan {
 export function readPlanText(file: string): string {
   try {
     const text = readFileSync(file === "-" ? 0 : file, "utf8");
-    if (Buffer.byteLength(text) > MAX_PLAN_BYTES) throw new UsageError(`--terraform-plan ${file} is larger than ${MAX_PLAN_BYTES} bytes: not a plan of key stores`);
+    if (Buffer.byteLength(text) > MAX_PLAN_BYTES) {
+      throw new UsageError(`--terraform-plan ${file} is larger than ${MAX_PLAN_BYTES} bytes: not a plan of key stores`);
+    }
     return text;
   } catch (err) {
     if (err instanceof UsageError) throw err;
-    throw new UsageError(`cannot read --terraform-plan ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}. Fix: give the JSON of ${MAKE_PLAN_JSON}`);
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    throw new UsageError(`cannot read --terraform-plan ${file}: ${code}. Fix: give the JSON of ${MAKE_PLAN_JSON}`);
   }
 }
 
@@ -73,9 +76,13 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 /** What a JSON document that is not a plan looks like, in words, or undefined when it may be a plan. */
 function notAPlan(doc: Record<string, unknown>): string | undefined {
   // A raw state file (terraform.tfstate) carries "version": 4, "serial" and "lineage".
-  if ("lineage" in doc || ("serial" in doc && "version" in doc)) return "a Terraform state file (terraform.tfstate), not a plan";
+  if ("lineage" in doc || ("serial" in doc && "version" in doc)) {
+    return "a Terraform state file (terraform.tfstate), not a plan";
+  }
   // `terraform show -json` of a state (no plan file given) has values but no resource_changes or planned_values.
-  if ("values" in doc && !("planned_values" in doc) && !("resource_changes" in doc)) return "the JSON of a state (`terraform show -json` without a plan file), not of a plan";
+  if ("values" in doc && !("planned_values" in doc) && !("resource_changes" in doc)) {
+    return "the JSON of a state (`terraform show -json` without a plan file), not of a plan";
+  }
   if (!("format_version" in doc)) return "JSON without format_version: not the output of `terraform show -json`";
   return undefined;
 }
@@ -94,16 +101,22 @@ export function parsePlan(text: string, name: string): TerraformPlan {
       : text.startsWith("PK") ? "a binary plan file (tfplan), not its JSON" : "not JSON";
     throw new UsageError(`--terraform-plan ${name} is ${what}. ${fix}`);
   }
-  if (!isObject(doc)) throw new UsageError(`--terraform-plan ${name} is JSON but not an object: not the output of \`terraform show -json\`. ${fix}`);
+  if (!isObject(doc)) {
+    const what = "JSON but not an object: not the output of `terraform show -json`";
+    throw new UsageError(`--terraform-plan ${name} is ${what}. ${fix}`);
+  }
   const other = notAPlan(doc);
   if (other) throw new UsageError(`--terraform-plan ${name} is ${other}. ${fix}`);
   const version = doc.format_version;
   const major = typeof version === "string" ? /^(\d+)\.\d+/.exec(version)?.[1] : undefined;
   if (major !== "1") {
-    throw new UsageError(`--terraform-plan ${name} has format_version ${JSON.stringify(version)}; this harness reads format 1.x (Terraform/OpenTofu 1.x). Fix: make the JSON with a Terraform or OpenTofu 1.x: ${MAKE_PLAN_JSON}`);
+    throw new UsageError(
+      `--terraform-plan ${name} has format_version ${JSON.stringify(version)}; this harness reads format 1.x `
+        + `(Terraform/OpenTofu 1.x). Fix: make the JSON with a Terraform or OpenTofu 1.x: ${MAKE_PLAN_JSON}`,
+    );
   }
   if (!("resource_changes" in doc) && !("planned_values" in doc)) {
-    throw new UsageError(`--terraform-plan ${name} has no resource_changes or planned_values: not the JSON of a plan. ${fix}`);
+    throw new UsageError(`--terraform-plan ${name} has no resource_changes or planned_values: not a plan. ${fix}`);
   }
   const changes = doc.resource_changes ?? [];
   if (!Array.isArray(changes)) throw new UsageError(`--terraform-plan ${name}: resource_changes is not a list. ${fix}`);
@@ -112,7 +125,9 @@ export function parsePlan(text: string, name: string): TerraformPlan {
     formatVersion: version as string,
     terraformVersion: typeof doc.terraform_version === "string" ? doc.terraform_version : null,
     resourceChanges: changes.filter(isResourceChange),
-    providerConfig: isObject(configuration.provider_config) ? (configuration.provider_config as TerraformPlan["providerConfig"]) : {},
+    providerConfig: isObject(configuration.provider_config)
+      ? (configuration.provider_config as TerraformPlan["providerConfig"])
+      : {},
     rootModule: isObject(configuration.root_module) ? (configuration.root_module as ConfigModule) : {},
     raw: doc,
   };

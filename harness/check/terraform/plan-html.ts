@@ -9,7 +9,13 @@ import type { ResultStatus } from "../../report/result-status.js";
 import type { PlanCheckReport, StoreVerdict } from "./run-plan-check.js";
 import { verdictLine } from "./plan-report.js";
 
-const BADGE: Record<StoreVerdict, ResultStatus> = { pass: "pass", fail: "fail", unknown: "warn", skipped: "skip", unchanged: "skip" };
+const BADGE: Record<StoreVerdict, ResultStatus> = {
+  pass: "pass",
+  fail: "fail",
+  unknown: "warn",
+  skipped: "skip",
+  unchanged: "skip",
+};
 
 export function planToHtml(r: PlanCheckReport, file: string, generatedAt?: Date): string {
   const sections: { title: string; body: Html }[] = [];
@@ -36,10 +42,16 @@ export function planToHtml(r: PlanCheckReport, file: string, generatedAt?: Date)
     if (s.applyRisks.length) {
       sections.push({
         title: `${s.address}: apply risks`,
-        body: htmlTable(["severity", "risk", "exception", "detail", "fix"], s.applyRisks.map((a) => [raw(statusBadge(a.severity)), a.id, a.exception ?? "", a.detail, a.fix]), [undefined, undefined, undefined, "detail", "fix"]),
+        body: htmlTable(
+          ["severity", "risk", "exception", "detail", "fix"],
+          s.applyRisks.map((a) => [raw(statusBadge(a.severity)), a.id, a.exception ?? "", a.detail, a.fix]),
+          [undefined, undefined, undefined, "detail", "fix"],
+        ),
       });
     }
-    if (s.check) for (const sec of checkSections(s.check)) sections.push({ title: `${s.address}: ${sec.title}`, body: sec.body });
+    for (const sec of s.check ? checkSections(s.check) : []) {
+      sections.push({ title: `${s.address}: ${sec.title}`, body: sec.body });
+    }
   }
   if (r.warnings.length) sections.push({ title: "Warnings", body: htmlParagraphs(r.warnings) });
   const facts: [string, string][] = [

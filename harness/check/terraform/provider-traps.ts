@@ -26,9 +26,11 @@ export const PROVIDER_TRAPS: readonly ProviderTrap[] = [
     provider: "hashicorp/aws",
     trigger: "credential-update",
     fixedIn: null,
-    effect: "terraform apply will crash the provider: `panic: interface conversion: interface {} is []interface {}, not *schema.Set` "
+    effect: "terraform apply will crash the provider: "
+      + "`panic: interface conversion: interface {} is []interface {}, not *schema.Set` "
       + "(custom_key_store.go, the update path reads xks_proxy_authentication_credential as a set)",
-    evidence: "seen with Terraform 1.11.4 and hashicorp/aws 5.100.0; the same line stands in the newest provider source read",
+    evidence: "seen with Terraform 1.11.4 and hashicorp/aws 5.100.0; "
+      + "the same line stands in the newest provider source read",
   },
 ];
 
@@ -61,13 +63,18 @@ export function readLockedAws(file: string | undefined, cwd = process.cwd()): Lo
   try {
     text = readFileSync(path, "utf8");
   } catch (err) {
-    throw new UsageError(`cannot read --terraform-lock ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}. Fix: give the .terraform.lock.hcl that \`terraform init\` wrote`);
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    const fix = "Fix: give the .terraform.lock.hcl that `terraform init` wrote";
+    throw new UsageError(`cannot read --terraform-lock ${path}: ${code}. ${fix}`);
   }
   const found = parseLockFile(text, path);
   if (file !== undefined && found.length === 0 && !/^provider\s+"/m.test(text)) {
-    throw new UsageError(`--terraform-lock ${path} holds no provider block: not a .terraform.lock.hcl. Fix: give the file \`terraform init\` wrote beside your configuration`);
+    throw new UsageError(`--terraform-lock ${path} holds no provider block: not a .terraform.lock.hcl. `
+      + "Fix: give the file `terraform init` wrote beside your configuration");
   }
-  return found.find((p) => p.source === "hashicorp/aws") ?? (file !== undefined ? { source: "hashicorp/aws", version: "", file: path } : undefined);
+  const aws = found.find((p) => p.source === "hashicorp/aws");
+  // A lock file named on purpose that pins no hashicorp/aws: the version is unknown, and the report says where from.
+  return aws ?? (file !== undefined ? { source: "hashicorp/aws", version: "", file: path } : undefined);
 }
 
 /** -1, 0, 1 for dotted numeric versions (pre-release suffixes sort before their release). */

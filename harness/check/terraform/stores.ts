@@ -15,15 +15,32 @@ export const STORE_ATTRIBUTES = {
   endpoint: { attribute: "xks_proxy_uri_endpoint", parameter: "XksProxyUriEndpoint" },
   path: { attribute: "xks_proxy_uri_path", parameter: "XksProxyUriPath" },
   connectivity: { attribute: "xks_proxy_connectivity", parameter: "XksProxyConnectivity" },
-  vpcEndpointServiceName: { attribute: "xks_proxy_vpc_endpoint_service_name", parameter: "XksProxyVpcEndpointServiceName" },
+  vpcEndpointServiceName: {
+    attribute: "xks_proxy_vpc_endpoint_service_name",
+    parameter: "XksProxyVpcEndpointServiceName",
+  },
   // No hashicorp/aws version up to 5.100.0 has it; read when a version adds it under this name.
-  vpcEndpointServiceOwner: { attribute: "xks_proxy_vpc_endpoint_service_owner", parameter: "XksProxyVpcEndpointServiceOwner" },
-  accessKeyId: { attribute: "xks_proxy_authentication_credential[0].access_key_id", parameter: "XksProxyAuthenticationCredential.AccessKeyId" },
-  secretAccessKey: { attribute: "xks_proxy_authentication_credential[0].raw_secret_access_key", parameter: "XksProxyAuthenticationCredential.RawSecretAccessKey" },
+  vpcEndpointServiceOwner: {
+    attribute: "xks_proxy_vpc_endpoint_service_owner",
+    parameter: "XksProxyVpcEndpointServiceOwner",
+  },
+  accessKeyId: {
+    attribute: "xks_proxy_authentication_credential[0].access_key_id",
+    parameter: "XksProxyAuthenticationCredential.AccessKeyId",
+  },
+  secretAccessKey: {
+    attribute: "xks_proxy_authentication_credential[0].raw_secret_access_key",
+    parameter: "XksProxyAuthenticationCredential.RawSecretAccessKey",
+  },
 } as const;
 
 export type StoreField = keyof typeof STORE_ATTRIBUTES;
-export type StoreValues = Partial<Record<StoreField, string>> & { id?: string; name?: string; type?: string; region?: string };
+export type StoreValues = Partial<Record<StoreField, string>> & {
+  id?: string;
+  name?: string;
+  type?: string;
+  region?: string;
+};
 
 export interface PlannedStore {
   address: string;
@@ -59,7 +76,8 @@ export function actionOf(actions: string[]): StoreAction {
 /** The KMS-facing values of a `before` or `after` object. */
 export function valuesOf(obj: Record<string, unknown> | null | undefined): StoreValues | undefined {
   if (!obj) return undefined;
-  const cred = Array.isArray(obj.xks_proxy_authentication_credential) ? obj.xks_proxy_authentication_credential[0] : undefined;
+  const block = obj.xks_proxy_authentication_credential;
+  const cred: unknown = Array.isArray(block) ? block[0] : undefined;
   const c = isObject(cred) ? cred : {};
   const v: StoreValues = {
     endpoint: str(obj.xks_proxy_uri_endpoint),
