@@ -47,24 +47,33 @@ function storeValues(id: string, s: XksSettings, endpoint: string) {
 }
 
 /** A format 1.2 plan: the store updated in place, its KMS key unchanged. */
-export function demoPlan(o: Pick<TerraformStepInput, "storeId" | "settings" | "newEndpoint" | "keyId">): Record<string, unknown> {
+export function demoPlan(o: Pick<TerraformStepInput, "storeId" | "settings" | "newEndpoint" | "keyId">) {
   const before = storeValues(o.storeId, o.settings, o.settings.endpoint);
   const after = storeValues(o.storeId, o.settings, o.newEndpoint);
   const key = { custom_key_store_id: o.storeId, xks_key_id: o.keyId };
   const sensitive = { xks_proxy_authentication_credential: [{}] };
+  const provider = "registry.terraform.io/hashicorp/aws";
+  const change = (actions: string[], b: object, a: object, marks: object) =>
+    ({ actions, before: b, after: a, after_unknown: marks, before_sensitive: marks, after_sensitive: marks });
+  const resource = (type: string, change: object) =>
+    ({ address: `${type}.demo`, mode: "managed", type, name: "demo", provider_name: provider, change });
+  const region = { region: { constant_value: "us-east-1" } };
   return {
     format_version: "1.2",
     terraform_version: "1.11.4",
     resource_changes: [
-      { address: "aws_kms_custom_key_store.demo", mode: "managed", type: "aws_kms_custom_key_store", name: "demo", provider_name: "registry.terraform.io/hashicorp/aws", change: { actions: ["update"], before, after, after_unknown: sensitive, before_sensitive: sensitive, after_sensitive: sensitive } },
-      { address: "aws_kms_key.demo", mode: "managed", type: "aws_kms_key", name: "demo", provider_name: "registry.terraform.io/hashicorp/aws", change: { actions: ["no-op"], before: key, after: key, after_unknown: {}, before_sensitive: {}, after_sensitive: {} } },
+      resource("aws_kms_custom_key_store", change(["update"], before, after, sensitive)),
+      resource("aws_kms_key", change(["no-op"], key, key, {})),
     ],
-    configuration: { provider_config: { aws: { name: "aws", full_name: "registry.terraform.io/hashicorp/aws", expressions: { region: { constant_value: "us-east-1" } } } }, root_module: {} },
+    configuration: {
+      provider_config: { aws: { name: "aws", full_name: provider, expressions: region } },
+      root_module: {},
+    },
   };
 }
 
 export async function terraformStep(s: TerraformStepInput): Promise<void> {
-  s.heading("10. Terraform: xks-harness check --terraform-plan on a plan that moves the CONNECTED store to another endpoint");
+  s.heading("10. Terraform: check --terraform-plan on a plan that moves the CONNECTED store to another endpoint");
   const file = join(mkdtempSync(join(tmpdir(), "xks-demo-plan-")), "plan.json");
   const text = JSON.stringify(demoPlan(s), null, 2);
   writeFileSync(file, text, { mode: 0o600 });
@@ -83,8 +92,13 @@ export async function terraformStep(s: TerraformStepInput): Promise<void> {
   const text2 = redact(planToHuman(report, file, painter(false)), secretsIn(plan.raw));
   s.out(text2.trimEnd());
   const store = report.stores[0];
-  s.expect(store?.check?.verdict === "pass", "every proxy check passes with the planned endpoint (and key continuity holds)");
-  s.expect(store?.applyRisks.some((r) => r.id === "needs-disconnected" && r.severity === "fail" && r.exception === "CustomKeyStoreInvalidStateException") === true, "yet the apply would fail: KMS says the store is CONNECTED, and the provider does not disconnect it (CustomKeyStoreInvalidStateException); the fix prints the commands around the apply");
+  s.expect(store?.check?.verdict === "pass", "every proxy check passes with the planned endpoint (key continuity too)");
+  const risk = store?.applyRisks.find((r) => r.id === "needs-disconnected");
+  s.expect(
+    risk?.severity === "fail" && risk.exception === "CustomKeyStoreInvalidStateException",
+    "yet the apply would fail: KMS says the store is CONNECTED, and the provider does not disconnect it "
+      + "(CustomKeyStoreInvalidStateException); the fix prints the commands around the apply",
+  );
   s.expect(!text2.includes(s.settings.secretAccessKey), "the plan holds the secret in plain text; the report does not");
 }
 

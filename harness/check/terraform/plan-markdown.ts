@@ -6,11 +6,20 @@
 import type { PlanCheckReport, StoreResult } from "./run-plan-check.js";
 import { verdictLine } from "./plan-report.js";
 
-const ICON: Record<string, string> = { pass: "✅", fail: "❌", unknown: "❔", skipped: "⏭️", unchanged: "➖", warn: "⚠️", skip: "⏭️" };
+const ICON: Record<string, string> = {
+  pass: "✅",
+  fail: "❌",
+  unknown: "❔",
+  skipped: "⏭️",
+  unchanged: "➖",
+  warn: "⚠️",
+  skip: "⏭️",
+};
+const HTML_ENTITY: Record<string, string> = { "<": "&lt;", ">": "&gt;", "&": "&amp;" };
 
 /** Text safe in a table cell or a line: no pipe, no HTML, no newline. */
 function cell(text: string): string {
-  return text.replace(/[\r\n]+/g, " ").replace(/\|/g, "\\|").replace(/[<>&]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;" })[c]!);
+  return text.replace(/[\r\n]+/g, " ").replace(/\|/g, "\\|").replace(/[<>&]/g, (c) => HTML_ENTITY[c]!);
 }
 
 /** Inline code that stays code whatever backticks it holds. */
@@ -30,11 +39,16 @@ function details(s: StoreResult): string[] {
   for (const u of s.unknown) out.push(`- ${code(u.attribute)} (${u.parameter}): known only after apply`);
   if (risks.length) {
     out.push("", "| | apply risk | exception | detail | fix |", "|---|---|---|---|---|");
-    for (const r of risks) out.push(`| ${ICON[r.severity]} | ${code(r.id)} | ${r.exception ? code(r.exception) : ""} | ${cell(r.detail)} | ${cell(r.fix)} |`);
+    for (const r of risks) {
+      const exception = r.exception ? code(r.exception) : "";
+      out.push(`| ${ICON[r.severity]} | ${code(r.id)} | ${exception} | ${cell(r.detail)} | ${cell(r.fix)} |`);
+    }
   }
   if (checks.length) {
     out.push("", "| | check | detail | fix |", "|---|---|---|---|");
-    for (const c of checks) out.push(`| ${ICON[c.status]} | ${code(c.id)} | ${cell(c.detail)} | ${cell(c.fix ?? "")} |`);
+    for (const c of checks) {
+      out.push(`| ${ICON[c.status]} | ${code(c.id)} | ${cell(c.detail)} | ${cell(c.fix ?? "")} |`);
+    }
   }
   out.push("", "</details>", "");
   return out;
@@ -43,13 +57,17 @@ function details(s: StoreResult): string[] {
 export function planToMarkdown(r: PlanCheckReport, file: string): string {
   const icon = r.verdict === "pass" ? ICON.pass : r.verdict === "unknown" ? ICON.unknown : ICON.fail;
   const out: string[] = [`### ${icon} XKS key stores: ${cell(verdictLine(r))}`, ""];
-  out.push(`Plan ${code(file)}: format ${cell(r.plan.formatVersion)}, Terraform ${cell(r.plan.terraformVersion ?? "?")}${r.provider ? `, ${cell(r.provider.source)} ${cell(r.provider.version ?? "not pinned")}` : ""}.`, "");
+  const provider = r.provider ? `, ${cell(r.provider.source)} ${cell(r.provider.version ?? "not pinned")}` : "";
+  const terraform = cell(r.plan.terraformVersion ?? "?");
+  out.push(`Plan ${code(file)}: format ${cell(r.plan.formatVersion)}, Terraform ${terraform}${provider}.`, "");
   if (r.stores.length) {
     out.push("| | store | action | endpoint + path | predicted exception | risks |", "|---|---|---|---|---|---|");
     for (const s of r.stores) {
-      const target = s.target.endpoint || s.target.path ? code(`${s.target.endpoint ?? "?"}${s.target.path ?? ""}`) : "";
+      const t = s.target;
+      const target = t.endpoint || t.path ? code(`${t.endpoint ?? "?"}${t.path ?? ""}`) : "";
       const risks = s.applyRisks.map((a) => code(a.id)).join(", ");
-      out.push(`| ${ICON[s.verdict]} | ${code(s.address)} | ${s.action} | ${target} | ${s.predictedException ? code(s.predictedException) : ""} | ${risks} |`);
+      const exception = s.predictedException ? code(s.predictedException) : "";
+      out.push(`| ${ICON[s.verdict]} | ${code(s.address)} | ${s.action} | ${target} | ${exception} | ${risks} |`);
     }
     out.push("");
   }
