@@ -4,7 +4,8 @@
  * in-process on a free port; the harness talks to it as KMS would, checks it (one passing and one failing
  * preflight), runs the conformance suite, then the local KMS (driven by the real AWS SDK) rehearses a gated
  * credential rotation and encrypts and decrypts through the rotated store; a mock that requires mTLS is checked
- * without and with the dev PKI's client certificate. Plaintext and secrets are never printed.
+ * without and with the dev PKI's client certificate; a Terraform plan that moves the store is checked before apply.
+ * Plaintext and secrets are never printed.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -34,6 +35,7 @@ import { checkHtml } from "./report/html-check.js";
 import { painter } from "./report/style.js";
 import { loadStep } from "./demo-load-step.js";
 import { demoEndpointServices, vpcStep } from "./demo-vpc-step.js";
+import { terraformStep } from "./demo-terraform-step.js";
 import { runUpdate } from "./update/run-update.js";
 import { settlingLines } from "./update/settle.js";
 import { planLines } from "./update/aws-cli.js";
@@ -207,6 +209,8 @@ async function main(): Promise<number> {
     await mtlsStep(input, ca, proxy.caFile!, expect);
     await vpcStep({ heading, out, expect, kmsUrl: kms.url, caFile: proxy.caFile!, base: { settings: { endpoint, path, ...fresh }, region: "us-east-1", keyIds: [], extraCa: [ca], dev: true, timeoutMs: 3000, verbose: false } });
     await loadStep({ heading, out, expect, settings: { endpoint, path, ...fresh }, extraCa: [ca], keyId: "foo" });
+    // The dev certificate names 127.0.0.1 too: a second endpoint of the same proxy, as a move to a new host would be.
+    await terraformStep({ heading, out, expect, kmsUrl: kms.url, storeId: CustomKeyStoreId!, caFile: proxy.caFile!, settings: { endpoint, path, ...fresh }, newEndpoint: proxy.url, extraCa: [ca], keyId: "foo" });
   } finally {
     sdk.destroy();
     await client.close();

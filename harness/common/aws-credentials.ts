@@ -15,7 +15,7 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 /** Whether the environment or a profile names credentials the standard chain would find without network. */
-function hasCredentials(env: NodeJS.ProcessEnv, profile: string | undefined): boolean {
+export function hasCredentials(env: NodeJS.ProcessEnv, profile: string | undefined): boolean {
   return !!(env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE || profile || env.AWS_WEB_IDENTITY_TOKEN_FILE || env.AWS_CONTAINER_CREDENTIALS_FULL_URI || env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI);
 }
 

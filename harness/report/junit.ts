@@ -43,3 +43,18 @@ export function toJunit(suite: string, cases: JunitCase[]): string {
     "",
   ].join("\n");
 }
+
+/** Several testsuites in one document (e.g. one per key store of `check --terraform-plan`). */
+export function toJunitSuites(name: string, suites: { name: string; cases: JunitCase[] }[]): string {
+  // Each suite is rendered by toJunit and its <testsuite> element kept: one escaping and one case format.
+  const inner = suites.map((s) => {
+    const doc = toJunit(s.name, s.cases);
+    return doc.slice(doc.indexOf("  <testsuite "), doc.lastIndexOf("</testsuites>")).trimEnd();
+  });
+  const all = suites.flatMap((s) => s.cases);
+  const failures = all.filter((c) => c.status === "fail").length;
+  const skipped = all.filter((c) => c.status === "skip").length;
+  const time = (all.reduce((a, c) => a + c.ms, 0) / 1000).toFixed(3);
+  const head = `<testsuites name="${esc(name)}" tests="${all.length}" failures="${failures}" skipped="${skipped}" time="${time}">`;
+  return ['<?xml version="1.0" encoding="UTF-8"?>', head, ...inner, "</testsuites>", ""].join("\n");
+}

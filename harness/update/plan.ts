@@ -4,6 +4,7 @@
  * exact calls to make. Pure: no network.
  */
 import type { CustomKeyStoresListEntry } from "@aws-sdk/client-kms";
+import { PARAMETERS_NEEDING_DISCONNECTED } from "../../src/xks/kms-rules.js";
 
 export interface StoreSnapshot {
   id: string;
@@ -99,7 +100,7 @@ export function planUpdate(current: StoreSnapshot, wanted: Wanted, allowDisconne
   input.XksProxyAuthenticationCredential = { AccessKeyId: wanted.accessKeyId, RawSecretAccessKey: wanted.secretAccessKey };
   changes.push(wanted.accessKeyId !== current.accessKeyId ? `credential: access key id ${current.accessKeyId} → ${wanted.accessKeyId} (with its secret)` : `credential: access key id ${wanted.accessKeyId} (secret sent whole; KMS cannot show whether it changed)`);
 
-  const needsDisconnect = ["XksProxyUriEndpoint", "XksProxyConnectivity", "XksProxyVpcEndpointServiceName", "XksProxyVpcEndpointServiceOwner"].some((k) => k in input);
+  const needsDisconnect = PARAMETERS_NEEDING_DISCONNECTED.some((k) => k in input);
   const connected = current.state === "CONNECTED";
   const display = { ...input, XksProxyAuthenticationCredential: { AccessKeyId: wanted.accessKeyId, RawSecretAccessKey: "<redacted>" } };
   const calls: PlannedCall[] = [];

@@ -80,7 +80,7 @@ async function describe(kms: KMSClient, store: { id?: string | undefined; name?:
 }
 
 /** Every store of the region (bounded: 100 pages of 100), to catch a clash before anything is disconnected. */
-async function allStores(kms: KMSClient): Promise<StoreSnapshot[]> {
+export async function allStores(kms: KMSClient): Promise<StoreSnapshot[]> {
   const stores: StoreSnapshot[] = [];
   let marker: string | undefined;
   for (let page = 0; page < 100; page += 1) {

@@ -12,6 +12,12 @@ export function isXksConnectivity(value: unknown): value is XksConnectivity {
   return (XKS_CONNECTIVITIES as readonly unknown[]).includes(value);
 }
 
+/**
+ * UpdateCustomKeyStore parameters KMS changes only while the store is DISCONNECTED (KMS API reference,
+ * UpdateCustomKeyStore); name, path and credential may change while it is CONNECTED too.
+ */
+export const PARAMETERS_NEEDING_DISCONNECTED = ["XksProxyUriEndpoint", "XksProxyConnectivity", "XksProxyVpcEndpointServiceName", "XksProxyVpcEndpointServiceOwner"] as const;
+
 /** An AWS region name, e.g. us-east-1 or us-gov-west-1. */
 export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
