@@ -25,7 +25,9 @@ export async function createAlias(ctx: KmsContext, input: unknown) {
   }
   const key = targetKey(ctx, i.TargetKeyId);
   const now = Date.now() / 1000;
-  await ctx.store.update((s) => void s.aliases.push({ aliasName: i.AliasName, region: ctx.region, targetKeyId: key.keyId, creationDate: now, lastUpdatedDate: now }));
+  await ctx.store.update(
+    (s) => void s.aliases.push({ aliasName: i.AliasName, region: ctx.region, targetKeyId: key.keyId, creationDate: now, lastUpdatedDate: now }),
+  );
   return {};
 }
 
@@ -39,11 +41,12 @@ function targetKey(ctx: KmsContext, targetKeyId: string) {
 
 export async function updateAlias(ctx: KmsContext, input: unknown) {
   const i = parseInput(z.object({ AliasName, TargetKeyId: KeyIdField }), input);
-  if (!ctx.store.state.aliases.some((a) => a.region === ctx.region && a.aliasName === i.AliasName)) throw kmsError.notFound(`Alias ${aliasArn(ctx.region, i.AliasName)} is not found.`);
+  const notFound = () => kmsError.notFound(`Alias ${aliasArn(ctx.region, i.AliasName)} is not found.`);
+  if (!ctx.store.state.aliases.some((a) => a.region === ctx.region && a.aliasName === i.AliasName)) throw notFound();
   const key = targetKey(ctx, i.TargetKeyId);
   await ctx.store.update((s) => {
     const alias = s.aliases.find((a) => a.region === ctx.region && a.aliasName === i.AliasName);
-    if (!alias) throw kmsError.notFound(`Alias ${aliasArn(ctx.region, i.AliasName)} is not found.`);
+    if (!alias) throw notFound();
     alias.targetKeyId = key.keyId;
     alias.lastUpdatedDate = Date.now() / 1000;
   });

@@ -251,10 +251,15 @@ export async function deleteCustomKeyStore(ctx: KmsContext, input: unknown) {
     const pending = keys.filter((k) => k.keyState === "PendingDeletion").length;
     throw new KmsError(
       "CustomKeyStoreHasCMKsException",
-      `The custom key store still has ${keys.length} KMS key${keys.length > 1 ? "s" : ""} (${pending} pending deletion). Schedule their deletion (ScheduleKeyDeletion) and wait until the waiting period has ended and they are deleted before deleting the store`,
+      `The custom key store still has ${keys.length} KMS key${keys.length > 1 ? "s" : ""} (${pending} pending deletion). ` +
+        "Schedule their deletion (ScheduleKeyDeletion) and wait until the waiting period has ended and they are deleted before deleting the store",
     );
   }
-  if (store.connectionState !== "DISCONNECTED") throw kmsError.storeState(`The custom key store must be DISCONNECTED to be deleted; it is ${store.connectionState}. Disconnect it first (DisconnectCustomKeyStore)`);
+  if (store.connectionState !== "DISCONNECTED") {
+    throw kmsError.storeState(
+      `The custom key store must be DISCONNECTED to be deleted; it is ${store.connectionState}. Disconnect it first (DisconnectCustomKeyStore)`,
+    );
+  }
   await ctx.store.update((s) => {
     s.customKeyStores = s.customKeyStores.filter((x) => x.id !== id);
   });

@@ -14,9 +14,22 @@ import {
   disconnectCustomKeyStore,
   updateCustomKeyStore,
 } from "./custom-key-stores.js";
-import { cancelKeyDeletion, deleteKeysDue, disableKey, enableKey, scheduleKeyDeletion, updateKeyDescription } from "./key-lifecycle.js";
+import {
+  cancelKeyDeletion,
+  deleteKeysDue,
+  disableKey,
+  enableKey,
+  scheduleKeyDeletion,
+  updateKeyDescription,
+} from "./key-lifecycle.js";
 import { getKeyPolicy, listKeyPolicies, putKeyPolicy } from "./key-policies.js";
-import { disableKeyRotation, enableKeyRotation, getKeyRotationStatus, listKeyRotations, rotateKeyOnDemand } from "./key-rotation.js";
+import {
+  disableKeyRotation,
+  enableKeyRotation,
+  getKeyRotationStatus,
+  listKeyRotations,
+  rotateKeyOnDemand,
+} from "./key-rotation.js";
 import { listResourceTags, tagResource, untagResource } from "./key-tags.js";
 import { createKey, describeKey, listKeys } from "./keys.js";
 

@@ -47,10 +47,8 @@ export async function updateKeyDescription(ctx: KmsContext, input: unknown) {
 }
 
 export async function scheduleKeyDeletion(ctx: KmsContext, input: unknown) {
-  const i = parseInput(
-    z.object({ KeyId: KeyIdField, PendingWindowInDays: z.number().int().min(PENDING_WINDOW_DAYS.min).max(PENDING_WINDOW_DAYS.max).optional() }),
-    input,
-  );
+  const window = z.number().int().min(PENDING_WINDOW_DAYS.min).max(PENDING_WINDOW_DAYS.max);
+  const i = parseInput(z.object({ KeyId: KeyIdField, PendingWindowInDays: window.optional() }), input);
   const key = resolveKey(ctx.store.state, ctx.region, i.KeyId, { aliases: false });
   requireKeyState(ctx.store.state, key, MANAGEABLE);
   const days = i.PendingWindowInDays ?? PENDING_WINDOW_DAYS.default;
@@ -59,7 +57,12 @@ export async function scheduleKeyDeletion(ctx: KmsContext, input: unknown) {
     k.keyState = "PendingDeletion";
     k.deletionDate = deletionDate;
   });
-  return { KeyId: keyArn(key.region, key.keyId), DeletionDate: deletionDate, KeyState: "PendingDeletion", PendingWindowInDays: days };
+  return {
+    KeyId: keyArn(key.region, key.keyId),
+    DeletionDate: deletionDate,
+    KeyState: "PendingDeletion",
+    PendingWindowInDays: days,
+  };
 }
 
 export async function cancelKeyDeletion(ctx: KmsContext, input: unknown) {
@@ -76,7 +79,9 @@ export async function cancelKeyDeletion(ctx: KmsContext, input: unknown) {
 
 /** The keys whose waiting period has ended at `nowSeconds`. */
 export function keysDueForDeletion(state: Readonly<KmsState>, nowSeconds: number): KeyRecord[] {
-  return state.keys.filter((k) => k.keyState === "PendingDeletion" && k.deletionDate !== undefined && k.deletionDate <= nowSeconds);
+  return state.keys.filter(
+    (k) => k.keyState === "PendingDeletion" && k.deletionDate !== undefined && k.deletionDate <= nowSeconds,
+  );
 }
 
 /** Deletes the keys whose waiting period has ended, and their aliases. Writes nothing when none has. */

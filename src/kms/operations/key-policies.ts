@@ -24,7 +24,7 @@ export const PolicyDocument = z
   .string({ error: "Member must not be null" })
   .min(1)
   .max(131072)
-  .regex(/^[\u0009\u000A\u000D\u0020-\u00FF]+$/, "Member must use only tab, newline, carriage return and U+0020-U+00FF")
+  .regex(/^[\u0009\u000A\u000D\u0020-\u00FF]+$/, "Member must use only tab, newline, CR and U+0020-U+00FF")
   .transform((text) => {
     let doc: unknown;
     try {
@@ -32,9 +32,13 @@ export const PolicyDocument = z
     } catch {
       throw new KmsError("MalformedPolicyDocumentException", "The key policy is not valid JSON");
     }
-    const statement = typeof doc === "object" && doc !== null && !Array.isArray(doc) ? (doc as { Statement?: unknown }).Statement : undefined;
+    const isObject = typeof doc === "object" && doc !== null && !Array.isArray(doc);
+    const statement = isObject ? (doc as { Statement?: unknown }).Statement : undefined;
     if (typeof statement !== "object" || statement === null) {
-      throw new KmsError("MalformedPolicyDocumentException", "The key policy must be a JSON object with a Statement (an object or an array of them)");
+      throw new KmsError(
+        "MalformedPolicyDocumentException",
+        "The key policy must be a JSON object with a Statement (an object or an array of them)",
+      );
     }
     return text;
   });
@@ -57,7 +61,9 @@ export function defaultKeyPolicy(): string {
 }
 
 function checkPolicyName(name: string | undefined): void {
-  if (name !== undefined && name !== POLICY_NAME) throw kmsError.notFound(`No such policy exists: ${name}. The only key policy name is ${POLICY_NAME}`);
+  if (name !== undefined && name !== POLICY_NAME) {
+    throw kmsError.notFound(`No such policy exists: ${name}. The only key policy name is ${POLICY_NAME}`);
+  }
 }
 
 export async function getKeyPolicy(ctx: KmsContext, input: unknown) {
@@ -68,7 +74,15 @@ export async function getKeyPolicy(ctx: KmsContext, input: unknown) {
 }
 
 export async function putKeyPolicy(ctx: KmsContext, input: unknown) {
-  const i = parseInput(z.object({ KeyId: KeyIdField, PolicyName, Policy: PolicyDocument, BypassPolicyLockoutSafetyCheck: z.boolean().optional() }), input);
+  const i = parseInput(
+    z.object({
+      KeyId: KeyIdField,
+      PolicyName,
+      Policy: PolicyDocument,
+      BypassPolicyLockoutSafetyCheck: z.boolean().optional(),
+    }),
+    input,
+  );
   const key = resolveKey(ctx.store.state, ctx.region, i.KeyId, { aliases: false });
   checkPolicyName(i.PolicyName);
   // Allowed in every key state, PendingDeletion included (a policy may have to change before CancelKeyDeletion).

@@ -23,12 +23,14 @@ const STATE_WORDS: Record<KeyState, string> = {
   Unavailable: "unavailable",
 };
 
-/** KMSInvalidStateException, worded as KMS words it (`<key ARN> is pending deletion.`), unless the state is allowed. */
+/** KMSInvalidStateException worded as KMS words it (`<key ARN> is pending deletion.`), unless the state is allowed. */
 export function requireKeyState(state: Readonly<KmsState>, key: KeyRecord, allowed: readonly KeyState[]): KeyState {
   const current = keyStateOf(state, key);
-  if (!allowed.includes(current)) throw kmsError.keyState(`${keyArn(key.region, key.keyId)} is ${STATE_WORDS[current]}.`);
+  if (!allowed.includes(current)) {
+    throw kmsError.keyState(`${keyArn(key.region, key.keyId)} is ${STATE_WORDS[current]}.`);
+  }
   return current;
 }
 
-/** What managing a key (description, tags, aliases, enable/disable, scheduling deletion) accepts: all but PendingDeletion. */
+/** What managing a key (description, tags, aliases, enable/disable, deletion) accepts: all but PendingDeletion. */
 export const MANAGEABLE: readonly KeyState[] = ["Enabled", "Disabled", "Unavailable"];

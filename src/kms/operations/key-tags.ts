@@ -22,13 +22,22 @@ export const TagList = z.array(z.object({ TagKey, TagValue: z.string({ error: "M
 export function checkTags(tags: readonly KeyTag[], existing: readonly KeyTag[]): void {
   const seen = new Set<string>();
   for (const t of tags) {
-    if (t.TagKey.toLowerCase().startsWith("aws:")) throw new KmsError("TagException", `Tag key ${t.TagKey} is not allowed: tag keys beginning with aws: are reserved for AWS`);
-    if (seen.has(t.TagKey)) throw new KmsError("TagException", `Tag key ${t.TagKey} appears more than once in the request; give each key once`);
+    if (t.TagKey.toLowerCase().startsWith("aws:")) {
+      const why = "tag keys beginning with aws: are reserved for AWS";
+      throw new KmsError("TagException", `Tag key ${t.TagKey} is not allowed: ${why}`);
+    }
+    if (seen.has(t.TagKey)) {
+      throw new KmsError("TagException", `Tag key ${t.TagKey} appears more than once in the request; give it once`);
+    }
     seen.add(t.TagKey);
   }
   const total = new Set([...existing.map((t) => t.TagKey), ...seen]).size;
   if (total > MAX_TAGS_PER_KEY) {
-    throw new KmsError("LimitExceededException", `A KMS key can have at most ${MAX_TAGS_PER_KEY} tags; this request would give it ${total}. Remove tags (UntagResource) first`);
+    throw new KmsError(
+      "LimitExceededException",
+      `A KMS key can have at most ${MAX_TAGS_PER_KEY} tags; this request would give it ${total}. ` +
+        "Remove tags (UntagResource) first",
+    );
   }
 }
 

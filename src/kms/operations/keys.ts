@@ -39,7 +39,12 @@ const CreateKeyInput = z.object({
  * Finds a key by id, key ARN, alias name or alias ARN, in the caller's region. Operations whose KeyId KMS takes
  * only as a key id or key ARN (key policies, tags, enable/disable, deletion, rotation) pass `aliases: false`.
  */
-export function resolveKey(state: Readonly<KmsState>, region: string, keyId: string, o: { aliases?: boolean } = {}): KeyRecord {
+export function resolveKey(
+  state: Readonly<KmsState>,
+  region: string,
+  keyId: string,
+  o: { aliases?: boolean } = {},
+): KeyRecord {
   let id = keyId;
   const arn = /^arn:aws:kms:([^:]+):(\d{12}):(.+)$/.exec(keyId);
   if (arn) {
