@@ -4,14 +4,19 @@ import type { KeyRecord } from "../state.js";
 import { deleteKeysDue, keysDueForDeletion } from "./key-lifecycle.js";
 
 function key(keyId: string, o: Partial<KeyRecord> = {}): KeyRecord {
-  return { keyId, region: "us-east-1", customKeyStoreId: "cks-1", xksKeyId: keyId, description: "", keyState: "Enabled", creationDate: 0, ...o };
+  const base = { region: "us-east-1", customKeyStoreId: "cks-1", description: "", creationDate: 0 };
+  return { ...base, keyId, xksKeyId: keyId, keyState: "Enabled", ...o };
 }
 
 describe("deleteKeysDue: the end of ScheduleKeyDeletion's waiting period", () => {
   it("deletes the keys pending deletion whose DeletionDate has passed, and their aliases; keeps the rest", async () => {
     const store = StateStore.open(undefined);
     await store.update((s) => {
-      s.keys.push(key("due", { keyState: "PendingDeletion", deletionDate: 100 }), key("later", { keyState: "PendingDeletion", deletionDate: 300 }), key("live"));
+      s.keys.push(
+        key("due", { keyState: "PendingDeletion", deletionDate: 100 }),
+        key("later", { keyState: "PendingDeletion", deletionDate: 300 }),
+        key("live"),
+      );
       s.aliases.push(
         { aliasName: "alias/due", region: "us-east-1", targetKeyId: "due", creationDate: 0 },
         { aliasName: "alias/live", region: "us-east-1", targetKeyId: "live", creationDate: 0 },
