@@ -170,8 +170,8 @@ describe("aliases", () => {
     const listed = (await client.send(new ListAliasesCommand({}))).Aliases!;
     expect(listed).toEqual(
       expect.arrayContaining([
-        { AliasName: "alias/crypto-one", AliasArn: "arn:aws:kms:us-east-1:000000000000:alias/crypto-one", TargetKeyId: one.keyId, CreationDate: expect.any(Date) },
-        { AliasName: "alias/temp", AliasArn: "arn:aws:kms:us-east-1:000000000000:alias/temp", TargetKeyId: two.keyId, CreationDate: expect.any(Date) },
+        { AliasName: "alias/crypto-one", AliasArn: "arn:aws:kms:us-east-1:000000000000:alias/crypto-one", TargetKeyId: one.keyId, CreationDate: expect.any(Date), LastUpdatedDate: expect.any(Date) },
+        { AliasName: "alias/temp", AliasArn: "arn:aws:kms:us-east-1:000000000000:alias/temp", TargetKeyId: two.keyId, CreationDate: expect.any(Date), LastUpdatedDate: expect.any(Date) },
       ]),
     );
     expect((await client.send(new ListAliasesCommand({ KeyId: two.keyId }))).Aliases!.map((a) => a.AliasName)).toEqual(["alias/temp"]);

@@ -15,45 +15,12 @@ import { createEc2Router, errorXml, isEc2Query } from "../ec2/index.js";
 import { acceptedHostNames, foreignRequestProblem, LOOPBACK_NAMES, type LocalListener } from "../net/local-request.js";
 import type { KmsContext, LocalKmsOptions } from "./context.js";
 import { KmsError, kmsError } from "./errors.js";
-import { createAlias, deleteAlias, listAliases } from "./operations/aliases.js";
-import { decrypt, encrypt, generateDataKey, generateDataKeyWithoutPlaintext, reEncrypt } from "./operations/crypto.js";
-import {
-  connectCustomKeyStore,
-  createCustomKeyStore,
-  deleteCustomKeyStore,
-  describeCustomKeyStores,
-  disconnectCustomKeyStore,
-  updateCustomKeyStore,
-} from "./operations/custom-key-stores.js";
-import { createKey, describeKey, listKeys, scheduleKeyDeletion } from "./operations/keys.js";
+import { operationHandler } from "./operations/index.js";
 import type { LocalKmsMetrics } from "./proxy-metrics.js";
 import { BODY_LIMIT_BYTES, KMS_JSON_CONTENT_TYPE, bodyError } from "./request-refusals.js";
 import { StateWriteError } from "./state-file.js";
 import type { StateStore } from "./state-store.js";
 import type { XksGateway } from "./xks-gateway.js";
-
-type Operation = (ctx: KmsContext, input: unknown) => Promise<object>;
-
-const OPERATIONS: Record<string, Operation> = {
-  CreateCustomKeyStore: createCustomKeyStore,
-  DescribeCustomKeyStores: describeCustomKeyStores,
-  UpdateCustomKeyStore: updateCustomKeyStore,
-  ConnectCustomKeyStore: connectCustomKeyStore,
-  DisconnectCustomKeyStore: disconnectCustomKeyStore,
-  DeleteCustomKeyStore: deleteCustomKeyStore,
-  CreateKey: createKey,
-  DescribeKey: describeKey,
-  ListKeys: listKeys,
-  ScheduleKeyDeletion: scheduleKeyDeletion,
-  CreateAlias: createAlias,
-  ListAliases: listAliases,
-  DeleteAlias: deleteAlias,
-  Encrypt: encrypt,
-  Decrypt: decrypt,
-  ReEncrypt: reEncrypt,
-  GenerateDataKey: generateDataKey,
-  GenerateDataKeyWithoutPlaintext: generateDataKeyWithoutPlaintext,
-};
 
 export interface RequestRecord {
   time: string;
@@ -170,7 +137,7 @@ export function createLocalKmsApp(o: LocalKmsAppOptions): express.Express & { re
     const entry: RequestRecord = { time: new Date().toISOString(), requestId, operation, region: caller.region, status: 200 };
     res.set("x-amzn-RequestId", requestId).type(KMS_JSON_CONTENT_TYPE);
     try {
-      const handler = Object.hasOwn(OPERATIONS, operation) ? OPERATIONS[operation] : undefined;
+      const handler = operationHandler(operation);
       if (!handler) throw new KmsError("UnknownOperationException", `Operation ${operation.slice(0, 64) || "(none)"} is not implemented by this local KMS`);
       const ctx: KmsContext = {
         region: caller.region,

@@ -39,6 +39,16 @@ const CustomKeyStoreRecord = z.object({
 });
 export type CustomKeyStoreRecord = z.infer<typeof CustomKeyStoreRecord>;
 
+/** A tag of a KMS key, as the KMS API names its parts. */
+const KeyTag = z.object({ TagKey: z.string(), TagValue: z.string() });
+export type KeyTag = z.infer<typeof KeyTag>;
+
+/**
+ * A KMS key as kept. `keyState` is what the key's own life set (Unavailable is not kept: it comes from its store's
+ * connection, kms/operations/key-state). `policy` and `tags` are optional so that state files written before they
+ * were kept still load (version 1: the fields only add); a key without a policy has the default key policy.
+ * Changes replace `tags` with a new array, never edit it in place (the state store copies records one level deep).
+ */
 const KeyRecord = z.object({
   keyId: z.string(),
   region: z.string(),
@@ -48,10 +58,19 @@ const KeyRecord = z.object({
   keyState: z.enum(["Enabled", "Disabled", "PendingDeletion"]),
   creationDate: z.number(),
   deletionDate: z.number().optional(),
+  policy: z.string().optional(),
+  tags: z.array(KeyTag).optional(),
 });
 export type KeyRecord = z.infer<typeof KeyRecord>;
 
-const AliasRecord = z.object({ aliasName: z.string(), region: z.string(), targetKeyId: z.string(), creationDate: z.number() });
+/** `lastUpdatedDate` (UpdateAlias) is optional for state files written before it was kept; creationDate stands in. */
+const AliasRecord = z.object({
+  aliasName: z.string(),
+  region: z.string(),
+  targetKeyId: z.string(),
+  creationDate: z.number(),
+  lastUpdatedDate: z.number().optional(),
+});
 
 export const KmsStateSchema = z.object({
   version: z.literal(1),

@@ -249,9 +249,20 @@ export async function disconnectCustomKeyStore(ctx: KmsContext, input: unknown) 
 export async function deleteCustomKeyStore(ctx: KmsContext, input: unknown) {
   const { CustomKeyStoreId: id } = parseInput(IdInput, input);
   const store = findStore(ctx.store.state, ctx.region, id);
-  if (store.connectionState !== "DISCONNECTED") throw kmsError.storeState(`The custom key store must be DISCONNECTED to be deleted; it is ${store.connectionState}`);
-  if (ctx.store.state.keys.some((k) => k.customKeyStoreId === id)) {
-    throw new KmsError("CustomKeyStoreHasCMKsException", "The custom key store still has KMS keys. Schedule their deletion and wait for it before deleting the store");
+  // Keys first: a store that holds keys (even keys pending deletion) cannot be deleted in any connection state.
+  const keys = ctx.store.state.keys.filter((k) => k.customKeyStoreId === id && k.region === ctx.region);
+  if (keys.length) {
+    const pending = keys.filter((k) => k.keyState === "PendingDeletion").length;
+    throw new KmsError(
+      "CustomKeyStoreHasCMKsException",
+      `The custom key store still has ${keys.length} KMS key${keys.length > 1 ? "s" : ""} (${pending} pending deletion). ` +
+        "Schedule their deletion (ScheduleKeyDeletion) and wait until the waiting period has ended and they are deleted before deleting the store",
+    );
+  }
+  if (store.connectionState !== "DISCONNECTED") {
+    throw kmsError.storeState(
+      `The custom key store must be DISCONNECTED to be deleted; it is ${store.connectionState}. Disconnect it first (DisconnectCustomKeyStore)`,
+    );
   }
   await ctx.store.update((s) => {
     s.customKeyStores = s.customKeyStores.filter((x) => x.id !== id);
