@@ -66,8 +66,8 @@ async function holdOne(): Promise<void> {
   sockets.push(socket);
   await once(socket, "secureConnect");
   socket.write(head);
-  // Written in full (into the server's hands or its socket buffers) before the next burst.
-  if (!socket.write(body)) await Promise.race([once(socket, "drain"), once(socket, "close")]);
+  // Not waited for: a request the server holds unread (no room in its budget) would never drain.
+  socket.write(body);
 }
 const started = performance.now();
 for (let i = 0; i < CONNECTIONS; i += OPENING_AT_ONCE) {
