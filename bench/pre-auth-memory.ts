@@ -31,7 +31,9 @@ function rssMiB(pid: number): number {
   return Number(line?.split(/\s+/)[1]) / 1024;
 }
 
-const child = spawn(process.execPath, [...PROXY_NODE_FLAGS, "dist/src/bin/xks-mock.js", "--port", "0", "--kms-port", "0", "--admin-port", "off", "--log-level", "silent"], {
+/** PREAUTH_NODE_FLAGS=0: without the mock's Node flags (its larger young generation is most of the difference). */
+const nodeFlags = process.env.PREAUTH_NODE_FLAGS === "0" ? [] : PROXY_NODE_FLAGS;
+const child = spawn(process.execPath, [...nodeFlags, "dist/src/bin/xks-mock.js", "--port", "0", "--kms-port", "0", "--admin-port", "off", "--log-level", "silent"], {
   stdio: ["ignore", "ignore", "pipe"],
 });
 let banner = "";
@@ -85,7 +87,7 @@ child.kill("SIGTERM");
 await once(child, "exit");
 const f = (n: number) => `${n.toFixed(0)} MiB`;
 process.stdout.write(
-  `xks-mock RSS with ${CONNECTIONS} connections each holding ${BODY_BYTES - 1} bytes of an unauthenticated body ` +
+  `xks-mock (${nodeFlags.join(" ") || "no Node flags"}) RSS with ${CONNECTIONS} connections each holding ${BODY_BYTES - 1} bytes of an unauthenticated body ` +
     `(opened in ${opened.toFixed(1)} s; ${closedByServer} closed by the server, ${answered} answer chunks):\n` +
     `  before ${f(before)}   holding ${f(held)} (peak ${f(peak)})   after closing ${f(after)}\n`,
 );

@@ -23,7 +23,7 @@ import { encrypt } from "./handlers/encrypt.js";
 import { getHealthStatus } from "./handlers/health.js";
 import { getKeyMetadata } from "./handlers/metadata.js";
 import { BodyBudget } from "./body-budget.js";
-import { BodyTooLargeError, ClientGoneError, readBody } from "./read-body.js";
+import { BodyBudgetFullError, BodyTooLargeError, ClientGoneError, readBody } from "./read-body.js";
 import { newRequestContext, type RequestContext, type RoutedContext } from "./request-context.js";
 import { logRequest } from "./request-log.js";
 import { sendBody, sendJson } from "./respond.js";
@@ -109,10 +109,10 @@ export function createProxyApp(options: ProxyAppOptions): RequestListener {
   const fail = (req: IncomingMessage, res: ServerResponse, ctx: RequestContext, err: unknown) => {
     if (err instanceof ClientGoneError) return;
     try {
-      // A body not read (cut off at the limit, or refused unauthenticated before it) is not drained: the connection
-      // closes after the answer. (Other early answers, e.g. 404, let Node discard a body as usual.)
+      // A body not read (cut off at the limit, no room for it, or refused unauthenticated before it) is not drained:
+      // the connection closes after the answer. (Other early answers, e.g. 404, let Node discard a body as usual.)
       const unauthenticated = err instanceof XksError && err.errorName === "AuthenticationFailedException";
-      if (err instanceof BodyTooLargeError || (unauthenticated && !req.complete)) res.setHeader("connection", "close");
+      if (err instanceof BodyTooLargeError || err instanceof BodyBudgetFullError || (unauthenticated && !req.complete)) res.setHeader("connection", "close");
       answerError(res, ctx, err, options.logger);
     } catch (answerFailed) {
       // Never an unhandled rejection (Node would exit): drop this one connection instead.
