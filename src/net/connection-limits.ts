@@ -52,7 +52,7 @@ export function applyConnectionLimits(server: Server, limits: ConnectionLimits):
 export function closeConnectionsIdleBeforeFirstRequest(server: Server, event: "connection" | "secureConnection", idleTimeoutMs: () => number): void {
   const nodeListener = server.listeners(event)[0];
   if (typeof nodeListener !== "function" || nodeListener.name !== "connectionListener") {
-    throw new Error(`Node's HTTP ${event} listener was not found on this server: the idle-connection handling needs it`);
+    throw new Error(`Node's HTTP ${event} listener is not on this server: idle connections cannot be handled`);
   }
   server.removeListener(event, nodeListener as (socket: Socket) => void);
   const waiting = new Set<Socket>();

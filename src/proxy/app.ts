@@ -1,9 +1,9 @@
 /**
  * @module proxy/app
  * The mock's data plane: one request listener for node:http(s), in the reference proxy's check order
- * (docs/spec-notes.md, "Check order inside an operation"): route (404, before auth) → method (405) → SigV4 headers (401)
- * → body read (501 over the limit) → SigV4 signature over the body (401) → faults → content type and JSON (400) → the API
- * handler. The SigV4 headers come before the body so that a request from an unknown credential costs no body buffer,
+ * (docs/spec-notes.md, "Check order inside an operation"): route (404, before auth) → method (405) → SigV4
+ * headers (401) → body read (501 over the limit) → SigV4 signature over the body (401) → faults → content type and
+ * JSON (400) → the API handler. The SigV4 headers come before the body so that a request from an unknown credential costs no body buffer,
  * and bodies not yet authenticated are bounded across connections (body-budget.ts). `createProxyApp` never listens;
  * `startProxy` does.
  *
@@ -91,6 +91,12 @@ function answerNonPost(req: IncomingMessage, res: ServerResponse, ctx: RequestCo
   return true;
 }
 
+/** Whether `err` answers a request whose body was not (and will not be) read. */
+function leavesBodyUnread(req: IncomingMessage, err: unknown): boolean {
+  if (err instanceof BodyTooLargeError || err instanceof BodyBudgetFullError) return true;
+  return err instanceof XksError && err.errorName === "AuthenticationFailedException" && !req.complete;
+}
+
 export function createProxyApp(options: ProxyAppOptions): RequestListener {
   const now = options.now ?? (() => new Date());
   const signingKeys = new SigningKeyCache();
@@ -111,8 +117,7 @@ export function createProxyApp(options: ProxyAppOptions): RequestListener {
     try {
       // A body not read (cut off at the limit, no room for it, or refused unauthenticated before it) is not drained:
       // the connection closes after the answer. (Other early answers, e.g. 404, let Node discard a body as usual.)
-      const unauthenticated = err instanceof XksError && err.errorName === "AuthenticationFailedException";
-      if (err instanceof BodyTooLargeError || err instanceof BodyBudgetFullError || (unauthenticated && !req.complete)) res.setHeader("connection", "close");
+      if (leavesBodyUnread(req, err)) res.setHeader("connection", "close");
       answerError(res, ctx, err, options.logger);
     } catch (answerFailed) {
       // Never an unhandled rejection (Node would exit): drop this one connection instead.

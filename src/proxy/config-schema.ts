@@ -12,7 +12,7 @@ import { FaultRule } from "./fault-rule.js";
 const base64Chars = (bytes: number) => 4 * Math.ceil(bytes / 3);
 /** requestMetadata's short fields, the IV, tag and metadata, and the JSON around everything: well under this. */
 const REQUEST_FRAME_BYTES = 2048;
-/** The body of a request carrying this much plaintext (or ciphertext) and AAD, with the longest ARNs (kmsKeyArn, awsPrincipalArn). */
+/** The body of a request with this much plaintext (or ciphertext) and AAD and the longest ARNs (key, principal). */
 export function requestBodyBytes(dataBytes: number, aadBytes: number): number {
   return base64Chars(dataBytes) + base64Chars(aadBytes) + 2 * XKS_LIMITS.maxArnChars + REQUEST_FRAME_BYTES;
 }
@@ -120,7 +120,7 @@ export const ProxyConfigSchema = z
       .object({
         maxPlaintextBytes: z.number().int().min(XKS_LIMITS.minSupportedPlaintextBytes).max(1 << 20).default(6144),
         maxAadBytes: z.number().int().min(XKS_LIMITS.minSupportedAadBytes).max(XKS_LIMITS.maxFramedAadBytes).default(12288),
-        /** Default: DEFAULT_MAX_BODY_BYTES, or more when maxPlaintextBytes and maxAadBytes need it (transform below). */
+        /** Default: DEFAULT_MAX_BODY_BYTES, or what maxPlaintextBytes and maxAadBytes need (transform below). */
         maxBodyBytes: z.number().int().min(32 * 1024).max(8 << 20).optional(),
         /** A connection with no request in progress closes after this long (before its first request too). */
         idleTimeoutMs: z.number().int().min(100).max(3_600_000).default(60_000),
@@ -130,7 +130,10 @@ export const ProxyConfigSchema = z
         maxConnections: z.number().int().min(1).max(1_000_000).default(4096),
       })
       .prefault({})
-      .transform((l) => ({ ...l, maxBodyBytes: l.maxBodyBytes ?? Math.max(DEFAULT_MAX_BODY_BYTES, requestBodyBytes(l.maxPlaintextBytes, l.maxAadBytes)) })),
+      .transform((l) => ({
+        ...l,
+        maxBodyBytes: l.maxBodyBytes ?? Math.max(DEFAULT_MAX_BODY_BYTES, requestBodyBytes(l.maxPlaintextBytes, l.maxAadBytes)),
+      })),
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "silent"]).default("info"),
     keystores: z.array(KeystoreConfig).min(1),
   })

@@ -23,7 +23,11 @@ export interface LogOutput {
  * A pino destination on `out` that never blocks. `droppedLine(n)` is the line (with its newline) that reports `n`
  * lines dropped while `out` was not being read.
  */
-export function nonBlockingDestination(out: LogOutput, droppedLine: (n: number) => string, maxQueuedBytes = MAX_QUEUED_BYTES): DestinationStream {
+export function nonBlockingDestination(
+  out: LogOutput,
+  droppedLine: (n: number) => string,
+  maxQueuedBytes = MAX_QUEUED_BYTES,
+): DestinationStream {
   let dropped = 0;
   let closed = false;
   // EPIPE: the reader closed its end (`xks-mock | head`). The process runs on without a log, as it would without a

@@ -2,8 +2,8 @@
  * @module proxy/read-body
  * Reads a request body into one Buffer, bounded by the configured limit: a larger declared Content-Length is
  * refused before a byte is read, a stream that grows past it is cut off; and, with a BodyBudget, a body is only read
- * with room for it reserved across all requests (body-budget.ts). Bytes are kept as sent (no Content-Encoding is undone):
- * SigV4 signs them, and KMS never compresses.
+ * with room for it reserved across all requests (body-budget.ts). Bytes are kept as sent (no Content-Encoding is
+ * undone): SigV4 signs them, and KMS never compresses.
  */
 import type { IncomingMessage } from "node:http";
 import { XksError } from "../xks/index.js";

@@ -38,9 +38,10 @@ export function authenticateHeaders(req: IncomingMessage, ctx: RoutedContext, no
 }
 
 /** After the body: throws AuthenticationFailedException unless the signature covers exactly these bytes. */
-export function authenticate(req: IncomingMessage, body: Buffer, ctx: RoutedContext, signingKeys: SigningKeyCache): void {
+export function authenticate(req: IncomingMessage, body: Buffer, ctx: RoutedContext, keys: SigningKeyCache): void {
   if (!ctx.mutate.verifiesSignatures()) return;
   if (!ctx.sigv4) refuse(ctx, "headers were not checked");
-  const result = verifySignature({ method: req.method ?? "", path: req.url ?? "", headers: req.headersDistinct, body }, ctx.sigv4, signingKeys);
+  const signed = { method: req.method ?? "", path: req.url ?? "", headers: req.headersDistinct, body };
+  const result = verifySignature(signed, ctx.sigv4, keys);
   if (!result.ok) refuse(ctx, result.reason);
 }

@@ -88,18 +88,20 @@ export function checkSigV4Headers(req: Omit<IncomingSignedRequest, "body">, o: V
 
   const secret = o.lookupSecret(a.accessKeyId);
   if (secret === undefined) return fail("unknown access key id");
-  const value = { accessKeyId: a.accessKeyId, region: a.region, signedHeaders: a.signedHeaders, secret, scopeDate: a.scopeDate, service: a.service, amzDate: date, signature: a.signature };
-  return { ok: true, value };
+  const { accessKeyId, region, signedHeaders, scopeDate, service, signature } = a;
+  return { ok: true, value: { accessKeyId, region, signedHeaders, secret, scopeDate, service, amzDate: date, signature } };
 }
 
 /** The signature over the request and its exact body bytes, for headers checkSigV4Headers accepted. */
-export function verifySignature(req: IncomingSignedRequest, h: CheckedSigV4Headers, signingKeys?: SigningKeyCache): VerifyResult {
-  const canonical = canonicalRequest({ method: req.method, path: req.path, headers: req.headers, signedHeaders: h.signedHeaders, body: req.body });
+export function verifySignature(req: IncomingSignedRequest, h: CheckedSigV4Headers, keys?: SigningKeyCache): VerifyResult {
+  const { method, path, headers, body } = req;
+  const canonical = canonicalRequest({ method, path, headers, signedHeaders: h.signedHeaders, body });
   const scope = credentialScope(h.scopeDate, h.region, h.service);
-  const key = signingKeys ? signingKeys.get(h.secret, h.scopeDate, h.region, h.service) : signingKey(h.secret, h.scopeDate, h.region, h.service);
+  const key = keys ? keys.get(h.secret, h.scopeDate, h.region, h.service) : signingKey(h.secret, h.scopeDate, h.region, h.service);
   const expected = signature(key, stringToSign(h.amzDate, scope, canonical));
   // The parser checked for 64 hex digits, so both are 32 bytes and the compare is constant-time.
-  if (!timingSafeEqual(expected, Buffer.from(h.signature, "hex"))) return { ok: false, reason: "signature does not match", accessKeyId: h.accessKeyId };
+  const matches = timingSafeEqual(expected, Buffer.from(h.signature, "hex"));
+  if (!matches) return { ok: false, reason: "signature does not match", accessKeyId: h.accessKeyId };
   return { ok: true, accessKeyId: h.accessKeyId, region: h.region, signedHeaders: h.signedHeaders };
 }
 
