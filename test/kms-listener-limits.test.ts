@@ -4,6 +4,7 @@
  */
 import { once } from "node:events";
 import { connect, type Socket } from "node:net";
+import { setTimeout as delay } from "node:timers/promises";
 import type { TLSSocket } from "node:tls";
 import { afterEach, describe, expect, it } from "vitest";
 import type { StartedLocalKms } from "../src/kms/start-local-kms.js";
@@ -29,6 +30,23 @@ describe("local KMS listener limits", () => {
     kms = await startTestKms({ port: 0, limits: { idleTimeoutMs: 300, headersTimeoutMs: 10_000, maxConnections: 64 } });
     const sockets = await Promise.all(Array.from({ length: 10 }, () => openTcp(kms!.port)));
     for (const ms of await Promise.all(sockets.map((s) => closed(s, 5000)))) expect(ms).toBeGreaterThanOrEqual(200);
+  });
+
+  it("a connection idle since it opened for longer than headersTimeoutMs is served, and an idle one is closed quietly", async () => {
+    kms = await startTestKms({ port: 0, limits: { idleTimeoutMs: 2500, headersTimeoutMs: 500, maxConnections: 64 } });
+    const [served, left] = await Promise.all([openTcp(kms.port), openTcp(kms.port)]);
+    let text = "";
+    served!.on("data", (c: Buffer) => (text += c.toString("utf8")));
+    let leftText = "";
+    left!.on("data", (c: Buffer) => (leftText += c.toString("utf8")));
+    // The behaviour under test is a wait: three headers deadlines, past the 500 ms check, with nothing sent.
+    await delay(1500);
+    expect(served!.destroyed).toBe(false);
+    served!.write("GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    await expect.poll(() => text.split("\r\n")[0], { timeout: 5000 }).toBe("HTTP/1.1 200 OK");
+    served!.destroy();
+    await closed(left!, 5000);
+    expect(leftText).toBe("");
   });
 
   it("cuts a request whose headers never end within about a second of the headers deadline", async () => {

@@ -85,6 +85,24 @@ describe("body limits", () => {
     await healthStillAnswers();
   });
 
+  it("an unknown access key id → 401 before a byte of body is read (the body is never sent), and the connection closes", async () => {
+    const limit = proxy.config().limits.maxBodyBytes;
+    const socket = await openSocket();
+    const answer = collect(socket);
+    const stranger = { accessKeyId: "UNKNOWNACCESSKEYID234567", secretAccessKey: PUBLIC_TEST_CREDENTIAL.secretAccessKey };
+    socket.write(head(HEALTH, kmsHeaders({ host, path: HEALTH, body: HEALTH_BODY, credential: stranger }), [["content-length", String(limit)]]));
+    // Bounded: the answer must come while the body is still owed.
+    const { text, closed } = await Promise.race([answer, new Promise<never>((_, reject) => setTimeout(() => reject(new Error("no answer without the body")), 5000))]);
+    const res = parseAnswer(text);
+    expect(res.status).toBe(401);
+    expect(res.json).toMatchObject({ errorName: "AuthenticationFailedException" });
+    expect(res.headers).toContain("connection: close");
+    expect(closed).toBe(true);
+    const line = proxy.logs.records().find((r) => r["accessKeyId"] === stranger.accessKeyId);
+    expect(line).toMatchObject({ status: 401, authFailure: "unknown access key id" });
+    await healthStillAnswers();
+  });
+
   it("a chunked body that grows past maxBodyBytes → 501, the rest is not read, the connection closes", async () => {
     const limit = proxy.config().limits.maxBodyBytes;
     const socket = await openSocket();

@@ -15,6 +15,9 @@ import type { LoadFlags } from "./options.js";
 
 type Flags = LoadFlags & { color: boolean };
 
+/** After a Ctrl-C, what the report may take to be written beyond the calls in flight (--timeout-ms). */
+const REPORT_AFTER_STOP_MS = 5000;
+
 /** Declares `load` on `program`; its action hands the exit code to `exit`. */
 export function registerLoad(program: Command, exit: (code: number) => void): void {
   const cmd = connectionFlags(program.command("load").description("KMS-shaped load on a proxy: latency, errors and capacity as KMS sees them"))
@@ -58,6 +61,9 @@ async function loadCommand(flags: Flags, env: NodeJS.ProcessEnv): Promise<number
     // A second Ctrl-C is the user insisting: leave at once.
     if (stopped) process.exit(EXIT_STOPPED);
     stopped = true;
+    // The calls in flight end within --timeout-ms and the report is written; a stdout nobody reads (a pager left
+    // at its prompt) would hold the exit for ever: leave regardless, with the verdict if there is one by then.
+    setTimeout(() => process.exit(process.exitCode ?? EXIT_STOPPED), o.timeoutMs + REPORT_AFTER_STOP_MS).unref();
   };
   process.on("SIGINT", onSigint);
   // On a terminal, or every few seconds without one; never under --json.

@@ -1,10 +1,11 @@
 /**
  * @module net/connection-limits
  * What one connection may hold, on every listener we open (the mock's XKS and admin APIs, the local KMS): a cap on connections, a deadline for a request's
- * headers and for the whole request, and an idle limit. Node covers the gap after a response (keepAliveTimeout)
- * but not the gap between the handshake and the first request, so that one is armed here.
+ * headers and for the whole request, both from the request's first byte, and an idle limit. Node covers the gap after
+ * a response (keepAliveTimeout) but not the gap between the handshake and the first request: that one is handled
+ * here (closeConnectionsIdleBeforeFirstRequest).
  */
-import type { IncomingMessage, Server } from "node:http";
+import type { Server } from "node:http";
 import type { Socket } from "node:net";
 
 export interface ConnectionLimits {
@@ -40,19 +41,50 @@ export function applyConnectionLimits(server: Server, limits: ConnectionLimits):
 }
 
 /**
- * Closes a connection that sends no request within the idle limit of being opened (`event`: "connection" for
- * HTTP, "secureConnection" for HTTPS, i.e. once the handshake is done). The timer stops when the first request
- * starts; after each response Node re-arms it with keepAliveTimeout. On expiry Node's own handler destroys the socket.
+ * Hands a connection to Node's HTTP parser only once its first byte arrives (`event`: "connection" for HTTP,
+ * "secureConnection" for HTTPS, i.e. once the handshake is done), and closes it quietly if nothing comes within the
+ * idle limit. Why: Node starts a connection's headers and request deadlines when the parser is attached, so a
+ * connection left idle after its handshake (KMS keeps a pool of them) was answered an unsolicited, bodyless 408 at
+ * headersTimeoutMs, and a request sent just then read that 408 as its answer. With the parser attached at the first
+ * byte, both deadlines run from a request's first byte, and an idle connection lives the idle limit; after each
+ * response Node's keepAliveTimeout is the idle limit. Node's own listener, added when the server is made, is replaced.
  */
 export function closeConnectionsIdleBeforeFirstRequest(server: Server, event: "connection" | "secureConnection", idleTimeoutMs: () => number): void {
-  const waiting = new WeakSet<Socket>();
+  const nodeListener = server.listeners(event)[0];
+  if (typeof nodeListener !== "function" || nodeListener.name !== "connectionListener") {
+    throw new Error(`Node's HTTP ${event} listener is not on this server: idle connections cannot be handled`);
+  }
+  server.removeListener(event, nodeListener as (socket: Socket) => void);
+  const waiting = new Set<Socket>();
   server.on(event, (socket: Socket) => {
     if (socket.destroyed) return;
     waiting.add(socket);
-    socket.setTimeout(idleTimeoutMs());
+    const closeIdle = () => socket.destroy();
+    socket.setTimeout(idleTimeoutMs(), closeIdle);
+    socket.once("close", () => waiting.delete(socket));
+    socket.once("data", (first: Buffer) => {
+      waiting.delete(socket);
+      socket.setTimeout(0);
+      socket.off("timeout", closeIdle);
+      // The byte goes back in front of the stream for the parser, which reads once it is attached.
+      socket.pause();
+      socket.unshift(first);
+      nodeListener.call(server, socket);
+      process.nextTick(() => socket.resume());
+    });
   });
-  server.on("request", (req: IncomingMessage) => {
-    if (!waiting.delete(req.socket)) return;
-    req.socket.setTimeout(0);
-  });
+  // server.close() and stop() close the connections Node knows; these it does not know yet.
+  const closeIdleConnections = server.closeIdleConnections.bind(server);
+  const closeAllConnections = server.closeAllConnections.bind(server);
+  const closeWaiting = () => {
+    for (const socket of waiting) socket.destroy();
+  };
+  server.closeIdleConnections = () => {
+    closeWaiting();
+    closeIdleConnections();
+  };
+  server.closeAllConnections = () => {
+    closeWaiting();
+    closeAllConnections();
+  };
 }

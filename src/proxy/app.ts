@@ -1,8 +1,11 @@
 /**
  * @module proxy/app
  * The mock's data plane: one request listener for node:http(s), in the reference proxy's check order
- * (docs/spec-notes.md, "Check order inside an operation"): route (404, before auth) → method (405) → body read → SigV4 (401) → faults → content type and JSON
- * (400) → the API handler. `createProxyApp` never listens; `startProxy` does.
+ * (docs/spec-notes.md, "Check order inside an operation"): route (404, before auth) → method (405) → SigV4
+ * headers (401) → body read (501 over the limit) → SigV4 signature over the body (401) → faults → content type and
+ * JSON (400) → the API handler. The SigV4 headers come before the body so that a request from an unknown credential costs no body buffer,
+ * and bodies not yet authenticated are bounded across connections (body-budget.ts). `createProxyApp` never listens;
+ * `startProxy` does.
  *
  * Plain node:http, not express (which serves the admin API and the local KMS): KMS holds an XKS proxy to
  * 250 ms per request at up to 1800 requests a second, and express's per-request work and garbage alone put
@@ -20,13 +23,14 @@ import { decrypt } from "./handlers/decrypt.js";
 import { encrypt } from "./handlers/encrypt.js";
 import { getHealthStatus } from "./handlers/health.js";
 import { getKeyMetadata } from "./handlers/metadata.js";
-import { BodyTooLargeError, ClientGoneError, readBody } from "./read-body.js";
+import { BodyBudget } from "./body-budget.js";
+import { BodyBudgetFullError, BodyTooLargeError, ClientGoneError, readBody } from "./read-body.js";
 import { newRequestContext, type RequestContext, type RoutedContext } from "./request-context.js";
 import { logRequest } from "./request-log.js";
 import { sendBody, sendJson } from "./respond.js";
 import { routeRequest } from "./route.js";
 import type { ProxyRuntime } from "./runtime.js";
-import { authenticate } from "./sigv4-auth.js";
+import { authenticate, authenticateHeaders } from "./sigv4-auth.js";
 
 interface ProxyAppOptions {
   /** Returns the snapshot to serve a new request from; swapped by reloads. */
@@ -37,6 +41,8 @@ interface ProxyAppOptions {
   credentialUse?: CredentialUse;
   /** @default () => new Date() */
   now?: () => Date;
+  /** Bounds the bodies read before their signature is checked. @default a BodyBudget of PRE_AUTH_BODY_BUDGET_BYTES */
+  bodyBudget?: BodyBudget;
 }
 
 const HANDLERS: Record<XksOperation, (body: unknown, ctx: RoutedContext) => object> = {
@@ -88,13 +94,20 @@ function answerNonPost(req: IncomingMessage, res: ServerResponse, ctx: RequestCo
   return true;
 }
 
+/** Whether `err` answers a request whose body was not (and will not be) read. */
+function leavesBodyUnread(req: IncomingMessage, err: unknown): boolean {
+  if (err instanceof BodyTooLargeError || err instanceof BodyBudgetFullError) return true;
+  return err instanceof XksError && err.errorName === "AuthenticationFailedException" && !req.complete;
+}
+
 export function createProxyApp(options: ProxyAppOptions): RequestListener {
   const now = options.now ?? (() => new Date());
   const signingKeys = new SigningKeyCache();
+  const bodyBudget = options.bodyBudget ?? new BodyBudget();
 
   /** Everything after the body is read; synchronous unless a latency fault applies. */
   const afterBody = (req: IncomingMessage, res: ServerResponse, ctx: RoutedContext, body: Buffer): void | Promise<void> => {
-    authenticate(req, body, ctx, now(), signingKeys, options.credentialUse);
+    authenticate(req, body, ctx, signingKeys, now(), options.credentialUse);
     noteRequestIds(body, ctx);
     const faulted = applyFaults(options.faults, req, res, ctx);
     if (faulted === false) return answerApi(req, res, ctx);
@@ -102,11 +115,12 @@ export function createProxyApp(options: ProxyAppOptions): RequestListener {
     return faulted.then((answered) => (answered ? undefined : answerApi(req, res, ctx)));
   };
 
-  const fail = (res: ServerResponse, ctx: RequestContext, err: unknown) => {
+  const fail = (req: IncomingMessage, res: ServerResponse, ctx: RequestContext, err: unknown) => {
     if (err instanceof ClientGoneError) return;
     try {
-      // A body cut off at the limit was not drained: close the connection after the answer.
-      if (err instanceof BodyTooLargeError) res.setHeader("connection", "close");
+      // A body not read (cut off at the limit, no room for it, or refused unauthenticated before it) is not drained:
+      // the connection closes after the answer. (Other early answers, e.g. 404, let Node discard a body as usual.)
+      if (leavesBodyUnread(req, err)) res.setHeader("connection", "close");
       answerError(res, ctx, err, options.logger);
     } catch (answerFailed) {
       // Never an unhandled rejection (Node would exit): drop this one connection instead.
@@ -124,11 +138,12 @@ export function createProxyApp(options: ProxyAppOptions): RequestListener {
       routeRequest(ctx, path);
       faultsBeforeAuth(options.faults, ctx);
       if (answerNonPost(req, res, ctx)) return;
-      readBody(req, ctx.runtime.limits.maxBodyBytes)
+      authenticateHeaders(req, ctx, now());
+      readBody(req, ctx.runtime.limits.maxBodyBytes, bodyBudget)
         .then((body) => afterBody(req, res, ctx, body))
-        .catch((err: unknown) => fail(res, ctx, err));
+        .catch((err: unknown) => fail(req, res, ctx, err));
     } catch (err) {
-      fail(res, ctx, err);
+      fail(req, res, ctx, err);
     }
   };
 }

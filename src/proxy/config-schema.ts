@@ -8,6 +8,23 @@ import { XKS_API_SUFFIX, kmsClientSubject, decodeBase64, REGION_PATTERN, checkKm
 import { REQUEST_TIMEOUT_MS } from "../net/connection-limits.js";
 import { FaultRule } from "./fault-rule.js";
 
+/** Characters of the Base64 (with padding) of `bytes` bytes. */
+const base64Chars = (bytes: number) => 4 * Math.ceil(bytes / 3);
+/** requestMetadata's short fields, the IV, tag and metadata, and the JSON around everything: well under this. */
+const REQUEST_FRAME_BYTES = 2048;
+/** The body of a request with this much plaintext (or ciphertext) and AAD and the longest ARNs (key, principal). */
+export function requestBodyBytes(dataBytes: number, aadBytes: number): number {
+  return base64Chars(dataBytes) + base64Chars(aadBytes) + 2 * XKS_LIMITS.maxArnChars + REQUEST_FRAME_BYTES;
+}
+/**
+ * The largest request KMS sends is a Decrypt of the most a proxy must accept (spec "Encrypt", "Decrypt": 4300 bytes
+ * of ciphertext, 8192 of AAD): about 22 KiB. The default body limit is that with margin, 64 KiB, and never less than
+ * the configured maxPlaintextBytes and maxAadBytes need (the defaults, 6144 and 12288, need about 30 KiB). It bounds
+ * what a connection holds before its signature can be checked (README "Limits"); 256 KiB, the old default, let
+ * 4,096 connections hold 1 GiB.
+ */
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+
 /** The AWS test client's public defaults: printed with a warning whenever they are in use. */
 export const PUBLIC_TEST_CREDENTIAL = {
   accessKeyId: "BETWEEN2TENAND3TENCHARACTERS",
@@ -103,7 +120,8 @@ export const ProxyConfigSchema = z
       .object({
         maxPlaintextBytes: z.number().int().min(XKS_LIMITS.minSupportedPlaintextBytes).max(1 << 20).default(6144),
         maxAadBytes: z.number().int().min(XKS_LIMITS.minSupportedAadBytes).max(XKS_LIMITS.maxFramedAadBytes).default(12288),
-        maxBodyBytes: z.number().int().min(32 * 1024).max(8 << 20).default(256 * 1024),
+        /** Default: DEFAULT_MAX_BODY_BYTES, or what maxPlaintextBytes and maxAadBytes need (transform below). */
+        maxBodyBytes: z.number().int().min(32 * 1024).max(8 << 20).optional(),
         /** A connection with no request in progress closes after this long (before its first request too). */
         idleTimeoutMs: z.number().int().min(100).max(3_600_000).default(60_000),
         /** A request's headers must be complete this long after its first byte (at most the 30 s request limit). */
@@ -111,7 +129,11 @@ export const ProxyConfigSchema = z
         /** Connections beyond this many at once are closed as they arrive. */
         maxConnections: z.number().int().min(1).max(1_000_000).default(4096),
       })
-      .prefault({}),
+      .prefault({})
+      .transform((l) => ({
+        ...l,
+        maxBodyBytes: l.maxBodyBytes ?? Math.max(DEFAULT_MAX_BODY_BYTES, requestBodyBytes(l.maxPlaintextBytes, l.maxAadBytes)),
+      })),
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "silent"]).default("info"),
     keystores: z.array(KeystoreConfig).min(1),
   })

@@ -4,7 +4,7 @@
  * A request starts as a RequestContext; the router stage (route.ts `routeRequest`) makes it a RoutedContext,
  * which is what every later stage takes.
  */
-import type { XksOperation } from "../xks/index.js";
+import type { CheckedSigV4Headers, XksOperation } from "../xks/index.js";
 import { SPEC, type Mutate } from "./mutate.js";
 import type { ProxyRuntime, RuntimeKeystore } from "./runtime.js";
 
@@ -30,6 +30,8 @@ export interface RequestContext {
   mutate: Mutate;
   /** Set by a health-status fault. */
   healthOverride?: "DEGRADED" | "UNAVAILABLE";
+  /** The SigV4 headers, checked before the body was read; the signature over the body is checked after. */
+  sigv4?: CheckedSigV4Headers;
   /** Why authentication failed; logged, never sent (it would help an attacker). */
   authFailure?: string;
   note?: string;

@@ -5,13 +5,29 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { pino, type Logger } from "pino";
+import { nonBlockingDestination } from "./log-destination.js";
 import type { RequestContext } from "./request-context.js";
 
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+const SERVICE = "xks-mock";
+/** pino's number for "warn". */
+const WARN_LEVEL = 40;
+
+let stdout: pino.DestinationStream | undefined;
+/** One per process: every logger writing to stdout shares its queue and its bound. */
+function stdoutDestination(): pino.DestinationStream {
+  stdout ??= nonBlockingDestination(process.stdout, (dropped) => {
+    const msg = "log lines dropped: stdout was not being read";
+    return `${JSON.stringify({ level: WARN_LEVEL, time: Date.now(), service: SERVICE, dropped, msg })}\n`;
+  });
+  return stdout;
+}
+
+/** A JSON logger on `destination`, by default stdout (never blocking: see log-destination.ts). */
+export function createLogger(level: string, destination: pino.DestinationStream = stdoutDestination()): Logger {
   return pino(
     {
       level,
-      base: { service: "xks-mock" },
+      base: { service: SERVICE },
       // Belt and braces: nothing below should ever hold these, but if a future change logs a request, they are cut.
       redact: { paths: ["req.headers.authorization", "authorization", "*.authorization", "plaintext", "secretAccessKey", "*.secretAccessKey"], censor: "[redacted]" },
     },

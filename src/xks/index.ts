@@ -57,7 +57,7 @@ export { formatAmzDate } from "./sigv4/amz-date.js";
 export { canonicalRequest, credentialScope, stringToSign } from "./sigv4/canonical-request.js";
 export { signXksRequest, type XksCredential } from "./sigv4/sign.js";
 export { SigningKeyCache } from "./sigv4/signing-key-cache.js";
-export { verifySigV4 } from "./sigv4/verify.js";
+export { checkSigV4Headers, verifySignature, verifySigV4, type CheckedSigV4Headers } from "./sigv4/verify.js";
 export {
   DNS_NAME_STATES,
   ENDPOINT_SERVICE_STATES,

@@ -37,16 +37,37 @@ type VerifyResult =
   | { ok: true; accessKeyId: string; region: string; signedHeaders: string[] }
   | { ok: false; reason: string; accessKeyId?: string };
 
+/** What the headers alone establish: a known credential, scoped and dated right, with the signature to check. */
+export interface CheckedSigV4Headers {
+  accessKeyId: string;
+  region: string;
+  signedHeaders: string[];
+  /** The secret of accessKeyId. */
+  secret: string;
+  scopeDate: string;
+  service: string;
+  amzDate: string;
+  /** 64 lowercase hex digits. */
+  signature: string;
+}
+
+type HeadersResult = { ok: true; value: CheckedSigV4Headers } | { ok: false; reason: string; accessKeyId?: string };
+
 function single(value: HeaderValue): string | undefined {
   if (typeof value === "string") return value;
   return value?.length === 1 ? value[0] : undefined;
 }
 
-export function verifySigV4(req: IncomingSignedRequest, o: VerifyOptions): VerifyResult {
+/**
+ * Every check that needs no body: the Authorization header's shape, X-Amz-Date and its skew, the scope, the signed
+ * header list, and that the access key id is known. A proxy runs it before it reads a body, so a request from an
+ * unknown credential costs no body buffer.
+ */
+export function checkSigV4Headers(req: Omit<IncomingSignedRequest, "body">, o: VerifyOptions): HeadersResult {
   const parsed = parseAuthorization(single(req.headers["authorization"]));
   if (!parsed.ok) return parsed;
   const a = parsed.value;
-  const fail = (reason: string): VerifyResult => ({ ok: false, reason, accessKeyId: a.accessKeyId });
+  const fail = (reason: string): HeadersResult => ({ ok: false, reason, accessKeyId: a.accessKeyId });
 
   const amzDate = req.headers["x-amz-date"];
   if (amzDate === undefined) return fail("missing X-Amz-Date header");
@@ -67,12 +88,24 @@ export function verifySigV4(req: IncomingSignedRequest, o: VerifyOptions): Verif
 
   const secret = o.lookupSecret(a.accessKeyId);
   if (secret === undefined) return fail("unknown access key id");
+  const { accessKeyId, region, signedHeaders, scopeDate, service, signature } = a;
+  return { ok: true, value: { accessKeyId, region, signedHeaders, secret, scopeDate, service, amzDate: date, signature } };
+}
 
-  const canonical = canonicalRequest({ method: req.method, path: req.path, headers: req.headers, signedHeaders: a.signedHeaders, body: req.body });
-  const scope = credentialScope(a.scopeDate, a.region, a.service);
-  const key = o.signingKeys ? o.signingKeys.get(secret, a.scopeDate, a.region, a.service) : signingKey(secret, a.scopeDate, a.region, a.service);
-  const expected = signature(key, stringToSign(date, scope, canonical));
+/** The signature over the request and its exact body bytes, for headers checkSigV4Headers accepted. */
+export function verifySignature(req: IncomingSignedRequest, h: CheckedSigV4Headers, keys?: SigningKeyCache): VerifyResult {
+  const { method, path, headers, body } = req;
+  const canonical = canonicalRequest({ method, path, headers, signedHeaders: h.signedHeaders, body });
+  const scope = credentialScope(h.scopeDate, h.region, h.service);
+  const key = keys ? keys.get(h.secret, h.scopeDate, h.region, h.service) : signingKey(h.secret, h.scopeDate, h.region, h.service);
+  const expected = signature(key, stringToSign(h.amzDate, scope, canonical));
   // The parser checked for 64 hex digits, so both are 32 bytes and the compare is constant-time.
-  if (!timingSafeEqual(expected, Buffer.from(a.signature, "hex"))) return fail("signature does not match");
-  return { ok: true, accessKeyId: a.accessKeyId, region: a.region, signedHeaders: a.signedHeaders };
+  const matches = timingSafeEqual(expected, Buffer.from(h.signature, "hex"));
+  if (!matches) return { ok: false, reason: "signature does not match", accessKeyId: h.accessKeyId };
+  return { ok: true, accessKeyId: h.accessKeyId, region: h.region, signedHeaders: h.signedHeaders };
+}
+
+export function verifySigV4(req: IncomingSignedRequest, o: VerifyOptions): VerifyResult {
+  const checked = checkSigV4Headers(req, o);
+  return checked.ok ? verifySignature(req, checked.value, o.signingKeys) : checked;
 }
