@@ -48,7 +48,11 @@ export function writeAdminTokenFile(certsDir: string, port: number, token: strin
     writeFileSync(tmp, `${token}\n`, { mode: 0o600, flag: "wx" });
     renameSync(tmp, file);
   } catch (err) {
-    rmSync(tmp, { force: true });
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // The directory itself is the problem (e.g. not a directory): there is no temp file to remove.
+    }
     throw new CertsDirError(certsDir, `write the admin token (or set ${ADMIN_TOKEN_ENV})`, err);
   }
   return file;
