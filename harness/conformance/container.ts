@@ -130,7 +130,8 @@ async function loadTestcontainers(): Promise<Testcontainers> {
     if ((err as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND") {
       throw new UsageError(
         "--image needs testcontainers, an optional peer dependency of xks-harness. " +
-          "Fix: npm install testcontainers@11 where xks-harness is installed (npm install -g testcontainers@11 for a global install)",
+          "Fix: npm install testcontainers@11 where xks-harness is installed " +
+          "(npm install -g testcontainers@11 for a global install)",
       );
     }
     throw err;

@@ -63,7 +63,9 @@ function banner(proxy: StartedProxy, certs: CertsDirChoice): string {
     // Where the token is, never the token itself.
     lines.push(`  admin token: ${proxy.adminTokenFile ?? "$XKS_MOCK_ADMIN_TOKEN"}`);
   }
-  if (proxy.caFile || proxy.adminTokenFile) lines.push(`  certs dir:  ${certs.dir} (${CERTS_DIR_SOURCES[certs.source]})`);
+  if (proxy.caFile || proxy.adminTokenFile) {
+    lines.push(`  certs dir:  ${certs.dir} (${CERTS_DIR_SOURCES[certs.source]})`);
+  }
   if (proxy.caFile) lines.push(`  CA file:    ${proxy.caFile} (SHA-256 ${caFingerprint(proxy.caFile)})`);
   let usesPublic = false;
   for (const k of config.keystores) {
@@ -95,7 +97,11 @@ function banner(proxy: StartedProxy, certs: CertsDirChoice): string {
  * through the default endpoint service when no --kms-config replaced it. A failure is only a banner line.
  * Returns the banner's lines (printed with the proxy's, after the log lines the pre-wiring writes).
  */
-async function announceKms(proxy: StartedProxy, kms: StartedLocalKms, o: { state?: string; demoStore: boolean; kmsConfig?: string }): Promise<string> {
+async function announceKms(
+  proxy: StartedProxy,
+  kms: StartedLocalKms,
+  o: { state?: string; demoStore: boolean; kmsConfig?: string },
+): Promise<string> {
   const lines = [`local KMS on ${kms.url} (AWS JSON 1.1 and the EC2 endpoint-service calls; any credentials; state ${o.state ?? "in memory"})`];
   lines.push(`  metrics:    ${kms.url}/metrics (Prometheus: the stores' CloudWatch metrics, as \`xks-harness watch\` names them)`);
   const config = proxy.config();
@@ -118,8 +124,9 @@ async function announceKms(proxy: StartedProxy, kms: StartedLocalKms, o: { state
     }
     // Dummy credentials: the local KMS takes any, and the CLI refuses to sign without some.
     lines.push(
-      `  try: AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local aws kms encrypt --endpoint-url ${kms.url} --region us-east-1 ` +
-        `--key-id ${DEMO_ALIAS} --plaintext fileb://<(echo hello)`,
+      "  try: AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local " +
+        `aws kms encrypt --endpoint-url ${kms.url} --region us-east-1 --key-id ${DEMO_ALIAS} ` +
+        "--plaintext fileb://<(echo hello)",
     );
   }
   return lines.join("\n");
@@ -193,10 +200,12 @@ export async function runMock(opts: MockOptions, signals: ReturnType<typeof stop
     await closeAll();
     return 2;
   };
-  const describeFailure = (err: unknown, listener: Parameters<typeof listenFailure>[1]) =>
-    err instanceof CertsDirError || err instanceof DevPkiIncompleteError
-      ? err.message
-      : (listenFailure(err, listener) ?? (err instanceof ConfigError ? err.message : `could not start: ${(err as Error)?.message ?? String(err)}`));
+  const describeFailure = (err: unknown, listener: Parameters<typeof listenFailure>[1]) => {
+    // A certs dir that cannot be written fails with EACCES too: it is said as what it is, never as a listen error.
+    const said = err instanceof CertsDirError || err instanceof DevPkiIncompleteError || err instanceof ConfigError;
+    if (said) return err.message;
+    return listenFailure(err, listener) ?? `could not start: ${(err as Error)?.message ?? String(err)}`;
+  };
 
   const certs = chooseCertsDir({ flag: opts.certsDir });
   let proxy: StartedProxy;

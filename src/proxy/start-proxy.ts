@@ -29,11 +29,17 @@ export interface StartProxyOptions {
   reloadSource?: () => ProxyConfig;
   /** @default a pino logger on stdout at config.logLevel */
   logger?: Logger;
-  /** Where the dev PKI and admin token files live (the PKI made on first start when TLS files are not configured). @default defaultCertsDir() (pki/certs-dir) */
+  /**
+   * Where the dev PKI and admin token files live (the PKI made on first start when TLS files are not configured).
+   * @default defaultCertsDir() (pki/certs-dir)
+   */
   certsDir?: string;
   /** @default () => new Date() */
   now?: () => Date;
-  /** The admin API's bearer token. @default env XKS_MOCK_ADMIN_TOKEN, else a random one written to <certsDir>/admin-token.<admin port> */
+  /**
+   * The admin API's bearer token.
+   * @default env XKS_MOCK_ADMIN_TOKEN, else a random one written to <certsDir>/admin-token.<admin port>
+   */
   adminToken?: string;
   /** Where XKS_MOCK_ADMIN_TOKEN is read. @default process.env */
   env?: NodeJS.ProcessEnv;
@@ -107,7 +113,8 @@ export async function startProxy(options: StartProxyOptions): Promise<StartedPro
       // A server certificate + key without the CA is a usable set; client certificates still need the CA.
       const pki = await ensureDevPki(certsDir, { need: mtls && !c.tls.clientCaFile ? ["caCert"] : [], now: now() });
       for (const r of pki.renewed) {
-        logger.warn({ file: r.file, expired: r.oldNotAfter, notAfter: r.newNotAfter }, "dev certificate renewed from the dev CA (the CA is kept)");
+        const fields = { file: r.file, expired: r.oldNotAfter, notAfter: r.newNotAfter };
+        logger.warn(fields, "dev certificate renewed from the dev CA (the CA is kept)");
       }
       caFile = pki.absent.includes("caCert") ? undefined : pki.paths.caCert;
       fallback = { certFile: pki.paths.serverCert, keyFile: pki.paths.serverKey, caFile: pki.paths.caCert };
@@ -140,7 +147,8 @@ export async function startProxy(options: StartProxyOptions): Promise<StartedPro
   }
   // After the TLS material (a refused dev PKI leaves its dir untouched), before anything listens (a bad
   // XKS_MOCK_ADMIN_TOKEN stops the start with nothing to close).
-  const adminToken = config.adminPort === null ? undefined : resolveAdminToken({ token: options.adminToken, env: options.env ?? process.env });
+  const env = options.env ?? process.env;
+  const adminToken = config.adminPort === null ? undefined : resolveAdminToken({ token: options.adminToken, env });
   applyConnectionLimits(server, config.limits);
   server.on("clientError", answerClientError(logger));
   const port = await listen(server, config.port, config.host);

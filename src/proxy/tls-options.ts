@@ -30,11 +30,18 @@ function refuseExpired(file: string, pem: string, now: Date): void {
   }
   if (Date.parse(validTo) <= now.getTime()) {
     const when = new Date(validTo).toISOString();
-    throw new ConfigError(`the server certificate ${file} expired on ${when}. Fix: renew it, or leave tls.certFile/tls.keyFile unset to use the dev PKI`);
+    throw new ConfigError(
+      `the server certificate ${file} expired on ${when}. ` +
+        "Fix: renew it, or leave tls.certFile/tls.keyFile unset to use the dev PKI",
+    );
   }
 }
 
-export function readTlsMaterial(tls: ProxyConfig["tls"], fallback: { certFile: string; keyFile: string; caFile: string }, now = new Date()): TlsMaterial {
+export function readTlsMaterial(
+  tls: ProxyConfig["tls"],
+  fallback: { certFile: string; keyFile: string; caFile: string },
+  now = new Date(),
+): TlsMaterial {
   const certFile = tls.certFile ?? fallback.certFile;
   const cert = readFileSync(certFile, "utf8");
   refuseExpired(certFile, cert, now);
