@@ -238,6 +238,8 @@ export async function runMock(opts: MockOptions, signals: ReturnType<typeof stop
   closers.push(async () => watcher.close());
   // The banner comes last and whole: the pre-wiring's log lines go before it, never between its lines.
   const kmsLines = kms && !signals.requested() ? await announceKms(proxy, kms, opts) : undefined;
+  // pino writes stdout asynchronously: what it was given so far goes out first.
+  await new Promise<void>((resolve) => logger.flush(() => resolve()));
   if (!signals.requested()) process.stderr.write(`${[banner(proxy, certs), kmsLines].filter(Boolean).join("\n")}\n`);
   await signals.stopped;
   await closeAll();
