@@ -15,7 +15,8 @@ FROM ${BASE_IMAGE}
 
 LABEL org.opencontainers.image.title="xks-mock" \
       org.opencontainers.image.description="Mock AWS KMS external key store (XKS) proxy, XKS Proxy API v1"
-ENV NODE_ENV=production
+# The image is no git checkout: without XKS_MOCK_CERTS_DIR the dev PKI would go to the user's state directory.
+ENV NODE_ENV=production XKS_MOCK_CERTS_DIR=/app/certs
 WORKDIR /app
 # Dependencies first: they change less often than the build.
 COPY package.json package-lock.json ./

@@ -5,7 +5,8 @@
  * Run on its own it prints its ready line on stdout:
  *   node --cpu-prof dist/bench/serve-mock.js
  */
-import { defaultCertsDir, ensureDevPki } from "../src/pki/dev-pki-files.js";
+import { defaultCertsDir } from "../src/pki/certs-dir.js";
+import { ensureDevPki } from "../src/pki/dev-pki-files.js";
 import { defaultConfigInput } from "../src/proxy/config-schema.js";
 import { parseProxyConfig } from "../src/proxy/load-config.js";
 import { createLogger } from "../src/proxy/request-log.js";

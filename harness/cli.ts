@@ -7,7 +7,7 @@
  * Exit 0 pass, 1 failed or refused, 2 bad usage or invalid input.
  */
 import { Command } from "commander";
-import { packageVersion } from "../src/package-version.js";
+import { versionLine } from "../src/package-version.js";
 import { registerCheck } from "./check/command.js";
 import { registerSnapshot } from "./check/snapshot-command.js";
 import { EXIT, UsageError } from "./common/usage-error.js";
@@ -22,7 +22,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const program = new Command()
   .name("xks-harness")
   .description("Preflight and conformance harness for AWS KMS external key store (XKS) proxies")
-  .version(packageVersion(), "-V, --version", "print the version and exit")
+  .version(versionLine(), "-V, --version", "print the version (package, Node, XKS Proxy API) and exit")
   .exitOverride();
 program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
 

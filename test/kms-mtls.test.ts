@@ -101,7 +101,7 @@ describe("xks-mock --mtls with the local KMS (built CLI)", () => {
         const timer = setTimeout(() => reject(new Error(`no pre-wired stores within 20 s; stderr:\n${stderr}`)), 20_000);
         child.stderr.setEncoding("utf8").on("data", (s: string) => {
           stderr += s;
-          if (/try: aws kms encrypt/.test(stderr)) {
+          if (/try: .*aws kms encrypt/.test(stderr)) {
             clearTimeout(timer);
             resolve();
           }

@@ -1,9 +1,10 @@
 /**
  * The admin API changes how the mock behaves (one POST turns signature checking off), so every request needs
  * Authorization: Bearer <token> and a Host naming this listener on loopback (DNS rebinding). The token comes
- * from the caller, from XKS_MOCK_ADMIN_TOKEN, or is generated and written owner-only to <certs-dir>/admin-token.
+ * from the caller, from XKS_MOCK_ADMIN_TOKEN, or is generated and written owner-only to
+ * <certs-dir>/admin-token.<admin port> once the admin API listens (removed at a clean stop).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { once } from "node:events";
 import { request as httpRequest } from "node:http";
 import { connect, type Socket } from "node:net";
@@ -12,6 +13,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startProxy, type StartedProxy } from "../src/proxy/start-proxy.js";
 import { ConfigError } from "../src/proxy/load-config.js";
+import { CertsDirError } from "../src/pki/certs-dir.js";
 import { createLogger } from "../src/proxy/request-log.js";
 import { startTestProxy, testConfig, TEST_ADMIN_TOKEN, type TestProxy } from "./helpers/proxy-fixture.js";
 
@@ -157,9 +159,11 @@ describe("where the admin token comes from", () => {
   // Plain HTTP: the XKS listener needs no dev PKI in this empty certs dir.
   const start = (env: NodeJS.ProcessEnv) => startProxy({ config: testConfig({ http: true }), logger: createLogger("silent"), certsDir, env });
 
-  it("generated when XKS_MOCK_ADMIN_TOKEN is not set: written owner-only to <certs-dir>/admin-token, and it works", async () => {
+  const adminPortOf = (p: StartedProxy) => Number(new URL(p.adminUrl!).port);
+
+  it("generated when XKS_MOCK_ADMIN_TOKEN is not set: written owner-only to <certs-dir>/admin-token.<port>, and it works", async () => {
     started = await start({});
-    const file = join(certsDir, "admin-token");
+    const file = join(certsDir, `admin-token.${adminPortOf(started)}`);
     expect(started.adminTokenFile).toBe(file);
     const token = readFileSync(file, "utf8").trim();
     expect(token).toBe(started.adminToken);
@@ -169,21 +173,50 @@ describe("where the admin token comes from", () => {
     expect((await adminRequest(started, { path: "/faults" })).status).toBe(401);
   });
 
-  it("a new start writes a new token, replacing the file", async () => {
+  it("a clean stop removes the token file; the next start writes a new token", async () => {
     started = await start({});
-    const first = readFileSync(join(certsDir, "admin-token"), "utf8").trim();
+    const file = started.adminTokenFile!;
+    const first = readFileSync(file, "utf8").trim();
     await started.stop();
+    expect(existsSync(file)).toBe(false);
     started = await start({});
-    expect(readFileSync(join(certsDir, "admin-token"), "utf8").trim()).not.toBe(first);
+    expect(readFileSync(started.adminTokenFile!, "utf8").trim()).not.toBe(first);
+  });
+
+  it("two mocks on one certs dir: each its own file; one that cannot take the admin port leaves the running one's token alone", async () => {
+    started = await start({});
+    const second = await start({});
+    try {
+      expect(second.adminTokenFile).not.toBe(started.adminTokenFile);
+      expect(readFileSync(second.adminTokenFile!, "utf8").trim()).toBe(second.adminToken);
+    } finally {
+      await second.stop();
+    }
+    const file = started.adminTokenFile!;
+    const before = readFileSync(file, "utf8");
+    const busy = startProxy({ config: testConfig({ http: true, adminPort: adminPortOf(started) }), logger: createLogger("silent"), certsDir, env: {} });
+    await expect(busy).rejects.toMatchObject({ code: "EADDRINUSE" });
+    expect(readFileSync(file, "utf8")).toBe(before);
+    expect((await adminRequest(started, { path: "/faults", authorization: bearer(before.trim()) })).status).toBe(200);
   });
 
   it("XKS_MOCK_ADMIN_TOKEN when set: used as is, no file written", async () => {
-    rmSync(join(certsDir, "admin-token"), { force: true });
     const token = "env-token-0123456789abcdef";
     started = await start({ XKS_MOCK_ADMIN_TOKEN: token });
     expect(started.adminTokenFile).toBeUndefined();
-    expect(existsSync(join(certsDir, "admin-token"))).toBe(false);
+    expect(existsSync(join(certsDir, `admin-token.${adminPortOf(started)}`))).toBe(false);
     expect((await adminRequest(started, { path: "/faults", authorization: bearer(token) })).status).toBe(200);
+  });
+
+  it("a certs dir that cannot be written: the start fails naming the directory and --certs-dir", async () => {
+    // A file where the directory should be stops root too (permission bits would not).
+    const blocked = join(certsDir, "a-file");
+    writeFileSync(blocked, "");
+    const failing = startProxy({ config: testConfig({ http: true }), logger: createLogger("silent"), certsDir: join(blocked, "certs"), env: {} });
+    await expect(failing).rejects.toThrow(CertsDirError);
+    await expect(
+      startProxy({ config: testConfig({ http: true }), logger: createLogger("silent"), certsDir: join(blocked, "certs"), env: {} }),
+    ).rejects.toThrow(/^cannot write the admin token .* in .*a-file\/certs: a part of the path is not a directory\. Fix: --certs-dir DIR/);
   });
 
   it("a too short XKS_MOCK_ADMIN_TOKEN stops the start with a message naming the variable and the fix", async () => {

@@ -4,6 +4,7 @@
  * and that a secret other than the public test one is never printed.
  */
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { X509Certificate } from "node:crypto";
 import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -182,7 +183,11 @@ describe.concurrent("banner", () => {
     expect(b.text).toContain(`${b.baseUrl}/health`);
     expect(b.text).toMatch(/WARNING: .*public credential/);
     // Where the admin token is (written owner-only), never the token itself.
-    expect(b.text).toContain(`admin token: ${join(inject("pkiDir"), "admin-token")}`);
+    // One token file per admin port, beside the dev PKI; the banner names the certs dir and the CA's fingerprint.
+    const adminPort = /admin API: +http:\/\/127\.0\.0\.1:(\d+)/.exec(b.text)![1]!;
+    expect(b.text).toContain(`admin token: ${join(inject("pkiDir"), `admin-token.${adminPort}`)}\n`);
+    expect(b.text).toContain(`certs dir:  ${inject("pkiDir")} (--certs-dir)\n`);
+    expect(b.text).toContain(`CA file:    ${pkiPath("caCert")} (SHA-256 ${new X509Certificate(readFileSync(pkiPath("caCert"))).fingerprint256})\n`);
     expect(b.text).toMatch(/Authorization: Bearer <token>/);
     expect((await clientOf(b, PUBLIC_TEST_CREDENTIAL).health()).status).toBe(200);
     await Promise.all(cli.clients.map((c) => c.close()));

@@ -128,7 +128,11 @@ async function loadTestcontainers(): Promise<Testcontainers> {
     return await import("testcontainers");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND") {
-      throw new UsageError("--image needs the package testcontainers@11 (an optional dependency of xks-harness): npm install testcontainers@11");
+      throw new UsageError(
+        "--image needs testcontainers, an optional peer dependency of xks-harness. " +
+          "Fix: npm install testcontainers@11 where xks-harness is installed " +
+          "(npm install -g testcontainers@11 for a global install)",
+      );
     }
     throw err;
   }

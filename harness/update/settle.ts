@@ -64,7 +64,8 @@ export function localTime(iso: string): string {
 export function switchCheck(newId: string, oldId: string): string {
   return (
     `To see that KMS has switched: every request it sends is signed with access key id ${newId}, none with ${oldId}. ` +
-    'xks-mock: curl -s -H "Authorization: Bearer $(cat certs/admin-token)" http://localhost:8444/keystores shows ' +
+    "xks-mock: curl -s -H \"Authorization: Bearer $(cat <the admin token file its banner names>)\" " +
+    "http://localhost:8444/keystores shows " +
     `per credential lastAuthenticatedAt; ${oldId}'s stops advancing. Another proxy: its access log, by the access ` +
     "key id of each request (SigV4 Credential=<id>/…)."
   );

@@ -11,7 +11,8 @@ import { realpathSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { defaultCertsDir, ensureDevPki } from "../pki/dev-pki-files.js";
+import { defaultCertsDir } from "../pki/certs-dir.js";
+import { ensureDevPki } from "../pki/dev-pki-files.js";
 
 const USAGE = "usage: npm run certs -- [--dir DIR] [--force]\n";
 

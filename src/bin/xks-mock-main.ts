@@ -14,7 +14,9 @@ import { DEFAULT_ENDPOINT_SERVICE_NAME, DEFAULT_PRIVATE_DNS_NAME, defaultEndpoin
 import { LocalCloudConfigError, readLocalCloudConfig, type LocalCloudConfig } from "./local-cloud-config.js";
 import { FAILED_START_EXIT_MS, listenFailure, portClash, type stopSignals } from "./xks-mock-start.js";
 import { devKmsClientCert, KmsClientCertError, readKmsClientCert } from "./kms-client-cert.js";
-import { DEV_PKI_FILES, defaultCertsDir } from "../pki/dev-pki-files.js";
+import { DEV_PKI_FILES, DevPkiIncompleteError } from "../pki/dev-pki-files.js";
+import { CertsDirError, chooseCertsDir, type CertsDirChoice } from "../pki/certs-dir.js";
+import { X509Certificate } from "node:crypto";
 import { dirname, join } from "node:path";
 import type { ClientCertificatePem } from "../pki/client-certificate.js";
 import { startProxy, type StartedProxy } from "../proxy/start-proxy.js";
@@ -40,7 +42,20 @@ export interface MockOptions {
   kmsClientKey?: string;
 }
 
-function banner(proxy: StartedProxy): string {
+/** Why the certs directory is where it is, in the banner's words. */
+const CERTS_DIR_SOURCES: Record<CertsDirChoice["source"], string> = {
+  flag: "--certs-dir",
+  env: "XKS_MOCK_CERTS_DIR",
+  checkout: "this checkout's certs/",
+  state: "per-user state directory, kept across upgrades; --certs-dir DIR for another",
+};
+
+/** The CA's SHA-256 fingerprint, as browsers and `openssl x509 -fingerprint -sha256` show it. */
+function caFingerprint(caFile: string): string {
+  return new X509Certificate(readFileSync(caFile)).fingerprint256;
+}
+
+function banner(proxy: StartedProxy, certs: CertsDirChoice): string {
   const config = proxy.config();
   const lines = [`xks-mock listening on ${proxy.url}`];
   if (proxy.adminUrl) {
@@ -48,7 +63,10 @@ function banner(proxy: StartedProxy): string {
     // Where the token is, never the token itself.
     lines.push(`  admin token: ${proxy.adminTokenFile ?? "$XKS_MOCK_ADMIN_TOKEN"}`);
   }
-  if (proxy.caFile) lines.push(`  CA file:    ${proxy.caFile}`);
+  if (proxy.caFile || proxy.adminTokenFile) {
+    lines.push(`  certs dir:  ${certs.dir} (${CERTS_DIR_SOURCES[certs.source]})`);
+  }
+  if (proxy.caFile) lines.push(`  CA file:    ${proxy.caFile} (SHA-256 ${caFingerprint(proxy.caFile)})`);
   let usesPublic = false;
   for (const k of config.keystores) {
     lines.push(`  keystore ${k.name}: ${proxy.baseUrl(k.name)}`);
@@ -77,8 +95,13 @@ function banner(proxy: StartedProxy): string {
 /**
  * Pre-wires the demo stores (unless told otherwise) and says where the local KMS is: a public one, and a VPC one
  * through the default endpoint service when no --kms-config replaced it. A failure is only a banner line.
+ * Returns the banner's lines (printed with the proxy's, after the log lines the pre-wiring writes).
  */
-async function announceKms(proxy: StartedProxy, kms: StartedLocalKms, o: { state?: string; demoStore: boolean; kmsConfig?: string }): Promise<void> {
+async function announceKms(
+  proxy: StartedProxy,
+  kms: StartedLocalKms,
+  o: { state?: string; demoStore: boolean; kmsConfig?: string },
+): Promise<string> {
   const lines = [`local KMS on ${kms.url} (AWS JSON 1.1 and the EC2 endpoint-service calls; any credentials; state ${o.state ?? "in memory"})`];
   lines.push(`  metrics:    ${kms.url}/metrics (Prometheus: the stores' CloudWatch metrics, as \`xks-harness watch\` names them)`);
   const config = proxy.config();
@@ -99,9 +122,14 @@ async function announceKms(proxy: StartedProxy, kms: StartedLocalKms, o: { state
         lines.push(`  could not pre-wire ${store.name}: ${(err as Error).name}: ${(err as Error).message}`);
       }
     }
-    lines.push(`  try: aws kms encrypt --endpoint-url ${kms.url} --region us-east-1 --key-id ${DEMO_ALIAS} --plaintext fileb://<(echo hello)`);
+    // Dummy credentials: the local KMS takes any, and the CLI refuses to sign without some.
+    lines.push(
+      "  try: AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local " +
+        `aws kms encrypt --endpoint-url ${kms.url} --region us-east-1 --key-id ${DEMO_ALIAS} ` +
+        "--plaintext fileb://<(echo hello)",
+    );
   }
-  process.stderr.write(`${lines.join("\n")}\n`);
+  return lines.join("\n");
 }
 
 /** The local KMS beside the proxy, on the state store main() opened before anything listened. */
@@ -172,12 +200,17 @@ export async function runMock(opts: MockOptions, signals: ReturnType<typeof stop
     await closeAll();
     return 2;
   };
-  const describeFailure = (err: unknown, listener: Parameters<typeof listenFailure>[1]) =>
-    listenFailure(err, listener) ?? (err instanceof ConfigError ? err.message : `could not start: ${(err as Error)?.message ?? String(err)}`);
+  const describeFailure = (err: unknown, listener: Parameters<typeof listenFailure>[1]) => {
+    // A certs dir that cannot be written fails with EACCES too: it is said as what it is, never as a listen error.
+    const said = err instanceof CertsDirError || err instanceof DevPkiIncompleteError || err instanceof ConfigError;
+    if (said) return err.message;
+    return listenFailure(err, listener) ?? `could not start: ${(err as Error)?.message ?? String(err)}`;
+  };
 
+  const certs = chooseCertsDir({ flag: opts.certsDir });
   let proxy: StartedProxy;
   try {
-    proxy = await startProxy({ config, reloadSource: load, logger, ...(opts.certsDir ? { certsDir: opts.certsDir } : {}) });
+    proxy = await startProxy({ config, reloadSource: load, logger, certsDir: certs.dir });
   } catch (err) {
     return failStart(describeFailure(err, proxyListeners));
   }
@@ -188,7 +221,7 @@ export async function runMock(opts: MockOptions, signals: ReturnType<typeof stop
       // stop() of the KMS closes the store: it replaces the store's own closer.
       closers.shift();
       // The dev PKI exists once the proxy started: with --mtls it verified clients against the dev CA.
-      const devClient = kmsClientCert ? undefined : devKmsClientCert(config, opts.certsDir ?? defaultCertsDir());
+      const devClient = kmsClientCert ? undefined : devKmsClientCert(config, certs.dir);
       if (devClient) process.stderr.write(`local KMS presents the client certificate ${devClient.file} to mTLS proxies\n`);
       kms = await startKmsBeside(
         proxy,
@@ -203,10 +236,11 @@ export async function runMock(opts: MockOptions, signals: ReturnType<typeof stop
   }
   const watcher = watchConfig(configFile, () => proxy.reload(), logger);
   closers.push(async () => watcher.close());
-  if (!signals.requested()) {
-    process.stderr.write(`${banner(proxy)}\n`);
-    if (kms) void announceKms(proxy, kms, opts);
-  }
+  // The banner comes last and whole: the pre-wiring's log lines go before it, never between its lines.
+  const kmsLines = kms && !signals.requested() ? await announceKms(proxy, kms, opts) : undefined;
+  // pino writes stdout asynchronously: what it was given so far goes out first.
+  await new Promise<void>((resolve) => logger.flush(() => resolve()));
+  if (!signals.requested()) process.stderr.write(`${[banner(proxy, certs), kmsLines].filter(Boolean).join("\n")}\n`);
   await signals.stopped;
   await closeAll();
   return 0;

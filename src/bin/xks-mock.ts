@@ -7,7 +7,7 @@ import { Command } from "commander";
 import { integerOption } from "../cli-options.js";
 // Loads no package (its imports are types, and pki/certificate-expiry's are too): `--help` stays commander only.
 import { DEFAULT_HEALTH_CHECK_INTERVAL_MS } from "../kms/health-poll.js";
-import { packageVersion } from "../package-version.js";
+import { versionLine } from "../package-version.js";
 import type { MockOptions } from "./xks-mock-main.js";
 import { FAILED_START_EXIT_MS, stopSignals } from "./xks-mock-start.js";
 
@@ -22,14 +22,14 @@ const port = integerOption(0, 65535, "a port number");
 const program = new Command()
   .name("xks-mock")
   .description("Mock AWS KMS external key store (XKS) proxy, XKS Proxy API v1")
-  .version(packageVersion(), "-V, --version", "print the version and exit")
+  .version(versionLine(), "-V, --version", "print the version (package, Node, XKS Proxy API) and exit")
   .option("-c, --config <file>", "JSON config file, reloaded on change and on SIGHUP (env XKS_MOCK_CONFIG)")
   .option("-p, --port <port>", "port of the XKS API (default 8443; 0 = any free port)", port)
   .option("--host <host>", "address to listen on (default 127.0.0.1)")
   .option("--http", "serve plain HTTP instead of HTTPS")
   .option("--mtls", "require a client certificate (CN cks.kms.<region>.amazonaws.com by default)")
   .option("--admin-port <port>", "admin API port on 127.0.0.1 (default 8444; 'off' disables)", (v) => (v === "off" ? ADMIN_OFF : port(v)))
-  .option("--certs-dir <dir>", "where the dev PKI is kept (default: the package's certs/)")
+  .option("--certs-dir <dir>", "dev PKI and admin token files (env XKS_MOCK_CERTS_DIR; default: certs/ in a git clone, else ~/.local/state/xks-harness)")
   .option("--log-level <level>", "fatal|error|warn|info|debug|silent (default info)")
   .option("--kms-port <port>", "port of the local KMS beside the proxy (default 4599; 0 = any free port)", port)
   .option("--no-kms", "do not start the local KMS")

@@ -1,5 +1,5 @@
 import { createPrivateKey, X509Certificate } from "node:crypto";
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { createServer, request, type ServerOptions } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { TLSSocket } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_SERVER_NAMES, generateDevPki, generateLeaf, generateSelfSigned, type DevPki, type Pem } from "./dev-pki.js";
-import { DEV_PKI_FILES, DevPkiIncompleteError, defaultCertsDir, ensureDevPki } from "./dev-pki-files.js";
+import { DEV_PKI_FILES, DevPkiIncompleteError, ensureDevPki, RENEW_WITHIN_DAYS } from "./dev-pki-files.js";
 import { x509 } from "./x509.js";
 
 const DAY = 86_400_000;
@@ -298,9 +298,57 @@ describe("ensureDevPki", () => {
     expect(server.checkPrivateKey(createPrivateKey(readFileSync(join(target, DEV_PKI_FILES.serverKey))))).toBe(true);
   });
 
-  it("defaultCertsDir is the package's certs/ folder", () => {
-    const dirOfPackage = defaultCertsDir().replace(/[\\/]certs$/, "");
-    expect(existsSync(join(dirOfPackage, "package.json"))).toBe(true);
-    expect(JSON.parse(readFileSync(join(dirOfPackage, "package.json"), "utf8")).name).toBe("xks-harness");
+});
+
+describe("ensureDevPki renews dev leaves close to expiry from the same CA", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "dev-pki-renew-"));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** A complete dev PKI whose server (or client) leaf ends `daysLeft` days from now. */
+  async function setWithLeafEnding(name: string, leaf: "server" | "client", daysLeft: number) {
+    const target = join(dir, name);
+    const made = await ensureDevPki(target);
+    const ca = { cert: readFileSync(made.paths.caCert, "utf8"), key: readFileSync(made.paths.caKey, "utf8") };
+    const pem = await generateLeaf(ca, {
+      ...(leaf === "server" ? { subject: "localhost", serverNames: [...DEFAULT_SERVER_NAMES] } : { subject: "cks.kms.us-east-1.amazonaws.com", clientAuth: true }),
+      notAfter: new Date(Date.now() + daysLeft * DAY),
+      validDays: 400,
+    });
+    const [certFile, keyFile] = leaf === "server" ? [made.paths.serverCert, made.paths.serverKey] : [made.paths.clientCert, made.paths.clientKey];
+    writeFileSync(certFile, pem.cert);
+    writeFileSync(keyFile, pem.key, { mode: 0o600 });
+    return { made, caPem: readFileSync(made.paths.caCert, "utf8"), certFile, keyFile, old: pem.cert };
+  }
+
+  it.each([
+    ["expired", "server", -3],
+    ["expiring within 30 days", "server", RENEW_WITHIN_DAYS - 1],
+    ["expired (client)", "client", -1],
+  ] as const)("a %s %s certificate is reissued from the kept CA", async (_what, leaf, daysLeft) => {
+    const set = await setWithLeafEnding(`due-${leaf}-${daysLeft}`, leaf, daysLeft);
+    const again = await ensureDevPki(set.made.dir);
+    expect(again.created).toBe(false);
+    expect(again.renewed).toEqual([{ file: set.certFile, oldNotAfter: expect.any(String), newNotAfter: expect.any(String) }]);
+    expect(readFileSync(set.made.paths.caCert, "utf8")).toBe(set.caPem);
+    const ca = new X509Certificate(set.caPem);
+    const renewed = new X509Certificate(readFileSync(set.certFile));
+    expect(renewed.toString()).not.toBe(new X509Certificate(set.old).toString());
+    expect(renewed.verify(ca.publicKey)).toBe(true);
+    expect(Date.parse(renewed.validTo) - Date.now()).toBeGreaterThan(800 * DAY);
+    expect(renewed.checkPrivateKey(createPrivateKey(readFileSync(set.keyFile)))).toBe(true);
+    if (leaf === "server") expect(renewed.checkHost("localhost")).toBe("localhost");
+    else expect(renewed.subject).toBe("CN=cks.kms.us-east-1.amazonaws.com");
+    if (process.platform !== "win32") expect(statSync(set.keyFile).mode & 0o777).toBe(0o600);
+    // Nothing is due any more: the next call writes nothing.
+    expect((await ensureDevPki(set.made.dir)).renewed).toEqual([]);
+  });
+
+  it("a leaf with more than 30 days left is kept as it is", async () => {
+    const set = await setWithLeafEnding("not-due", "server", RENEW_WITHIN_DAYS + 2);
+    expect((await ensureDevPki(set.made.dir)).renewed).toEqual([]);
+    expect(readFileSync(set.certFile, "utf8")).toBe(set.old);
   });
 });

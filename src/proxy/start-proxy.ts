@@ -10,10 +10,11 @@ import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { createSecureContext, type TLSSocket } from "node:tls";
 import type { Logger } from "pino";
-import { defaultCertsDir, ensureDevPki } from "../pki/dev-pki-files.js";
+import { defaultCertsDir } from "../pki/certs-dir.js";
+import { ensureDevPki } from "../pki/dev-pki-files.js";
 import { createAdminApp } from "./admin-app.js";
 import { CredentialUse } from "./admin-credential-use.js";
-import { resolveAdminToken } from "./admin-token.js";
+import { removeAdminTokenFile, resolveAdminToken, writeAdminTokenFile } from "./admin-token.js";
 import { answerClientError } from "./client-error.js";
 import { applyConnectionLimits, closeConnectionsIdleBeforeFirstRequest, HANDSHAKE_TIMEOUT_MS, LISTENER_OPTIONS } from "../net/connection-limits.js";
 import { createProxyApp } from "./app.js";
@@ -29,11 +30,17 @@ export interface StartProxyOptions {
   reloadSource?: () => ProxyConfig;
   /** @default a pino logger on stdout at config.logLevel */
   logger?: Logger;
-  /** Where the dev PKI lives (made on first start when TLS files are not configured). @default the package's certs/ */
+  /**
+   * Where the dev PKI and admin token files live (the PKI made on first start when TLS files are not configured).
+   * @default defaultCertsDir() (pki/certs-dir)
+   */
   certsDir?: string;
   /** @default () => new Date() */
   now?: () => Date;
-  /** The admin API's bearer token. @default env XKS_MOCK_ADMIN_TOKEN, else a random one written to <certsDir>/admin-token */
+  /**
+   * The admin API's bearer token.
+   * @default env XKS_MOCK_ADMIN_TOKEN, else a random one written to <certsDir>/admin-token.<admin port>
+   */
   adminToken?: string;
   /** Where XKS_MOCK_ADMIN_TOKEN is read. @default process.env */
   env?: NodeJS.ProcessEnv;
@@ -46,8 +53,10 @@ export interface StartedProxy {
   adminUrl?: string | undefined;
   /** The admin API's bearer token (for in-process callers; never printed). */
   adminToken?: string | undefined;
-  /** The file a generated admin token was written to (owner-only). */
+  /** The file a generated admin token was written to (owner-only; removed by stop()). */
   adminTokenFile?: string | undefined;
+  /** The directory of the dev PKI and the admin token file. */
+  certsDir: string;
   /** The CA that signed the server certificate, when the dev PKI is in use. */
   caFile?: string | undefined;
   config(): ProxyConfig;
@@ -90,6 +99,7 @@ export async function startProxy(options: StartProxyOptions): Promise<StartedPro
   let runtime: ProxyRuntime = buildRuntime(config);
   const logger = options.logger ?? createLogger(config.logLevel);
   const certsDir = options.certsDir ?? defaultCertsDir();
+  const now = options.now ?? (() => new Date());
   const faults = new FaultRegistry();
   faults.setConfigFaults(faultsByKeystore(config));
 
@@ -109,11 +119,15 @@ export async function startProxy(options: StartProxyOptions): Promise<StartedPro
     let fallback = { certFile: "", keyFile: "", caFile: "" };
     if (needsDevPki) {
       // A server certificate + key without the CA is a usable set; client certificates still need the CA.
-      const pki = await ensureDevPki(certsDir, mtls && !c.tls.clientCaFile ? { need: ["caCert"] } : {});
+      const pki = await ensureDevPki(certsDir, { need: mtls && !c.tls.clientCaFile ? ["caCert"] : [], now: now() });
+      for (const r of pki.renewed) {
+        const fields = { file: r.file, expired: r.oldNotAfter, notAfter: r.newNotAfter };
+        logger.warn(fields, "dev certificate renewed from the dev CA (the CA is kept)");
+      }
       caFile = pki.absent.includes("caCert") ? undefined : pki.paths.caCert;
       fallback = { certFile: pki.paths.serverCert, keyFile: pki.paths.serverKey, caFile: pki.paths.caCert };
     }
-    return httpsServerOptions(readTlsMaterial(c.tls, fallback), mtls);
+    return httpsServerOptions(readTlsMaterial(c.tls, fallback, now()), mtls);
   };
 
   // Fixed at start: a reload cannot turn client certificates on or off (the server asks for them, or not).
@@ -141,13 +155,15 @@ export async function startProxy(options: StartProxyOptions): Promise<StartedPro
   }
   // After the TLS material (a refused dev PKI leaves its dir untouched), before anything listens (a bad
   // XKS_MOCK_ADMIN_TOKEN stops the start with nothing to close).
-  const adminToken = config.adminPort === null ? undefined : resolveAdminToken({ token: options.adminToken, env: options.env ?? process.env, certsDir });
+  const env = options.env ?? process.env;
+  const adminToken = config.adminPort === null ? undefined : resolveAdminToken({ token: options.adminToken, env });
   applyConnectionLimits(server, config.limits);
   server.on("clientError", answerClientError(logger));
   const port = await listen(server, config.port, config.host);
 
   let admin: Server | undefined;
   let adminUrl: string | undefined;
+  let adminTokenFile: string | undefined;
   /** Everything a new configuration needs, built and checked first; then swapped in, in one tick. */
   const reloadNow = async (next?: ProxyConfig) => {
     const fresh = next ?? (options.reloadSource ? options.reloadSource() : config);
@@ -195,8 +211,10 @@ export async function startProxy(options: StartProxyOptions): Promise<StartedPro
     closeConnectionsIdleBeforeFirstRequest(admin, "connection", () => ADMIN_LIMITS.idleTimeoutMs);
     try {
       adminPort = await listen(admin, config.adminPort, "127.0.0.1");
+      // Only now: a mock that could not take the port never touches the token file of the one that has it.
+      if (adminToken!.generated) adminTokenFile = writeAdminTokenFile(certsDir, adminPort, adminToken!.token);
     } catch (err) {
-      await closeServer(server);
+      await Promise.all([closeServer(server), admin.listening ? closeServer(admin) : Promise.resolve()]);
       throw err;
     }
     adminUrl = `http://127.0.0.1:${adminPort}`;
@@ -209,7 +227,8 @@ export async function startProxy(options: StartProxyOptions): Promise<StartedPro
     port,
     adminUrl,
     adminToken: adminToken?.token,
-    adminTokenFile: adminToken?.file,
+    adminTokenFile,
+    certsDir,
     caFile,
     config: () => config,
     faults,
@@ -221,6 +240,7 @@ export async function startProxy(options: StartProxyOptions): Promise<StartedPro
     reload,
     async stop() {
       await Promise.all([closeServer(server), admin ? closeServer(admin) : Promise.resolve()]);
+      if (adminTokenFile) removeAdminTokenFile(adminTokenFile, adminToken!.token);
     },
   };
 }

@@ -4,10 +4,12 @@
  * certificate chained to the configured CA whose subject CN is allowed, else the connection ends.
  */
 import type { TLSSocket } from "node:tls";
+import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { ServerOptions } from "node:https";
 import { XKS_TLS_CIPHERS, XKS_TLS_MIN_VERSION } from "../xks/index.js";
 import type { ProxyConfig } from "./config-schema.js";
+import { ConfigError } from "./load-config.js";
 
 interface TlsMaterial {
   cert: string;
@@ -15,9 +17,36 @@ interface TlsMaterial {
   clientCa?: string | undefined;
 }
 
-export function readTlsMaterial(tls: ProxyConfig["tls"], fallback: { certFile: string; keyFile: string; caFile: string }): TlsMaterial {
+/**
+ * A server certificate that has expired would start a mock every client refuses: a start (or reload) failure
+ * naming the file instead. The dev PKI's own leaves never get here expired (ensureDevPki renews them).
+ */
+function refuseExpired(file: string, pem: string, now: Date): void {
+  let validTo: string;
+  try {
+    validTo = new X509Certificate(pem).validTo;
+  } catch {
+    return; // not a certificate Node can parse: the TLS layer says so with its own error
+  }
+  if (Date.parse(validTo) <= now.getTime()) {
+    const when = new Date(validTo).toISOString();
+    throw new ConfigError(
+      `the server certificate ${file} expired on ${when}. ` +
+        "Fix: renew it, or leave tls.certFile/tls.keyFile unset to use the dev PKI",
+    );
+  }
+}
+
+export function readTlsMaterial(
+  tls: ProxyConfig["tls"],
+  fallback: { certFile: string; keyFile: string; caFile: string },
+  now = new Date(),
+): TlsMaterial {
+  const certFile = tls.certFile ?? fallback.certFile;
+  const cert = readFileSync(certFile, "utf8");
+  refuseExpired(certFile, cert, now);
   return {
-    cert: readFileSync(tls.certFile ?? fallback.certFile, "utf8"),
+    cert,
     key: readFileSync(tls.keyFile ?? fallback.keyFile, "utf8"),
     clientCa: tls.mtls ? readFileSync(tls.clientCaFile ?? fallback.caFile, "utf8") : undefined,
   };

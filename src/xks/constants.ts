@@ -4,6 +4,9 @@
  * from here, so a fact of the spec is written once.
  */
 
+/** The edition of the XKS Proxy API specification (aws/aws-kms-xksproxy-api-spec) this project implements. */
+export const XKS_API_VERSION = "1.0.3";
+
 /** The URI path suffix every v1 base URI ends with (spec "URI shape"). */
 export const XKS_API_SUFFIX = "/kms/xks/v1";
 
