@@ -2,13 +2,13 @@
  * @module harness/load/operations
  * One request per operation, as KMS sends it: a fresh signature and X-Amz-Date (XksClient signs each call), a
  * unique kmsRequestId, the requestMetadata of the KMS operation behind it, random AAD of the chosen size. And the
- * check of every answer: an encrypt's CDIV must match what it returned, a decrypt must give back the plaintext it
- * was made from (ciphertexts made in the warm-up), metadata and health answers must fit their schemas. A proxy that
- * answers fast but wrong fails the run.
+ * check of every answer by src/xks/answers.ts, as everywhere else: an encrypt's every byte rule and its CDIV, a
+ * decrypt's plaintext (the one its warm-up ciphertext was made from), the metadata and health documents. A proxy
+ * that answers fast but wrong fails the run.
  */
 import { randomBytes } from "node:crypto";
-import { DEFAULT_PRINCIPAL as DEFAULT_PRINCIPAL_ARN, type XksClient, type XksResponse } from "../../src/client/index.js";
-import { CDIV_ALGORITHM, DecryptResponse, EncryptResponse, expectedCdiv, HealthResponse, MetadataResponse } from "../../src/xks/index.js";
+import { answerResult, DEFAULT_PRINCIPAL as DEFAULT_PRINCIPAL_ARN, type Failed, type XksClient, type XksResponse } from "../../src/client/index.js";
+import { CDIV_ALGORITHM, verifyDecryptAnswer, verifyEncryptAnswer, verifyHealthAnswer, verifyMetadataAnswer } from "../../src/xks/index.js";
 import type { LoadOperation } from "./options.js";
 
 /** A ciphertext of the warm-up, with what a decrypt must send and get back. */
@@ -33,7 +33,7 @@ export const KMS_OPERATIONS: Record<LoadOperation, readonly string[]> = {
 export interface Call {
   send(): Promise<XksResponse>;
   /** Why the answer (a 200) is wrong, or undefined when it is right. */
-  verify(res: XksResponse): string | undefined;
+  verify(res: XksResponse): Failed | undefined;
 }
 
 export interface CallFactory {
@@ -41,27 +41,20 @@ export interface CallFactory {
 }
 
 const b64 = (n: number) => randomBytes(n).toString("base64");
-const issues = (r: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }) =>
-  r.error?.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ");
+const failedOf = <T>(r: ReturnType<typeof answerResult<T>>): Failed | undefined => (r.ok ? undefined : r);
 
 function encryptCall(client: XksClient, keyId: string, plaintextBytes: number, aadBytes: number, kmsOperation: string): Call & { sealed(res: XksResponse): Sealed | undefined } {
   const plaintext = b64(plaintextBytes);
   const aad = aadBytes > 0 ? b64(aadBytes) : "";
   const fields = { plaintext, ...(aad ? { additionalAuthenticatedData: aad } : {}), ciphertextDataIntegrityValueAlgorithm: CDIV_ALGORITHM };
-  const parse = (res: XksResponse) => EncryptResponse.safeParse(res.json);
+  const expect = { plaintextBytes, aad: aad ? Buffer.from(aad, "base64") : undefined, cdivAsked: true };
+  const check = (res: XksResponse) => answerResult(verifyEncryptAnswer(res.json, expect), "encrypt answer");
   return {
     send: () => client.encrypt(keyId, fields, { kmsOperation, kmsKeyArn: keyArn(keyId), awsPrincipalArn: DEFAULT_PRINCIPAL_ARN }),
-    verify(res) {
-      const parsed = parse(res);
-      if (!parsed.success) return `encrypt answer: ${issues(parsed)}`;
-      const want = expectedCdiv(parsed.data, aad ? Buffer.from(aad, "base64") : undefined);
-      return parsed.data.ciphertextDataIntegrityValue === want ? undefined : "encrypt answer: ciphertextDataIntegrityValue does not match the ciphertext returned";
-    },
+    verify: (res) => failedOf(check(res)),
     sealed(res) {
-      const parsed = parse(res);
-      if (!parsed.success) return undefined;
-      const d = parsed.data;
-      return { keyId, plaintext, aad, ciphertext: d.ciphertext, initializationVector: d.initializationVector, authenticationTag: d.authenticationTag, ciphertextMetadata: d.ciphertextMetadata };
+      const r = check(res);
+      return r.ok ? { keyId, plaintext, aad, ...r.value.fields } : undefined;
     },
   };
 }
@@ -84,7 +77,7 @@ export async function warmUp(client: XksClient, keyIds: string[], count: number,
         });
         if (res.status !== 200) throw new Error(`warm-up encrypt with key ${keyId}: HTTP ${res.status} ${res.text.slice(0, 200)}`);
         const wrong = call.verify(res);
-        if (wrong) throw new Error(`warm-up with key ${keyId}: ${wrong}`);
+        if (wrong) throw new Error(`warm-up with key ${keyId}: ${wrong.detail}`);
         sealed.push(call.sealed(res)!);
       }
     }
@@ -109,21 +102,17 @@ export function callFactory(client: XksClient, keyIds: string[], sealed: Sealed[
         };
         return {
           send: () => client.decrypt(s.keyId, fields, { kmsOperation: kmsOp(op, i), kmsKeyArn: keyArn(s.keyId), awsPrincipalArn: DEFAULT_PRINCIPAL_ARN }),
-          verify(res) {
-            const parsed = DecryptResponse.safeParse(res.json);
-            if (!parsed.success) return `decrypt answer: ${issues(parsed)}`;
-            return parsed.data.plaintext === s.plaintext ? undefined : "decrypt answer: the plaintext is not the one encrypted";
-          },
+          verify: (res) => failedOf(answerResult(verifyDecryptAnswer(res.json, { ciphertextBytes: o.plaintextBytes, matches: (text) => text === s.plaintext }), "decrypt answer")),
         };
       }
       if (op === "metadata") {
         const keyId = key(i);
         return {
           send: () => client.metadata(keyId, { kmsOperation: kmsOp(op, i), kmsKeyArn: keyArn(keyId), awsPrincipalArn: DEFAULT_PRINCIPAL_ARN }),
-          verify: (res) => issues(MetadataResponse.safeParse(res.json)) || undefined,
+          verify: (res) => failedOf(answerResult(verifyMetadataAnswer(res.json), "metadata answer")),
         };
       }
-      return { send: () => client.health(), verify: (res) => issues(HealthResponse.safeParse(res.json)) || undefined };
+      return { send: () => client.health(), verify: (res) => failedOf(answerResult(verifyHealthAnswer(res.json), "health answer")) };
     },
   };
 }
