@@ -4,15 +4,15 @@
  * are throttles, and XksProxyErrors' ErrorType follows the retryable set.
  */
 import { describe, expect, it } from "vitest";
-import type { XksClient, XksResponse } from "../../src/client/index.js";
+import type { XksResponse } from "../../src/client/index.js";
 import { xksProxyErrorType as errorTypeOf } from "../../src/xks/index.js";
 import { classifyAnswer, type Failed } from "../../src/client/index.js";
-import { callFactory, type Sealed } from "./operations.js";
+import { callFactory, type Sealed, type Sender } from "./operations.js";
 
 const res = (status: number, json: unknown): XksResponse => ({ status, headers: {}, text: JSON.stringify(json), json, ms: 1 });
 const sealed: Sealed = { keyId: "foo", plaintext: Buffer.alloc(32, 7).toString("base64"), aad: "", ciphertext: "AAAA", initializationVector: "A".repeat(16), authenticationTag: "A".repeat(24) };
 // verify() never touches the client: only send() does.
-const calls = callFactory({} as XksClient, ["foo"], [sealed], { plaintextBytes: 32, aadBytes: 64 });
+const calls = callFactory({} as Sender, ["foo"], [sealed], { plaintextBytes: 32, aadBytes: 64 });
 
 describe("load verifier", () => {
   it("takes a decrypt that gives back its plaintext, and fails a garbled one", () => {
