@@ -22,7 +22,8 @@ interface Exchange {
 
 /** The error an exchange past its deadline fails with: classify.ts's timeout (its code says TIMEOUT). */
 function deadlineError(timeoutMs: number): Error {
-  return Object.assign(new Error(`no answer within ${timeoutMs} ms`), { name: "TimeoutError", code: "XKS_LOAD_TIMEOUT" });
+  const err = new Error(`no answer within ${timeoutMs} ms`);
+  return Object.assign(err, { name: "TimeoutError", code: "XKS_LOAD_TIMEOUT" });
 }
 
 export class LoadEngine {
@@ -58,7 +59,8 @@ export class LoadEngine {
     const text = JSON.stringify(body);
     const fullPath = this.#basePath + path;
     const { credential, region } = this.#target;
-    const headers = signXksHeaders({ host: this.#host, path: fullPath, body: text, region, credential, date: new Date() });
+    const signing = { host: this.#host, path: fullPath, body: text, region, credential, date: new Date() };
+    const headers = signXksHeaders(signing) as unknown as Record<string, string>;
     const start = performance.now();
     return new Promise<XksResponse>((resolve, reject) => {
       let settled = false;
@@ -95,7 +97,8 @@ export class LoadEngine {
           if (settled) return;
           settled = true;
           this.#inFlight.delete(exchange);
-          const responseText = chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8");
+          const whole = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+          const responseText = whole.toString("utf8");
           let json: unknown;
           try {
             json = JSON.parse(responseText);
@@ -107,8 +110,7 @@ export class LoadEngine {
         },
         onError: (err) => exchange.fail(err),
       };
-      const request = { origin: this.#origin, path: fullPath, method: "POST" as const, headers: headers as unknown as Record<string, string>, body: text };
-      this.#dispatcher.dispatch(request, handler);
+      this.#dispatcher.dispatch({ origin: this.#origin, path: fullPath, method: "POST", headers, body: text }, handler);
     });
   }
 

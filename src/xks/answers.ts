@@ -22,7 +22,9 @@ export type WrongAnswerFailure = "MalformedResponse" | "InvalidCiphertextReturne
 export type AnswerRule = "shape" | "ciphertext-length" | "cdiv-missing" | "cdiv" | "plaintext";
 
 /** A verified answer's content, or the first rule it breaks (one line naming the field and the rule). */
-export type AnswerCheck<T> = { ok: true; value: T } | { ok: false; failure: WrongAnswerFailure; rule: AnswerRule; problem: string };
+export type AnswerCheck<T> =
+  | { ok: true; value: T }
+  | { ok: false; failure: WrongAnswerFailure; rule: AnswerRule; problem: string };
 
 /** An Encrypt answer that passed: the Base64 fields as sent (Decrypt sends them back) and their bytes. */
 export interface EncryptAnswer {
@@ -59,12 +61,18 @@ export interface MetadataAnswer {
   keyStatus: "ENABLED" | "DISABLED";
 }
 
-const wrong = (problem: string, rule: AnswerRule = "shape", failure: WrongAnswerFailure = "MalformedResponse") => ({ ok: false, failure, rule, problem }) as const;
+const wrong = (problem: string, rule: AnswerRule = "shape", failure: WrongAnswerFailure = "MalformedResponse") =>
+  ({ ok: false, failure, rule, problem }) as const;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** The bytes of a required (or, with `optional`, absent) Base64 field, or the rule it breaks. */
-function base64Field(o: Record<string, unknown>, name: string, size: ByteLengthRule | undefined, optional = false): Buffer | string | undefined {
+function base64Field(
+  o: Record<string, unknown>,
+  name: string,
+  size: ByteLengthRule | undefined,
+  optional = false,
+): Buffer | string | undefined {
   const text = o[name];
   if (text === undefined && optional) return undefined;
   if (typeof text !== "string") return `${name} ${text === undefined ? "is missing" : "must be a Base64 string"}`;
@@ -77,10 +85,15 @@ function base64Field(o: Record<string, unknown>, name: string, size: ByteLengthR
 /** Spec "Encrypt" and Appendix C. */
 export function verifyEncryptAnswer(json: unknown, expect: EncryptExpectation): AnswerCheck<EncryptAnswer> {
   if (!isObject(json)) return wrong("the body must be a JSON object");
-  const sameLength: ByteLengthRule = { ok: (n) => n === expect.plaintextBytes, rule: `${expect.plaintextBytes} bytes, the plaintext's length (AES-GCM keeps it)` };
+  const sameLength: ByteLengthRule = {
+    ok: (n) => n === expect.plaintextBytes,
+    rule: `${expect.plaintextBytes} bytes, the plaintext's length (AES-GCM keeps it)`,
+  };
   const ciphertext = base64Field(json, "ciphertext", undefined);
   if (typeof ciphertext === "string") return wrong(ciphertext);
-  if (!sameLength.ok(ciphertext!.length)) return wrong(`ciphertext decodes to ${ciphertext!.length} bytes; it must be ${sameLength.rule}`, "ciphertext-length");
+  if (!sameLength.ok(ciphertext!.length)) {
+    return wrong(`ciphertext decodes to ${ciphertext!.length} bytes; it must be ${sameLength.rule}`, "ciphertext-length");
+  }
   const iv = base64Field(json, "initializationVector", XKS_BYTE_RULES.initializationVector);
   if (typeof iv === "string") return wrong(iv);
   const tag = base64Field(json, "authenticationTag", XKS_BYTE_RULES.authenticationTag);
@@ -90,9 +103,13 @@ export function verifyEncryptAnswer(json: unknown, expect: EncryptExpectation): 
   const cdiv = base64Field(json, "ciphertextDataIntegrityValue", XKS_BYTE_RULES.ciphertextDataIntegrityValue, true);
   if (typeof cdiv === "string") return wrong(cdiv);
   if (expect.cdivAsked) {
-    if (cdiv === undefined) return wrong("ciphertextDataIntegrityValue is missing although SHA_256 was requested", "cdiv-missing");
+    if (cdiv === undefined) {
+      return wrong("ciphertextDataIntegrityValue is missing although SHA_256 was requested", "cdiv-missing");
+    }
     const want = computeCdiv({ aad: expect.aad, ciphertextMetadata: metadata, iv: iv!, ciphertext: ciphertext!, tag: tag! });
-    if (want !== json.ciphertextDataIntegrityValue) return wrong("ciphertextDataIntegrityValue does not match the ciphertext returned", "cdiv");
+    if (want !== json.ciphertextDataIntegrityValue) {
+      return wrong("ciphertextDataIntegrityValue does not match the ciphertext returned", "cdiv");
+    }
   }
   const fields = {
     ciphertext: json.ciphertext as string,
@@ -115,8 +132,13 @@ export function verifyDecryptAnswer(json: unknown, expect: DecryptExpectation): 
   if (!isObject(json)) return wrong("the body must be a JSON object");
   const plaintext = base64Field(json, "plaintext", undefined);
   if (typeof plaintext === "string") return wrong(plaintext);
-  if (plaintext!.length !== expect.ciphertextBytes) return wrong(`plaintext decodes to ${plaintext!.length} bytes; it must be ${expect.ciphertextBytes} bytes, the ciphertext's length`, "plaintext", "InvalidCiphertextReturned");
-  if (expect.matches && !expect.matches(json.plaintext as string, plaintext!)) return wrong("the plaintext is not the one encrypted", "plaintext", "InvalidCiphertextReturned");
+  if (plaintext!.length !== expect.ciphertextBytes) {
+    const problem = `plaintext decodes to ${plaintext!.length} bytes; it must be ${expect.ciphertextBytes} bytes, the ciphertext's length`;
+    return wrong(problem, "plaintext", "InvalidCiphertextReturned");
+  }
+  if (expect.matches && !expect.matches(json.plaintext as string, plaintext!)) {
+    return wrong("the plaintext is not the one encrypted", "plaintext", "InvalidCiphertextReturned");
+  }
   return { ok: true, value: plaintext! };
 }
 
@@ -142,7 +164,8 @@ export function verifyMetadataAnswer(json: unknown): AnswerCheck<MetadataAnswer>
 /** What KMS additionally demands of a key it binds (CreateKey): AES_256, ENCRYPT and DECRYPT, ENABLED. */
 export function keyUnusableReason(m: MetadataAnswer): string | undefined {
   if (m.keySpec !== "AES_256") return `keySpec is ${m.keySpec}; KMS needs AES_256`;
-  if (!m.keyUsage.includes("ENCRYPT") || !m.keyUsage.includes("DECRYPT")) return "keyUsage must include ENCRYPT and DECRYPT";
+  const usable = m.keyUsage.includes("ENCRYPT") && m.keyUsage.includes("DECRYPT");
+  if (!usable) return "keyUsage must include ENCRYPT and DECRYPT";
   if (m.keyStatus !== "ENABLED") return `keyStatus is ${m.keyStatus}; KMS needs ENABLED`;
   return undefined;
 }
@@ -152,7 +175,7 @@ export function verifyHealthAnswer(json: unknown): AnswerCheck<HealthAnswer> {
   if (!isObject(json)) return wrong("the body must be a JSON object");
   const size = json.xksProxyFleetSize;
   let problem =
-    (typeof size === "number" && Number.isInteger(size) && size > 0 ? undefined : "xksProxyFleetSize must be a positive integer") ??
+    (Number.isInteger(size) && (size as number) > 0 ? undefined : "xksProxyFleetSize must be a positive integer") ??
     stringProblem(json, "xksProxyVendor") ??
     stringProblem(json, "xksProxyModel") ??
     stringProblem(json, "ekmVendor");
@@ -160,14 +183,17 @@ export function verifyHealthAnswer(json: unknown): AnswerCheck<HealthAnswer> {
   if (!problem && !Array.isArray(fleet)) problem = "ekmFleetDetails must be an array";
   else if (!problem && Array.isArray(fleet)) {
     if (fleet.length < XKS_LIMITS.minFleetDetails || fleet.length > XKS_LIMITS.maxFleetDetails) {
-      problem = `ekmFleetDetails has ${fleet.length} entries; it must have ${XKS_LIMITS.minFleetDetails} to ${XKS_LIMITS.maxFleetDetails}`;
+      const { minFleetDetails: min, maxFleetDetails: max } = XKS_LIMITS;
+      problem = `ekmFleetDetails has ${fleet.length} entries; it must have ${min} to ${max}`;
     }
     for (let i = 0; !problem && i < fleet.length; i++) {
       const e: unknown = fleet[i];
       const path = `ekmFleetDetails.${i}`;
       problem = !isObject(e)
         ? `${path} must be an object`
-        : (stringProblem(e, "id", `${path}.id`) ?? stringProblem(e, "model", `${path}.model`) ?? enumProblem(e, "healthStatus", HEALTH_STATUS_VALUES, `${path}.healthStatus`));
+        : (stringProblem(e, "id", `${path}.id`) ??
+          stringProblem(e, "model", `${path}.model`) ??
+          enumProblem(e, "healthStatus", HEALTH_STATUS_VALUES, `${path}.healthStatus`));
     }
   }
   return problem ? wrong(problem) : { ok: true, value: json as unknown as HealthAnswer };

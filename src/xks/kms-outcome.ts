@@ -55,18 +55,30 @@ export type KmsOutcome =
   | { kind: "ok" }
   | { kind: "kms-timeout" }
   | { kind: "throttle" }
-  | { kind: "error"; errorType: XksProxyErrorType; exceptionName: string; detail: string; connectionErrorCode?: string | undefined };
+  | {
+      kind: "error";
+      errorType: XksProxyErrorType;
+      exceptionName: string;
+      detail: string;
+      connectionErrorCode?: string | undefined;
+    };
 
 export function errorOutcome(failed: Failed, exceptionName: string = failed.failure): KmsOutcome {
   const connectionErrorCode = KMS_FAILURE_OUTCOMES[failed.failure].connectionErrorCode;
-  return { kind: "error", errorType: xksProxyErrorType(failed.failure), exceptionName, detail: failed.detail, ...(connectionErrorCode ? { connectionErrorCode } : {}) };
+  const errorType = xksProxyErrorType(failed.failure);
+  return { kind: "error", errorType, exceptionName, detail: failed.detail, ...(connectionErrorCode ? { connectionErrorCode } : {}) };
 }
 
 /**
  * An answer that came back: non-200 is an error (429 a throttle); a right answer later than the budget is a KMS
  * timeout all the same; a 200 whose verification failed (`wrong`, from answerResult) is a wrong answer.
  */
-export function classifyAnswer(res: AnswerLike, latencyMs: number, budgetMs: number, wrong: Failed | undefined): KmsOutcome {
+export function classifyAnswer(
+  res: AnswerLike,
+  latencyMs: number,
+  budgetMs: number,
+  wrong: Failed | undefined,
+): KmsOutcome {
   if (res.status !== 200) {
     const failed = classifyError(res);
     if (res.status === 429 || failed.failure === "ThrottlingException") return { kind: "throttle" };
