@@ -1,7 +1,10 @@
 /**
  * @module bench/load
- * The load generator, in its own process: pre-signed Encrypt requests over an undici Pool of keep-alive
- * HTTPS connections that trusts the dev CA. Two modes:
+ * The load generator, in its own process: `xks-harness load`'s own request engine (harness/load/engine.ts and
+ * operations.ts: each Encrypt signed when sent, its answer verified by src/xks/answers.ts), over an undici Pool
+ * of keep-alive HTTPS connections that trusts the dev CA, so what bench measures of the generator is what users
+ * run. Against the yardsticks (bare, bare-xks), whose answers carry no CDIV, the verification still runs; only
+ * against the mock (--verify) does a failed one count as an error. Two modes:
  * - closed: `connections` workers each send, await the answer, send again — the most the target serves;
  * - open: requests sent on a fixed schedule (`rate` per second) whatever the answers do, so a slow answer
  *   cannot slow the offered load (no coordinated omission); latency runs from the send to the last byte. The
@@ -10,15 +13,18 @@
  *   node dist/bench/load.js --url https://127.0.0.1:PORT/example/uri/path/prefix/kms/xks/v1/keys/foo/encrypt \
  *     --ca certs/ca.pem --mode closed --seconds 5 --connections 8
  */
-import { setMaxListeners } from "node:events";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { Pool } from "undici";
 import { summarize } from "./latency-stats.js";
 import { report, type LoadResult } from "./messages.js";
-import { signEncryptRequests, type SignedRequest } from "./signed-requests.js";
+import { AAD_BYTES, PLAINTEXT_BYTES } from "./signed-requests.js";
+import { PUBLIC_TEST_CREDENTIAL } from "../src/proxy/config-schema.js";
 import { DEFAULT_XKS_TPS } from "../src/xks/index.js";
+import { LoadEngine } from "../harness/load/engine.js";
+import { callFactory, type CallFactory } from "../harness/load/operations.js";
 import { openLoop } from "../harness/load/schedule.js";
+import { ON_TIME_MS } from "../harness/load/step.js";
 
 interface LoadOptions {
   url: URL;
@@ -29,10 +35,10 @@ interface LoadOptions {
   connections: number;
   /** Open loop only. */
   rate: number;
+  /** A 200 whose answer fails verification is an error (the mock); else only the verification's cost counts. */
+  verify: boolean;
 }
 
-/** Distinct signed requests, cycled through. */
-const SIGNED_REQUESTS = 2000;
 /** Hard cap on requests of one closed-loop window, whatever the speed. */
 const MAX_CLOSED_REQUESTS = 5_000_000;
 /** Open loop: how long after its last scheduled send a window waits for answers. */
@@ -44,7 +50,7 @@ interface WindowResult {
   tally: Tally;
   elapsedMs: number;
   /** Open loop only. */
-  schedule?: { sendLagP99Ms: number; maxInFlight: number };
+  schedule?: { sendLagP99Ms: number; maxInFlight: number; onTimePct: number };
 }
 
 interface Tally {
@@ -61,21 +67,26 @@ function newTally(): Tally {
 }
 
 /** Sends one request; records its latency on a 200, else counts an error. Never rejects. */
-async function sendOne(pool: Pool, r: SignedRequest, tally: Tally, signal?: AbortSignal): Promise<void> {
+async function sendOne(calls: CallFactory, i: number, verify: boolean, tally: Tally): Promise<void> {
   const start = performance.now();
   try {
-    const res = await pool.request({ path: r.path, method: "POST", headers: r.headers, body: r.body, ...(signal ? { signal } : {}) });
-    if (res.statusCode === 200) {
-      await res.body.dump();
+    const call = calls.next("encrypt", i);
+    const res = await call.send();
+    if (res.status === 200) {
+      const wrong = call.verify(res);
       if (tally.closed) return;
-      tally.latencies.push(performance.now() - start);
-      tally.ok++;
+      if (!wrong || !verify) {
+        tally.latencies.push(performance.now() - start);
+        tally.ok++;
+        return;
+      }
+      tally.errors++;
+      tally.firstError ??= wrong.detail;
       return;
     }
-    const text = await res.body.text();
     if (tally.closed) return;
     tally.errors++;
-    tally.firstError ??= `HTTP ${res.statusCode} ${text.slice(0, 200)}`;
+    tally.firstError ??= `HTTP ${res.status} ${res.text.slice(0, 200)}`;
   } catch (err) {
     if (tally.closed) return;
     tally.errors++;
@@ -83,7 +94,7 @@ async function sendOne(pool: Pool, r: SignedRequest, tally: Tally, signal?: Abor
   }
 }
 
-async function closedLoop(pool: Pool, requests: SignedRequest[], o: { seconds: number; connections: number }): Promise<WindowResult> {
+async function closedLoop(calls: CallFactory, verify: boolean, o: { seconds: number; connections: number }): Promise<WindowResult> {
   const tally = newTally();
   const start = performance.now();
   const end = start + o.seconds * 1000;
@@ -91,7 +102,7 @@ async function closedLoop(pool: Pool, requests: SignedRequest[], o: { seconds: n
   let lastDone = start;
   const worker = async () => {
     while (performance.now() < end && next < MAX_CLOSED_REQUESTS) {
-      await sendOne(pool, requests[next++ % requests.length]!, tally);
+      await sendOne(calls, next++, verify, tally);
       lastDone = performance.now();
     }
   };
@@ -99,7 +110,7 @@ async function closedLoop(pool: Pool, requests: SignedRequest[], o: { seconds: n
   return { tally, elapsedMs: lastDone - start };
 }
 
-async function openLoopWindow(pool: Pool, requests: SignedRequest[], o: { seconds: number; rate: number }): Promise<WindowResult> {
+async function openLoopWindow(calls: CallFactory, verify: boolean, o: { seconds: number; rate: number }): Promise<WindowResult> {
   const tally = newTally();
   const lags: number[] = [];
   const total = Math.max(1, Math.round(o.rate * o.seconds));
@@ -107,9 +118,6 @@ async function openLoopWindow(pool: Pool, requests: SignedRequest[], o: { second
   // would otherwise hold the run for as long as its queue takes to drain.
   const sendDeadlineMs = o.seconds * 1000 + 1000;
   const drainDeadlineMs = sendDeadlineMs + OPEN_LOOP_DRAIN_MS;
-  const abort = new AbortController();
-  // Every request in flight listens on this one signal; hundreds at once is the design, not a leak.
-  setMaxListeners(0, abort.signal);
   let inFlight = 0;
   let maxInFlight = 0;
   let allSent = false;
@@ -129,7 +137,7 @@ async function openLoopWindow(pool: Pool, requests: SignedRequest[], o: { second
     lags.push(performance.now() - scheduledAt);
     inFlight++;
     if (inFlight > maxInFlight) maxInFlight = inFlight;
-    void sendOne(pool, requests[i % requests.length]!, tally, abort.signal).then(() => {
+    void sendOne(calls, i, verify, tally).then(() => {
       inFlight--;
       if (allSent && inFlight === 0) finish();
     });
@@ -150,27 +158,23 @@ async function openLoopWindow(pool: Pool, requests: SignedRequest[], o: { second
   if (inFlight === 0) finish();
   await drained;
   clearTimeout(drain);
-  abort.abort();
-  return { tally, elapsedMs: end - start, schedule: { sendLagP99Ms: summarize(lags).p99Ms, maxInFlight } };
+  // On time as `load` judges a send (harness/load/step.ts): within ON_TIME_MS, or before the next one is due.
+  const bound = Math.max(ON_TIME_MS, 1000 / o.rate);
+  const onTimePct = lags.length ? (lags.filter((l) => l <= bound).length / total) * 100 : 0;
+  return { tally, elapsedMs: end - start, schedule: { sendLagP99Ms: summarize(lags).p99Ms, maxInFlight, onTimePct } };
 }
 
 /** One request before anything is timed: a target that does not answer 200 with a ciphertext is not benchmarked. */
-async function checkTarget(pool: Pool, r: SignedRequest): Promise<void> {
-  const res = await pool.request({ path: r.path, method: "POST", headers: r.headers, body: r.body });
-  const text = await res.body.text();
-  let json: { ciphertext?: unknown } | undefined;
-  try {
-    json = JSON.parse(text) as { ciphertext?: unknown };
-  } catch {
-    json = undefined;
-  }
-  if (res.statusCode !== 200 || typeof json?.ciphertext !== "string") {
-    throw new Error(`target did not answer a signed Encrypt with 200 and a ciphertext: HTTP ${res.statusCode} ${text.slice(0, 300)}`);
+async function checkTarget(calls: CallFactory): Promise<void> {
+  const res = await calls.next("encrypt", 0).send();
+  if (res.status !== 200 || typeof (res.json as { ciphertext?: unknown } | undefined)?.ciphertext !== "string") {
+    throw new Error(`target did not answer a signed Encrypt with 200 and a ciphertext: HTTP ${res.status} ${res.text.slice(0, 300)}`);
   }
 }
 
 async function runLoad(o: LoadOptions): Promise<LoadResult> {
-  const requests = signEncryptRequests({ host: o.url.host, path: o.url.pathname, count: SIGNED_REQUESTS });
+  const [, base, keyId] = /^(.*)\/keys\/([^/]+)\/encrypt$/.exec(o.url.pathname) ?? [];
+  if (base === undefined || keyId === undefined) throw new Error(`--url ${o.url.href}: must end in /keys/<key id>/encrypt`);
   const pool = new Pool(o.url.origin, {
     connections: o.connections,
     pipelining: 1,
@@ -180,10 +184,12 @@ async function runLoad(o: LoadOptions): Promise<LoadResult> {
     headersTimeout: REQUEST_TIMEOUT_MS,
     bodyTimeout: REQUEST_TIMEOUT_MS,
   });
+  const engine = new LoadEngine({ baseUrl: o.url.origin + base, region: "us-east-1", credential: PUBLIC_TEST_CREDENTIAL }, pool, REQUEST_TIMEOUT_MS);
+  const calls = callFactory(engine, [decodeURIComponent(keyId)], [], { plaintextBytes: PLAINTEXT_BYTES, aadBytes: AAD_BYTES });
   try {
-    await checkTarget(pool, requests[0]!);
+    await checkTarget(calls);
     const run = (seconds: number): Promise<WindowResult> =>
-      o.mode === "closed" ? closedLoop(pool, requests, { seconds, connections: o.connections }) : openLoopWindow(pool, requests, { seconds, rate: o.rate });
+      o.mode === "closed" ? closedLoop(calls, o.verify, { seconds, connections: o.connections }) : openLoopWindow(calls, o.verify, { seconds, rate: o.rate });
     if (o.warmupSeconds > 0) await run(o.warmupSeconds);
 
     await report({ type: "phase", phase: "measure-start" });
@@ -206,8 +212,10 @@ async function runLoad(o: LoadOptions): Promise<LoadResult> {
       ...stats,
       ...r.schedule,
       loadCpuPct: elapsedMs > 0 ? ((used.user + used.system) / 1000 / elapsedMs) * 100 : 0,
+      loadCpuUsPerRequest: tally.ok > 0 ? (used.user + used.system) / tally.ok : Number.NaN,
     };
   } finally {
+    engine.close();
     await pool.destroy();
   }
 }
@@ -223,6 +231,7 @@ function optionsFromArgv(argv: string[]): LoadOptions {
       "warmup-seconds": { type: "string", default: "1" },
       connections: { type: "string", default: "8" },
       rate: { type: "string", default: String(DEFAULT_XKS_TPS) },
+      verify: { type: "boolean", default: false },
     },
     strict: true,
   });
@@ -245,6 +254,7 @@ function optionsFromArgv(argv: string[]): LoadOptions {
     warmupSeconds: positive("warmup-seconds", values["warmup-seconds"]),
     connections,
     rate: positive("rate", values.rate),
+    verify: values.verify,
   };
 }
 

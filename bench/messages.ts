@@ -44,8 +44,12 @@ export interface LoadResult {
   sendLagP99Ms?: number;
   /** Open loop: most requests in flight at once. */
   maxInFlight?: number;
+  /** Open loop: share of the scheduled sends that left on time, as `load` judges it, %. */
+  onTimePct?: number;
   /** Load generator CPU over the window, % of one core. */
   loadCpuPct: number;
+  /** Load generator CPU time per answered (and verified) request, µs: what one request costs `load`. */
+  loadCpuUsPerRequest: number;
 }
 
 export interface ResultMessage {

@@ -114,6 +114,6 @@ describe("with a snapshot taken earlier", () => {
   it("a tampered snapshot (another plaintext digest) fails even on the right key material", async () => {
     const tampered: Snapshot = { ...snapshot, probes: snapshot.probes.map((p) => ({ ...p, plaintextSha256: "0".repeat(64) })) };
     const report = await runCheck(checkOptions(proxySettings(same), { keyIds: ["foo"], snapshot: tampered }));
-    expect(checkOf(report, "continuity")).toMatchObject({ status: "fail", detail: expect.stringMatching(/NOT decryptable \(decrypt returned a different plaintext\)/) });
+    expect(checkOf(report, "continuity")).toMatchObject({ status: "fail", detail: expect.stringMatching(/NOT decryptable \(decrypt answer: the plaintext is not the one encrypted\)/) });
   });
 });

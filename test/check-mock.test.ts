@@ -80,6 +80,15 @@ describe("a healthy mock", () => {
     expectPrediction(report, "fail", null, null);
   });
 
+  it("fails keys when encrypt returns a ciphertext one byte longer than the plaintext, though its CDIV matches", async () => {
+    await addFault(proxy, KS, { type: "mutation", mutation: "ciphertext-longer" });
+    const report = await runCheck(checkOptions(proxySettings(proxy), { keyIds: ["foo"] }));
+    expect(checkOf(report, "keys")).toMatchObject({
+      status: "fail",
+      detail: "foo: Encrypt: encrypt answer breaks the spec: ciphertext decodes to 33 bytes; it must be 32 bytes, the plaintext's length (AES-GCM keeps it)",
+    });
+  });
+
   it("passes continuity when the current settings are a second credential of the same key store", async () => {
     const report = await runCheck(checkOptions(proxySettings(proxy, { credential: second }), { keyIds: ["foo"], current: proxySettings(proxy, { credential: main }) }));
     expect(checkOf(report, "continuity")).toMatchObject({ status: "pass", detail: "foo current → new: ok\nfoo new → current: ok" });

@@ -107,6 +107,12 @@ const MUTATION_CASES: MutationCase[] = [
     evidence: { id: "tc-27", expected: /^200, the original plaintext$/, actual: /^a different plaintext$/ },
   },
   {
+    mutation: "ciphertext-longer",
+    including: ENCRYPT_OK,
+    stillPass: [...tc(1, 7, 15, 16, 40, 41, 42, 46), ...ids("sigv4-"), ...ids("http-get-")],
+    evidence: { id: "tc-20", expected: /^ciphertext of \d+ bytes \(GCM keeps the length\)$/, actual: /^\d+ bytes$/ },
+  },
+  {
     mutation: "key-spec-rsa",
     exactly: tc(7, 8),
     stillPass: [...tc(1, 9, 10, 11, 20), "metadata-key-usage-bound", "key-disabled-metadata"],

@@ -83,6 +83,11 @@ describe.skipIf(skip)(`load --emit-artillery, run by Artillery${skip ? ` (skippe
   it.each([
     { mutation: "wrong-cdiv", mix: "encrypt=1", error: "errors.WrongAnswer: encrypt answer: ciphertextDataIntegrityValue does not match the ciphertext returned" },
     { mutation: "garbled-plaintext", mix: "decrypt=1", error: "errors.WrongAnswer: decrypt answer: the plaintext is not the one encrypted" },
+    {
+      mutation: "ciphertext-longer",
+      mix: "encrypt=1",
+      error: "errors.WrongAnswer: encrypt answer: ciphertext decodes to 33 bytes; it must be 32 bytes, the plaintext's length (AES-GCM keeps it)",
+    },
   ] as const)("makes every $mutation answer an error in Artillery's report and fails its check", async ({ mutation, mix, error }) => {
     await addFault(proxy, "ks", { type: "mutation", mutation });
     const { run, counters } = await emitAndRun(mutation, ["--rate", "25", "--duration", "2", "--mix", mix]);

@@ -56,6 +56,7 @@ describe("xks-harness load", () => {
   it.each([
     { what: "decrypts give back a garbled plaintext (with 200)", mutation: "garbled-plaintext", mix: "decrypt=1" },
     { what: "encrypts carry a wrong CDIV", mutation: "wrong-cdiv", mix: "encrypt=1" },
+    { what: "encrypts return a ciphertext one byte longer than the plaintext (with a CDIV that matches it)", mutation: "ciphertext-longer", mix: "encrypt=1" },
   ] as const)("fails a run whose $what, however fast they come", async ({ mutation, mix }) => {
     await addFault(loadProxy(), "ks", { type: "mutation", mutation });
     const run = await load(["--rate", "100", "--duration", "2", "--mix", mix, "--json"]);

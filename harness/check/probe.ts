@@ -1,14 +1,11 @@
 /**
  * @module harness/check/probe
- * An encrypt → decrypt probe with random plaintext and AAD, verified strictly and locally (schema, lengths, CDIV,
- * plaintext). The keys and continuity checks and snapshots are all made of these.
+ * An encrypt → decrypt probe with random plaintext and AAD, verified strictly and locally by src/xks/answers.ts
+ * (every byte rule, CDIV, plaintext). The keys and continuity checks and snapshots are all made of these.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { decodeBase64 } from "../../src/xks/base64.js";
-import { expectedCdiv } from "../../src/xks/cdiv.js";
-import { DecryptResponse, EncryptResponse, describeIssues } from "../../src/xks/schemas.js";
-import { attempt, classifyError, type Failed, type XksClient } from "../../src/client/index.js";
-import { CDIV_ALGORITHM } from "../../src/xks/constants.js";
+import { answerResult, attempt, classifyError, type Result, type XksClient } from "../../src/client/index.js";
+import { CDIV_ALGORITHM, decodeBase64, verifyDecryptAnswer, verifyEncryptAnswer } from "../../src/xks/index.js";
 
 /** What decrypt needs back, plus a digest of the plaintext (the plaintext itself is never stored or printed). */
 export interface Probe {
@@ -21,7 +18,7 @@ export interface Probe {
   plaintextSha256: string;
 }
 
-export type ProbeResult<T> = { ok: true; value: T } | Failed;
+export type ProbeResult<T> = Result<T>;
 
 const PROBE_BYTES = 32;
 
@@ -35,15 +32,9 @@ export async function encryptProbe(client: XksClient, keyId: string, timeoutMs: 
   const o = await attempt(() => client.encrypt(keyId, { plaintext, additionalAuthenticatedData: aad, ciphertextDataIntegrityValueAlgorithm: CDIV_ALGORITHM }), timeoutMs);
   if (!o.ok) return o;
   if (o.res.status !== 200) return classifyError(o.res);
-  const parsed = EncryptResponse.safeParse(o.res.json);
-  if (!parsed.success) return { ok: false, failure: "MalformedResponse", detail: `encrypt answer breaks the spec: ${describeIssues(parsed.error)}` };
-  const e = parsed.data;
-  const ct = decodeBase64(e.ciphertext)!;
-  if (ct.length !== PROBE_BYTES) return { ok: false, failure: "MalformedResponse", detail: `ciphertext is ${ct.length} bytes for ${PROBE_BYTES} bytes of plaintext; AES-GCM keeps the length` };
-  const cdiv = expectedCdiv(e, decodeBase64(aad));
-  if (e.ciphertextDataIntegrityValue !== cdiv) {
-    return { ok: false, failure: "MalformedResponse", detail: e.ciphertextDataIntegrityValue ? "ciphertextDataIntegrityValue does not match the one computed here" : "ciphertextDataIntegrityValue missing although SHA_256 was requested" };
-  }
+  const r = answerResult(verifyEncryptAnswer(o.res.json, { plaintextBytes: PROBE_BYTES, aad: decodeBase64(aad), cdivAsked: true }), "encrypt answer breaks the spec");
+  if (!r.ok) return r;
+  const e = r.value.fields;
   return {
     ok: true,
     value: {
@@ -63,8 +54,7 @@ export async function decryptProbe(client: XksClient, probe: Probe, timeoutMs: n
   const o = await attempt(() => client.decrypt(keyId, fields), timeoutMs);
   if (!o.ok) return o;
   if (o.res.status !== 200) return classifyError(o.res);
-  const parsed = DecryptResponse.safeParse(o.res.json);
-  if (!parsed.success) return { ok: false, failure: "MalformedResponse", detail: `decrypt answer breaks the spec: ${describeIssues(parsed.error)}` };
-  if (sha256Base64(parsed.data.plaintext) !== probe.plaintextSha256) return { ok: false, failure: "InvalidCiphertextReturned", detail: "decrypt returned a different plaintext" };
-  return { ok: true, value: true };
+  const expect = { ciphertextBytes: decodeBase64(probe.ciphertext)?.length ?? 0, matches: (text: string) => sha256Base64(text) === probe.plaintextSha256 };
+  const r = answerResult(verifyDecryptAnswer(o.res.json, expect), "decrypt answer");
+  return r.ok ? { ok: true, value: true } : r;
 }

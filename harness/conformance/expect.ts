@@ -1,13 +1,24 @@
 /**
  * @module harness/conformance/expect
- * Strict expectations on XKS responses. Each returns a CaseOutcome that says what was expected and what came
- * back, so a report reads without the code.
+ * Strict expectations on XKS responses: the answers are verified by src/xks/answers.ts (as everywhere else);
+ * each expectation words the result as a CaseOutcome that says what was expected and what came back, so a report
+ * reads without the code.
  */
-import { decodeBase64 } from "../../src/xks/base64.js";
-import { expectedCdiv } from "../../src/xks/cdiv.js";
-import { XKS_ERRORS, isValidErrorMessage, type XksErrorName } from "../../src/xks/errors.js";
-import { AES_256_KEY_SPEC } from "../../src/xks/constants.js";
-import { DecryptResponse, EncryptResponse, HealthResponse, MetadataResponse, UsableKeyMetadata, describeIssues, type EncryptResponse as EncryptBody } from "../../src/xks/schemas.js";
+import {
+  AES_256_KEY_SPEC,
+  decodeBase64,
+  expectedCdiv,
+  isValidErrorMessage,
+  keyUnusableReason,
+  verifyDecryptAnswer,
+  verifyEncryptAnswer,
+  verifyHealthAnswer,
+  verifyMetadataAnswer,
+  XKS_ERRORS,
+  type AnswerCheck,
+  type EncryptAnswer,
+  type XksErrorName,
+} from "../../src/xks/index.js";
 import type { XksResponse } from "../../src/client/index.js";
 import type { CaseOutcome } from "./types.js";
 
@@ -35,52 +46,59 @@ export function expectError(res: XksResponse, ...names: XksErrorName[]): CaseOut
   return ok(expected, `HTTP ${res.status} ${name}`);
 }
 
-function expectSchema<T>(res: XksResponse, what: string, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import("zod").ZodError } }): { ok: true; value: T } | { ok: false; outcome: CaseOutcome } {
+/** A 200 JSON answer checked by `verify`; its shape's problems worded as "200 with <what>". */
+function expectAnswer<T>(res: XksResponse, what: string, verify: (json: unknown) => AnswerCheck<T>): { ok: true; value: T } | { ok: false; outcome: CaseOutcome; check?: Exclude<AnswerCheck<T>, { ok: true }> } {
   if (res.status !== 200) return { ok: false, outcome: bad(`200 with ${what}`, show(res)) };
   if (!isJsonResponse(res)) return { ok: false, outcome: bad(`200 with ${what} as application/json`, `Content-Type ${String(res.headers["content-type"])}`) };
-  const parsed = schema.safeParse(res.json);
-  if (!parsed.success) return { ok: false, outcome: bad(`200 with ${what}`, `${show(res)} — ${describeIssues(parsed.error)}`) };
-  return { ok: true, value: parsed.data };
+  const r = verify(res.json);
+  if (!r.ok) return { ok: false, outcome: bad(`200 with ${what}`, `${show(res)} — ${r.problem}`), check: r };
+  return r;
 }
 
 export function expectHealth(res: XksResponse): CaseOutcome {
-  const r = expectSchema(res, "a health document (fleet size > 0, 1-10 ekmFleetDetails, status enum)", HealthResponse);
+  const r = expectAnswer(res, "a health document (fleet size > 0, 1-10 ekmFleetDetails, status enum)", verifyHealthAnswer);
   return r.ok ? ok("200 with a valid health document", `200, fleet ${r.value.xksProxyFleetSize}, ${r.value.ekmFleetDetails.length} key manager(s)`) : r.outcome;
 }
 
 export function expectUsableMetadata(res: XksResponse): CaseOutcome {
-  const r = expectSchema(res, "keySpec, keyUsage (<= 10), keyStatus", MetadataResponse);
+  const r = expectAnswer(res, "keySpec, keyUsage (<= 10), keyStatus", verifyMetadataAnswer);
   if (!r.ok) return r.outcome;
   const m = r.value;
   const expected = `200, keySpec ${AES_256_KEY_SPEC}, keyUsage with ENCRYPT and DECRYPT, keyStatus ENABLED`;
-  if (!UsableKeyMetadata.safeParse(m).success) return bad(expected, show(res));
+  if (keyUnusableReason(m)) return bad(expected, show(res));
   return ok(expected, `${m.keySpec} ${m.keyUsage.join("+")} ${m.keyStatus}`);
 }
 
 export interface Sealed {
-  body: EncryptBody;
+  body: EncryptAnswer["fields"];
   aad?: string | undefined;
 }
 
 /** A valid encrypt answer: schema, IV 12|16 B, tag 16 B, ciphertext as long as the plaintext, CDIV if asked. */
 export function expectEncrypt(res: XksResponse, plaintext: string, aad: string | undefined, cdivAsked: boolean): { outcome: CaseOutcome; sealed?: Sealed } {
-  const r = expectSchema(res, "ciphertext, IV (12|16 B), tag (16 B), optional ciphertextMetadata (<= 20 B)", EncryptResponse);
-  if (!r.ok) return { outcome: r.outcome };
-  const e = r.value;
   const ptLen = decodeBase64(plaintext)!.length;
-  const ctLen = decodeBase64(e.ciphertext)!.length;
-  if (ctLen !== ptLen) return { outcome: bad(`ciphertext of ${ptLen} bytes (GCM keeps the length)`, `${ctLen} bytes`) };
-  if (cdivAsked) {
-    if (!e.ciphertextDataIntegrityValue) return { outcome: bad("ciphertextDataIntegrityValue (SHA_256 was requested)", show(res)) };
-    const cdiv = expectedCdiv(e, aad === undefined ? undefined : decodeBase64(aad));
-    if (cdiv !== e.ciphertextDataIntegrityValue) return { outcome: bad(`CDIV ${cdiv} (recomputed: SHA-256 of AAD, metadata, IV, ciphertext, tag)`, e.ciphertextDataIntegrityValue) };
+  const aadBytes = aad === undefined ? undefined : decodeBase64(aad);
+  const r = expectAnswer(res, "ciphertext, IV (12|16 B), tag (16 B), optional ciphertextMetadata (<= 20 B)", (json) => verifyEncryptAnswer(json, { plaintextBytes: ptLen, aad: aadBytes, cdivAsked }));
+  if (!r.ok) {
+    const body = res.json as Record<string, string>;
+    if (r.check?.rule === "ciphertext-length") return { outcome: bad(`ciphertext of ${ptLen} bytes (GCM keeps the length)`, `${decodeBase64(body.ciphertext!)!.length} bytes`) };
+    if (r.check?.rule === "cdiv-missing") return { outcome: bad("ciphertextDataIntegrityValue (SHA_256 was requested)", show(res)) };
+    if (r.check?.rule === "cdiv") {
+      // Recomputed here for the report only: the verifier already compared it.
+      const cdiv = expectedCdiv(body as never, aadBytes);
+      return { outcome: bad(`CDIV ${cdiv} (recomputed: SHA-256 of AAD, metadata, IV, ciphertext, tag)`, body.ciphertextDataIntegrityValue!) };
+    }
+    return { outcome: r.outcome };
   }
-  const ivLen = decodeBase64(e.initializationVector)!.length;
-  return { outcome: ok("200, a valid ciphertext", `${ctLen} B ciphertext, ${ivLen} B IV, 16 B tag${e.ciphertextMetadata ? ", ciphertextMetadata" : ""}${cdivAsked ? ", CDIV verified" : ""}`), sealed: { body: e, aad } };
+  const e = r.value;
+  const parts = `${e.ciphertext.length} B ciphertext, ${e.iv.length} B IV, 16 B tag${e.ciphertextMetadata ? ", ciphertextMetadata" : ""}${cdivAsked ? ", CDIV verified" : ""}`;
+  return { outcome: ok("200, a valid ciphertext", parts), sealed: { body: e.fields, aad } };
 }
 
 export function expectPlaintext(res: XksResponse, plaintext: string): CaseOutcome {
-  const r = expectSchema(res, "plaintext", DecryptResponse);
-  if (!r.ok) return r.outcome;
-  return r.value.plaintext === plaintext ? ok("200, the original plaintext", `${decodeBase64(plaintext)!.length} B, identical`) : bad("200, the original plaintext", "a different plaintext");
+  const bytes = decodeBase64(plaintext)!.length;
+  const r = expectAnswer(res, "plaintext", (json) => verifyDecryptAnswer(json, { ciphertextBytes: bytes, matches: (text) => text === plaintext }));
+  // A plaintext of another length is a different plaintext too.
+  if (!r.ok) return r.check?.rule === "plaintext" ? bad("200, the original plaintext", "a different plaintext") : r.outcome;
+  return ok("200, the original plaintext", `${bytes} B, identical`);
 }

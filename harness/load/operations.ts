@@ -1,14 +1,14 @@
 /**
  * @module harness/load/operations
- * One request per operation, as KMS sends it: a fresh signature and X-Amz-Date (XksClient signs each call), a
+ * One request per operation, as KMS sends it: a fresh signature and X-Amz-Date (the engine signs each call), a
  * unique kmsRequestId, the requestMetadata of the KMS operation behind it, random AAD of the chosen size. And the
- * check of every answer: an encrypt's CDIV must match what it returned, a decrypt must give back the plaintext it
- * was made from (ciphertexts made in the warm-up), metadata and health answers must fit their schemas. A proxy that
- * answers fast but wrong fails the run.
+ * check of every answer by src/xks/answers.ts, as everywhere else: an encrypt's every byte rule and its CDIV, a
+ * decrypt's plaintext (the one its warm-up ciphertext was made from), the metadata and health documents. A proxy
+ * that answers fast but wrong fails the run.
  */
-import { randomBytes } from "node:crypto";
-import { DEFAULT_PRINCIPAL as DEFAULT_PRINCIPAL_ARN, type XksClient, type XksResponse } from "../../src/client/index.js";
-import { CDIV_ALGORITHM, DecryptResponse, EncryptResponse, expectedCdiv, HealthResponse, MetadataResponse } from "../../src/xks/index.js";
+import { randomBytes, randomUUID } from "node:crypto";
+import { answerResult, DEFAULT_PRINCIPAL as DEFAULT_PRINCIPAL_ARN, type Failed, type XksResponse } from "../../src/client/index.js";
+import { CDIV_ALGORITHM, ENCRYPTION_ALGORITHM, verifyDecryptAnswer, verifyEncryptAnswer, verifyHealthAnswer, verifyMetadataAnswer } from "../../src/xks/index.js";
 import type { LoadOperation } from "./options.js";
 
 /** A ciphertext of the warm-up, with what a decrypt must send and get back. */
@@ -33,7 +33,7 @@ export const KMS_OPERATIONS: Record<LoadOperation, readonly string[]> = {
 export interface Call {
   send(): Promise<XksResponse>;
   /** Why the answer (a 200) is wrong, or undefined when it is right. */
-  verify(res: XksResponse): string | undefined;
+  verify(res: XksResponse): Failed | undefined;
 }
 
 export interface CallFactory {
@@ -41,39 +41,58 @@ export interface CallFactory {
 }
 
 const b64 = (n: number) => randomBytes(n).toString("base64");
-const issues = (r: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }) =>
-  r.error?.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ");
+const failedOf = <T>(r: ReturnType<typeof answerResult<T>>): Failed | undefined => (r.ok ? undefined : r);
 
-function encryptCall(client: XksClient, keyId: string, plaintextBytes: number, aadBytes: number, kmsOperation: string): Call & { sealed(res: XksResponse): Sealed | undefined } {
+/** What sends a signed request: the load engine (engine.ts). */
+export interface Sender {
+  send(path: string, body: unknown): Promise<XksResponse>;
+}
+
+/** The requestMetadata KMS sends with a key's call; a fresh kmsRequestId each time. */
+function keyMetadata(keyId: string, kmsOperation: string) {
+  return { kmsRequestId: randomUUID(), kmsOperation, kmsKeyArn: keyArn(keyId), awsPrincipalArn: DEFAULT_PRINCIPAL_ARN };
+}
+
+const keyPath = (keyId: string, op: string) => `/keys/${encodeURIComponent(keyId)}/${op}`;
+
+function encryptCall(sender: Sender, keyId: string, plaintextBytes: number, aadBytes: number, kmsOperation: string): Call & { sealed(res: XksResponse): Sealed | undefined } {
   const plaintext = b64(plaintextBytes);
   const aad = aadBytes > 0 ? b64(aadBytes) : "";
-  const fields = { plaintext, ...(aad ? { additionalAuthenticatedData: aad } : {}), ciphertextDataIntegrityValueAlgorithm: CDIV_ALGORITHM };
-  const parse = (res: XksResponse) => EncryptResponse.safeParse(res.json);
+  const expect = { plaintextBytes, aad: aad ? Buffer.from(aad, "base64") : undefined, cdivAsked: true };
+  const check = (res: XksResponse) => answerResult(verifyEncryptAnswer(res.json, expect), "encrypt answer");
   return {
-    send: () => client.encrypt(keyId, fields, { kmsOperation, kmsKeyArn: keyArn(keyId), awsPrincipalArn: DEFAULT_PRINCIPAL_ARN }),
-    verify(res) {
-      const parsed = parse(res);
-      if (!parsed.success) return `encrypt answer: ${issues(parsed)}`;
-      const want = expectedCdiv(parsed.data, aad ? Buffer.from(aad, "base64") : undefined);
-      return parsed.data.ciphertextDataIntegrityValue === want ? undefined : "encrypt answer: ciphertextDataIntegrityValue does not match the ciphertext returned";
-    },
+    send: () =>
+      sender.send(keyPath(keyId, "encrypt"), {
+        requestMetadata: keyMetadata(keyId, kmsOperation),
+        plaintext,
+        encryptionAlgorithm: ENCRYPTION_ALGORITHM,
+        ...(aad ? { additionalAuthenticatedData: aad } : {}),
+        ciphertextDataIntegrityValueAlgorithm: CDIV_ALGORITHM,
+      }),
+    verify: (res) => failedOf(check(res)),
     sealed(res) {
-      const parsed = parse(res);
-      if (!parsed.success) return undefined;
-      const d = parsed.data;
-      return { keyId, plaintext, aad, ciphertext: d.ciphertext, initializationVector: d.initializationVector, authenticationTag: d.authenticationTag, ciphertextMetadata: d.ciphertextMetadata };
+      const r = check(res);
+      return r.ok ? { keyId, plaintext, aad, ...r.value.fields } : undefined;
     },
   };
 }
 
-/** A KMS key ARN for an external key id, so each key's calls carry an ARN of their own. */
+const arns = new Map<string, string>();
+
+/** A KMS key ARN for an external key id, so each key's calls carry an ARN of their own (made once per key). */
 export function keyArn(keyId: string): string {
+  let arn = arns.get(keyId);
+  if (arn === undefined) arns.set(keyId, (arn = arnOf(keyId)));
+  return arn;
+}
+
+function arnOf(keyId: string): string {
   const hex = Buffer.from(keyId).toString("hex").padEnd(32, "0").slice(0, 32);
   return `arn:aws:kms:us-east-1:123456789012:key/${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
 /** Encrypts `count` plaintexts per key (in small batches) for the decrypts to use; fails on any wrong answer. */
-export async function warmUp(client: XksClient, keyIds: string[], count: number, plaintextBytes: number, aadBytes: number): Promise<Sealed[]> {
+export async function warmUp(client: Sender, keyIds: string[], count: number, plaintextBytes: number, aadBytes: number): Promise<Sealed[]> {
   const sealed: Sealed[] = [];
   for (const keyId of keyIds) {
     for (let done = 0; done < count; done += 10) {
@@ -84,7 +103,7 @@ export async function warmUp(client: XksClient, keyIds: string[], count: number,
         });
         if (res.status !== 200) throw new Error(`warm-up encrypt with key ${keyId}: HTTP ${res.status} ${res.text.slice(0, 200)}`);
         const wrong = call.verify(res);
-        if (wrong) throw new Error(`warm-up with key ${keyId}: ${wrong}`);
+        if (wrong) throw new Error(`warm-up with key ${keyId}: ${wrong.detail}`);
         sealed.push(call.sealed(res)!);
       }
     }
@@ -92,7 +111,7 @@ export async function warmUp(client: XksClient, keyIds: string[], count: number,
   return sealed;
 }
 
-export function callFactory(client: XksClient, keyIds: string[], sealed: Sealed[], o: { plaintextBytes: number; aadBytes: number }): CallFactory {
+export function callFactory(client: Sender, keyIds: string[], sealed: Sealed[], o: { plaintextBytes: number; aadBytes: number }): CallFactory {
   const kmsOp = (op: LoadOperation, i: number) => KMS_OPERATIONS[op][i % KMS_OPERATIONS[op].length]!;
   const key = (i: number) => keyIds[i % keyIds.length]!;
   return {
@@ -101,6 +120,8 @@ export function callFactory(client: XksClient, keyIds: string[], sealed: Sealed[
       if (op === "decrypt") {
         const s = sealed[i % sealed.length]!;
         const fields = {
+          requestMetadata: keyMetadata(s.keyId, kmsOp(op, i)),
+          encryptionAlgorithm: ENCRYPTION_ALGORITHM,
           ciphertext: s.ciphertext,
           initializationVector: s.initializationVector,
           authenticationTag: s.authenticationTag,
@@ -108,22 +129,19 @@ export function callFactory(client: XksClient, keyIds: string[], sealed: Sealed[
           ...(s.ciphertextMetadata ? { ciphertextMetadata: s.ciphertextMetadata } : {}),
         };
         return {
-          send: () => client.decrypt(s.keyId, fields, { kmsOperation: kmsOp(op, i), kmsKeyArn: keyArn(s.keyId), awsPrincipalArn: DEFAULT_PRINCIPAL_ARN }),
-          verify(res) {
-            const parsed = DecryptResponse.safeParse(res.json);
-            if (!parsed.success) return `decrypt answer: ${issues(parsed)}`;
-            return parsed.data.plaintext === s.plaintext ? undefined : "decrypt answer: the plaintext is not the one encrypted";
-          },
+          send: () => client.send(keyPath(s.keyId, "decrypt"), fields),
+          verify: (res) => failedOf(answerResult(verifyDecryptAnswer(res.json, { ciphertextBytes: o.plaintextBytes, matches: (text) => text === s.plaintext }), "decrypt answer")),
         };
       }
       if (op === "metadata") {
         const keyId = key(i);
         return {
-          send: () => client.metadata(keyId, { kmsOperation: kmsOp(op, i), kmsKeyArn: keyArn(keyId), awsPrincipalArn: DEFAULT_PRINCIPAL_ARN }),
-          verify: (res) => issues(MetadataResponse.safeParse(res.json)) || undefined,
+          send: () => client.send(keyPath(keyId, "metadata"), { requestMetadata: keyMetadata(keyId, kmsOp(op, i)) }),
+          verify: (res) => failedOf(answerResult(verifyMetadataAnswer(res.json), "metadata answer")),
         };
       }
-      return { send: () => client.health(), verify: (res) => issues(HealthResponse.safeParse(res.json)) || undefined };
+      const health = () => client.send("/health", { requestMetadata: { kmsRequestId: randomUUID(), kmsOperation: kmsOp(op, i) } });
+      return { send: health, verify: (res) => failedOf(answerResult(verifyHealthAnswer(res.json), "health answer")) };
     },
   };
 }

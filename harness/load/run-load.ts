@@ -5,9 +5,10 @@
  * the load itself, or with --workers N coordinates N worker threads (workers.ts). Ctrl-C (`stopped`) ends the
  * current step early; the run still reports what it measured.
  */
-import { XksClient, xksTarget } from "../../src/client/index.js";
+import { xksTarget } from "../../src/client/index.js";
 import { WARM_UP_CIPHERTEXTS } from "./defaults.js";
 import type { LoadOptions } from "./options.js";
+import { LoadEngine } from "./engine.js";
 import { callFactory, warmUp, type Sealed } from "./operations.js";
 import { countingPool } from "./pool.js";
 import type { ConnectionCounts, LoadReport } from "./report.js";
@@ -80,14 +81,14 @@ export async function runLoad(o: LoadOptions, hooks: RunHooks): Promise<LoadRepo
 }
 
 /** The warm-up's ciphertexts, checked (a wrong answer here stops the run before it starts). */
-function ciphertexts(client: XksClient, o: LoadOptions): Promise<Sealed[]> {
+function ciphertexts(client: LoadEngine, o: LoadOptions): Promise<Sealed[]> {
   return o.mix.decrypt > 0 ? warmUp(client, o.keyIds, WARM_UP_CIPHERTEXTS, o.plaintextBytes, o.aadBytes) : Promise.resolve([]);
 }
 
 function clientOf(o: LoadOptions) {
   const pool = countingPool({ extraCa: o.extraCa, clientCert: o.clientCert, timeoutMs: o.timeoutMs, connections: o.connections });
-  const client = new XksClient(xksTarget(o.settings, o.region), { dispatcher: pool.agent, timeoutMs: o.timeoutMs });
-  return { pool, client, close: async () => void (await client.close(), await pool.agent.close()) };
+  const client = new LoadEngine(xksTarget(o.settings, o.region), pool.agent, o.timeoutMs);
+  return { pool, client, close: async () => void (client.close(), await pool.agent.close()) };
 }
 
 /** The main thread sends: one pool and client for the warm-up and every step. */

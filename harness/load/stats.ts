@@ -5,7 +5,7 @@
  * and the outcome counts in KMS's terms (kms-classify.ts).
  */
 import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64, type Histogram } from "hdr-histogram-js";
-import type { Outcome } from "./kms-classify.js";
+import type { KmsOutcome as Outcome } from "../../src/client/index.js";
 import { LOAD_OPERATIONS, type LoadOperation } from "./options.js";
 
 /** Latencies up to an hour in µs at 3 significant digits; JS histograms, so no WebAssembly start-up. */

@@ -7,7 +7,7 @@
  * with worker threads each thread runs its share of it (every N-th send from a common start), so the sends of all
  * threads together are as even as one thread's.
  */
-import { classifyAnswer, classifyThrown } from "./kms-classify.js";
+import { classifyAnswer, classifyThrown } from "../../src/client/index.js";
 import type { CallFactory } from "./operations.js";
 import { LOAD_OPERATIONS, type LoadOperation } from "./options.js";
 import { openLoop, shareOf } from "./schedule.js";

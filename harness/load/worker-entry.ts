@@ -5,7 +5,8 @@
  * path from dist/ (new Worker(new URL("./worker-entry.js", import.meta.url))).
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { XksClient, xksTarget } from "../../src/client/index.js";
+import { xksTarget } from "../../src/client/index.js";
+import { LoadEngine } from "./engine.js";
 import { callFactory } from "./operations.js";
 import { countingPool } from "./pool.js";
 import { encoded } from "./stats.js";
@@ -18,7 +19,7 @@ const o = init.options;
 const post = (m: FromWorker) => port.postMessage(m);
 
 const pool = countingPool({ extraCa: o.extraCa, clientCert: o.clientCert, timeoutMs: o.timeoutMs, connections: init.connections });
-const client = new XksClient(xksTarget(o.settings, o.region), { dispatcher: pool.agent, timeoutMs: o.timeoutMs });
+const client = new LoadEngine(xksTarget(o.settings, o.region), pool.agent, o.timeoutMs);
 const calls = callFactory(client, o.keyIds, init.sealed, o);
 // Sticky: once the operator stopped the run, no later step of it starts.
 let stopped = false;
@@ -42,7 +43,7 @@ async function step(m: Extract<ToWorker, { type: "step" }>): Promise<void> {
 }
 
 async function close(): Promise<void> {
-  await client.close();
+  client.close();
   await pool.agent.close();
   port.close();
 }

@@ -2,18 +2,17 @@
  * @module harness/watch/calls
  * The calls of one watch round, each sent as KMS sends it (a fresh SigV4 signature, KMS's requestMetadata and
  * kmsOperation: KmsHealthCheck for the health poll, CreateKey for GetKeyMetadata, Encrypt and Decrypt for the round
- * trip), verified, and judged as KMS judges the answer (harness/load/kms-classify.ts). Each becomes one
+ * trip), verified (src/xks/answers.ts), and judged as KMS judges the answer (src/xks/kms-outcome.ts). Each becomes one
  * ProxyCall for the metrics: its time, the deadline when KMS would have timed out, and the error KMS would count.
  */
-import type { z } from "zod";
-import { XksClient, type XksResponse } from "../../src/client/index.js";
+import { answerResult, XksClient, type Failed, type XksResponse } from "../../src/client/index.js";
 import type { ProxyCall } from "../../src/metrics/xks-metrics.js";
-import { describeIssues, HealthResponse, KMS_PROXY_TIMEOUT_MS, UsableKeyMetadata, xksProxyErrorType, type XksOperation } from "../../src/xks/index.js";
+import { keyUnusableReason, KMS_PROXY_TIMEOUT_MS, verifyHealthAnswer, verifyMetadataAnswer, xksProxyErrorType, type HealthAnswer, type XksOperation } from "../../src/xks/index.js";
 import { decryptProbe, encryptProbe } from "../check/probe.js";
-import { classifyAnswer, classifyThrown, type Outcome } from "../load/kms-classify.js";
+import { classifyAnswer, classifyThrown, type KmsOutcome as Outcome } from "../../src/client/index.js";
 
 /** The health fleet of a GetHealthStatus answer that fit the spec's schema. */
-export type Fleet = z.infer<typeof HealthResponse>["ekmFleetDetails"];
+export type Fleet = HealthAnswer["ekmFleetDetails"];
 
 /** One call of a round: what was sent, how long the answer took, and what KMS would make of it. */
 export interface WatchCall {
@@ -55,7 +54,7 @@ export class RecordingClient extends XksClient {
 }
 
 /** KMS's judgement of the client's last exchange; `wrong` says why a 200 answer is not usable. */
-function judged(client: RecordingClient, xksOperation: XksOperation, keyId: string | undefined, wrong: string | undefined, timeoutMs: number): WatchCall {
+function judged(client: RecordingClient, xksOperation: XksOperation, keyId: string | undefined, wrong: Failed | undefined, timeoutMs: number): WatchCall {
   const last = client.last ?? { kmsOperation: "", err: new Error("no request was sent") };
   const base = { xksOperation, kmsOperation: last.kmsOperation, keyId };
   if (!last.res) return { ...base, outcome: classifyThrown(last.err, timeoutMs) };
@@ -66,12 +65,12 @@ function judged(client: RecordingClient, xksOperation: XksOperation, keyId: stri
 /** GetHealthStatus, as KMS's periodic poll sends it; the fleet when the answer fits the schema. */
 export async function healthCall(client: RecordingClient, timeoutMs: number): Promise<{ call: WatchCall; fleet?: Fleet | undefined }> {
   let fleet: Fleet | undefined;
-  let wrong: string | undefined;
+  let wrong: Failed | undefined;
   try {
     const res = await client.health({ kmsOperation: "KmsHealthCheck" });
-    const parsed = HealthResponse.safeParse(res.json);
-    if (parsed.success) fleet = parsed.data.ekmFleetDetails;
-    else if (res.status === 200) wrong = `health answer breaks the spec: ${describeIssues(parsed.error)}`;
+    const r = answerResult(verifyHealthAnswer(res.json), "health answer breaks the spec");
+    if (r.ok) fleet = r.value.ekmFleetDetails;
+    else if (res.status === 200) wrong = r;
   } catch {
     // Judged from the recorded exchange below.
   }
@@ -85,21 +84,23 @@ export async function healthCall(client: RecordingClient, timeoutMs: number): Pr
  */
 export async function keyCalls(client: RecordingClient, keyId: string, timeoutMs: number): Promise<WatchCall[]> {
   const calls: WatchCall[] = [];
-  let wrong: string | undefined;
+  let wrong: Failed | undefined;
   try {
     const res = await client.metadata(keyId, { kmsOperation: "CreateKey" });
-    const usable = UsableKeyMetadata.safeParse(res.json);
-    if (!usable.success) wrong = `GetKeyMetadata answer: CreateKey would refuse it (${describeIssues(usable.error)})`;
+    const r = answerResult(verifyMetadataAnswer(res.json), "GetKeyMetadata answer breaks the spec");
+    const unusable = r.ok ? keyUnusableReason(r.value) : undefined;
+    if (!r.ok) wrong = r;
+    else if (unusable) wrong = { ok: false, failure: "MalformedResponse", detail: `GetKeyMetadata answer: CreateKey would refuse it (${unusable})` };
   } catch {
     // Judged from the recorded exchange below.
   }
   calls.push(judged(client, "metadata", keyId, wrong, timeoutMs));
   if (calls.at(-1)!.outcome.kind !== "ok") return calls;
   const enc = await encryptProbe(client, keyId, timeoutMs);
-  calls.push(judged(client, "encrypt", keyId, enc.ok ? undefined : enc.detail, timeoutMs));
+  calls.push(judged(client, "encrypt", keyId, enc.ok ? undefined : enc, timeoutMs));
   if (!enc.ok || calls.at(-1)!.outcome.kind !== "ok") return calls;
   const dec = await decryptProbe(client, enc.value, timeoutMs);
-  calls.push(judged(client, "decrypt", keyId, dec.ok ? undefined : dec.detail, timeoutMs));
+  calls.push(judged(client, "decrypt", keyId, dec.ok ? undefined : dec, timeoutMs));
   return calls;
 }
 

@@ -1,24 +1,11 @@
 /**
  * @module client/classify
- * Turns what came back from a proxy into the failure KMS would see (docs/spec-notes.md, "What KMS makes of a proxy's answer"). The harness
- * predicts with it; the local KMS acts on it.
+ * The calls that got no answer (network, TLS, timeout, an answer too long to read), classified as KMS would see
+ * them; the answers themselves are classified by src/xks/kms-outcome.ts. The harness predicts with it; the local
+ * KMS acts on it.
  */
-import { isXksErrorName, type ProxyFailure } from "../xks/index.js";
+import { errorOutcome, type Failed, type KmsOutcome } from "../xks/index.js";
 import { ResponseTooLargeError, type XksResponse } from "./xks-client.js";
-
-export interface Failed {
-  ok: false;
-  failure: ProxyFailure;
-  detail: string;
-}
-type Outcome = { ok: true; res: XksResponse } | Failed;
-
-/** A response that is not 200: the errorName when the body names one from the spec table, else malformed. */
-export function classifyError(res: XksResponse): Failed {
-  const name = (res.json as { errorName?: unknown } | undefined)?.errorName;
-  if (isXksErrorName(name)) return { ok: false, failure: name, detail: `HTTP ${res.status} ${name}` };
-  return { ok: false, failure: "MalformedResponse", detail: `HTTP ${res.status} with ${res.json === undefined ? "a body that is not JSON" : "no errorName from the spec"}: ${res.text.slice(0, 120)}` };
-}
 
 /** The code of a failed request's error (Node's, undici's, or the name of the DOMException a signal aborts with). */
 export function networkErrorCode(err: unknown): string {
@@ -39,10 +26,16 @@ export function classifyNetworkError(err: unknown, timeoutMs: number): Failed {
   return { ok: false, failure: "TcpFailure", detail: `request failed: ${code}` };
 }
 
-export async function attempt(call: () => Promise<XksResponse>, timeoutMs: number): Promise<Outcome> {
+export async function attempt(call: () => Promise<XksResponse>, timeoutMs: number): Promise<{ ok: true; res: XksResponse } | Failed> {
   try {
     return { ok: true, res: await call() };
   } catch (err) {
     return classifyNetworkError(err, timeoutMs);
   }
+}
+
+export function classifyThrown(err: unknown, timeoutMs: number): KmsOutcome {
+  const failed = classifyNetworkError(err, timeoutMs);
+  if (failed.failure === "Timeout") return { kind: "kms-timeout" };
+  return errorOutcome(failed);
 }

@@ -4,7 +4,8 @@
  * through, and how a failed call is classified in KMS's terms. Used by the local KMS (src/kms), the harness and
  * the bench. Files inside src/client import their siblings directly; everything outside imports from here.
  */
-export { attempt, classifyError, classifyNetworkError, networkErrorCode, type Failed } from "./classify.js";
+export { attempt, classifyNetworkError, classifyThrown, networkErrorCode } from "./classify.js";
+export { answerResult, classifyAnswer, classifyError, WRONG_ANSWER, type Failed, type KmsOutcome, type Result } from "../xks/index.js";
 export { randomXksCredential } from "./random-credential.js";
 export { keepTlsAlerts, poolTlsContext, tlsPool, trustAnchors, xksClientTlsContext } from "./tls-pool.js";
 export {

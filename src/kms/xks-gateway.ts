@@ -7,19 +7,16 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Agent } from "undici";
-import { attempt, classifyError, poolTlsContext, tlsPool, trustAnchors, XksClient, xksTarget, type Failed, type XksResponse } from "../client/index.js";
+import { answerResult, attempt, classifyError, poolTlsContext, tlsPool, trustAnchors, XksClient, xksTarget, type Failed, type Result, type XksResponse } from "../client/index.js";
 import {
-  decodeBase64,
-  computeCdiv,
   CDIV_ALGORITHM,
   KMS_PROXY_TIMEOUT_MS,
-  DecryptResponse,
-  EncryptResponse,
-  HealthResponse,
-  MetadataResponse,
-  describeIssues,
-  type HealthResponse as Health,
-  type MetadataResponse as Metadata,
+  verifyDecryptAnswer,
+  verifyEncryptAnswer,
+  verifyHealthAnswer,
+  verifyMetadataAnswer,
+  type HealthAnswer as Health,
+  type MetadataAnswer as Metadata,
   type XksOperation,
 } from "../xks/index.js";
 import type { SecureContext } from "node:tls";
@@ -60,8 +57,6 @@ interface GatewayOptions {
   /** Told of every call once it is classified. @default none */
   onCall?: (call: GatewayCall) => void;
 }
-
-type Result<T> = { ok: true; value: T } | Failed;
 
 interface CallerMetadata {
   kmsKeyArn: string;
@@ -165,11 +160,11 @@ export class XksGateway {
       { xksOperation: "health", kmsOperation },
       () => this.#client(s, region).health({ kmsOperation, kmsRequestId: randomUUID() }),
       (res, seen) => {
-        const p = HealthResponse.safeParse(res.json);
-        if (!p.success) return { ok: false, failure: "MalformedResponse", detail: describeIssues(p.error) };
-        seen.fleet = p.data.ekmFleetDetails;
-        if (p.data.ekmFleetDetails.every((d) => d.healthStatus === "UNAVAILABLE")) return { ok: false, failure: "AllKeyManagersUnavailable", detail: "every key manager is UNAVAILABLE" };
-        return { ok: true, value: p.data };
+        const p = answerResult(verifyHealthAnswer(res.json), "health answer");
+        if (!p.ok) return p;
+        seen.fleet = p.value.ekmFleetDetails;
+        if (p.value.ekmFleetDetails.every((d) => d.healthStatus === "UNAVAILABLE")) return { ok: false, failure: "AllKeyManagersUnavailable", detail: "every key manager is UNAVAILABLE" };
+        return p;
       },
     );
   }
@@ -181,13 +176,12 @@ export class XksGateway {
       { xksOperation: "metadata", kmsOperation: caller.kmsOperation },
       () => this.#client(s, region).metadata(xksKeyId, { ...caller, kmsRequestId: randomUUID() }),
       (res) => {
-        const p = MetadataResponse.safeParse(res.json);
-        return p.success ? { ok: true, value: p.data } : { ok: false, failure: "MalformedResponse", detail: describeIssues(p.error) };
+        return answerResult(verifyMetadataAnswer(res.json), "metadata answer");
       },
     );
   }
 
-  /** Encrypt, always asking for the CDIV and verifying it, as KMS does; the answer's Base64 decoded once, here. */
+  /** Encrypt, always asking for the CDIV and verifying it (every byte rule: src/xks/answers.ts), as KMS does. */
   encrypt(store: ProxyStore, xksKeyId: string, plaintext: Buffer, aad: Buffer, caller: CallerMetadata): Promise<Result<SealedParts>> {
     const { xks: s, region } = store;
     const aadB64 = aad.toString("base64");
@@ -196,19 +190,10 @@ export class XksGateway {
       { xksOperation: "encrypt", kmsOperation: caller.kmsOperation },
       () => this.#client(s, region).encrypt(xksKeyId, { plaintext: plaintext.toString("base64"), additionalAuthenticatedData: aadB64, ciphertextDataIntegrityValueAlgorithm: CDIV_ALGORITHM }, { ...caller, kmsRequestId: randomUUID() }),
       (res) => {
-        const p = EncryptResponse.safeParse(res.json);
-        if (!p.success) return { ok: false, failure: "MalformedResponse", detail: describeIssues(p.error) };
-        const e = p.data;
-        // The schema checked every field's Base64.
-        const parts: SealedParts = {
-          iv: decodeBase64(e.initializationVector)!,
-          tag: decodeBase64(e.authenticationTag)!,
-          ciphertext: decodeBase64(e.ciphertext)!,
-          ciphertextMetadata: e.ciphertextMetadata ? decodeBase64(e.ciphertextMetadata) : undefined,
-        };
-        if (e.ciphertextDataIntegrityValue !== computeCdiv({ aad, ...parts })) return { ok: false, failure: "MalformedResponse", detail: "ciphertextDataIntegrityValue missing or wrong" };
-        if (parts.ciphertext.length !== plaintext.length) return { ok: false, failure: "MalformedResponse", detail: "ciphertext length differs from plaintext length" };
-        return { ok: true, value: parts };
+        const p = answerResult(verifyEncryptAnswer(res.json, { plaintextBytes: plaintext.length, aad, cdivAsked: true }), "encrypt answer");
+        if (!p.ok) return p;
+        const { iv, tag, ciphertext, ciphertextMetadata } = p.value;
+        return { ok: true, value: { iv, tag, ciphertext, ciphertextMetadata } };
       },
     );
   }
@@ -230,13 +215,7 @@ export class XksGateway {
           },
           { ...caller, kmsRequestId: randomUUID() },
         ),
-      (res) => {
-        const p = DecryptResponse.safeParse(res.json);
-        if (!p.success) return { ok: false, failure: "MalformedResponse", detail: describeIssues(p.error) };
-        const plaintext = decodeBase64(p.data.plaintext)!;
-        if (plaintext.length !== sealed.ciphertext.length) return { ok: false, failure: "InvalidCiphertextReturned", detail: "plaintext length differs from ciphertext length" };
-        return { ok: true, value: plaintext };
-      },
+      (res) => answerResult(verifyDecryptAnswer(res.json, { ciphertextBytes: sealed.ciphertext.length }), "decrypt answer"),
     );
   }
 

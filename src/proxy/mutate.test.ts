@@ -3,6 +3,7 @@ import { MUTATIONS, SPEC, mutateFor, type Mutate, type Mutation } from "./mutate
 
 const IV = Buffer.alloc(12, 7);
 const CDIV = Buffer.alloc(32, 1).toString("base64");
+const CIPHERTEXT = Buffer.alloc(12, 3);
 const PLAINTEXT = Buffer.from("Hello World!").toString("base64");
 
 /** What each point of a Mutate does with a fixed spec value: equal outcomes mean the same behaviour. */
@@ -12,6 +13,7 @@ function outcomes(m: Mutate) {
     maxClockSkewMs: m.maxClockSkewMs(300_000),
     boundAad: m.boundAad("aad"),
     iv: m.iv(IV).length,
+    ciphertext: m.ciphertext(CIPHERTEXT).length,
     cdiv: m.cdiv(CDIV),
     plaintext: m.plaintext(PLAINTEXT),
     keySpec: m.keySpec("AES_256"),
@@ -32,6 +34,7 @@ const BENDS: Record<Mutation, Partial<ReturnType<typeof outcomes>>> = {
   "error-without-json": { jsonErrors: false },
   "key-spec-rsa": { keySpec: "RSA_0" },
   "garbled-plaintext": { plaintext: Buffer.from("Iello World!").toString("base64") },
+  "ciphertext-longer": { ciphertext: 13 },
 };
 
 describe("the mutation seam", () => {
@@ -41,6 +44,7 @@ describe("the mutation seam", () => {
       maxClockSkewMs: 300_000,
       boundAad: "aad",
       iv: 12,
+      ciphertext: 12,
       cdiv: CDIV,
       plaintext: PLAINTEXT,
       keySpec: "AES_256",

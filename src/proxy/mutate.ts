@@ -21,6 +21,7 @@ export const MUTATIONS = [
   "error-without-json", // errors come back as text/plain, no errorName
   "key-spec-rsa", // GetKeyMetadata says keySpec RSA_0 (a bug seen in a real proxy)
   "garbled-plaintext", // decrypt answers 200 with its plaintext's first bit flipped: fast but wrong
+  "ciphertext-longer", // encrypt returns its ciphertext with one byte appended (CDIV computed over what is returned)
 ] as const;
 export type Mutation = (typeof MUTATIONS)[number];
 
@@ -34,6 +35,8 @@ export interface Mutate {
   boundAad<T>(aad: T): T | undefined;
   /** Spec "Encrypt": the IV returned is the one used (`wrong-iv-length`: its first 8 bytes). */
   iv(iv: Buffer): Buffer;
+  /** Spec "Encrypt": the ciphertext returned is as long as the plaintext (`ciphertext-longer`: one byte more). */
+  ciphertext(ciphertext: Buffer): Buffer;
   /** Spec Appendix C: the CDIV returned when asked for (`missing-cdiv`: none; `wrong-cdiv`: one bit flipped). */
   cdiv(cdiv: string): string | undefined;
   /** Spec "Decrypt": the plaintext returned is the one decrypted (`garbled-plaintext`: one bit flipped). */
@@ -52,6 +55,7 @@ export const SPEC: Mutate = {
   maxClockSkewMs: (specMs) => specMs,
   boundAad: (aad) => aad,
   iv: (iv) => iv,
+  ciphertext: (ciphertext) => ciphertext,
   cdiv: (cdiv) => cdiv,
   plaintext: (plaintext) => plaintext,
   keySpec: (spec) => spec,
@@ -74,6 +78,7 @@ export function mutateFor(active: ReadonlySet<Mutation>): Mutate {
     maxClockSkewMs: (specMs) => (on("skip-skew-check") ? Number.POSITIVE_INFINITY : specMs),
     boundAad: (aad) => (on("ignore-aad") ? undefined : aad),
     iv: (iv) => (on("wrong-iv-length") ? iv.subarray(0, 8) : iv),
+    ciphertext: (ciphertext) => (on("ciphertext-longer") ? Buffer.concat([ciphertext, Buffer.of(0)]) : ciphertext),
     cdiv: (cdiv) => (on("missing-cdiv") ? undefined : on("wrong-cdiv") ? flipFirstBit(cdiv) : cdiv),
     plaintext: (plaintext) => (on("garbled-plaintext") ? flipFirstBit(plaintext) : plaintext),
     keySpec: (spec) => (on("key-spec-rsa") ? "RSA_0" : spec),

@@ -5,6 +5,21 @@
  * siblings directly; everything outside imports from here. A name not listed is an internal step of the spec.
  */
 export { gcmDecrypt, gcmEncrypt } from "./aes-gcm.js";
+export {
+  keyUnusableReason,
+  verifyDecryptAnswer,
+  verifyEncryptAnswer,
+  verifyHealthAnswer,
+  verifyMetadataAnswer,
+  type AnswerCheck,
+  type AnswerRule,
+  type DecryptExpectation,
+  type EncryptAnswer,
+  type EncryptExpectation,
+  type HealthAnswer,
+  type MetadataAnswer,
+  type WrongAnswerFailure,
+} from "./answers.js";
 export { decodeBase64 } from "./base64.js";
 export { computeCdiv, expectedCdiv } from "./cdiv.js";
 export {
@@ -28,6 +43,17 @@ export {
 } from "./constants.js";
 export { XKS_ERRORS, XKS_ERROR_NAMES, XksError, isValidErrorMessage, isXksErrorName, type XksErrorName } from "./errors.js";
 export { KMS_FAILURE_MESSAGES, KMS_FAILURE_OUTCOMES, type ProxyFailure, xksProxyErrorType, type XksProxyErrorType } from "./kms-failures.js";
+export {
+  answerResult,
+  classifyAnswer,
+  classifyError,
+  errorOutcome,
+  WRONG_ANSWER,
+  type AnswerLike,
+  type Failed,
+  type KmsOutcome,
+  type Result,
+} from "./kms-outcome.js";
 export {
   REGION_PATTERN,
   XKS_CONNECTIVITIES,

@@ -43,8 +43,8 @@ export interface ByteLengthRule {
 
 /**
  * The decoded sizes the spec fixes for the Base64 fields of Encrypt and Decrypt. Package-free, so one statement
- * serves the zod schemas (schemas.ts) and the Artillery processor, which may not import zod
- * (harness/load/artillery/xks-request.ts).
+ * serves the zod request schemas (schemas.ts) and the answer verifier (answers.ts), which the Artillery processor
+ * runs and so may not import zod.
  */
 export const XKS_BYTE_RULES = {
   initializationVector: { ok: (n) => XKS_LIMITS.ivBytes.includes(n), rule: `${XKS_LIMITS.ivBytes.join(" or ")} bytes` },

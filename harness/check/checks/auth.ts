@@ -6,7 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { KMS_SIGNED_HEADERS, XKS_SIGV4_SERVICE } from "../../../src/xks/constants.js";
-import { HealthResponse, describeIssues } from "../../../src/xks/schemas.js";
+import { verifyHealthAnswer } from "../../../src/xks/index.js";
 import { formatAmzDate } from "../../../src/xks/sigv4/amz-date.js";
 import { canonicalRequest, credentialScope, stringToSign } from "../../../src/xks/sigv4/canonical-request.js";
 import { attempt, baseUrl, classifyError } from "../../../src/client/index.js";
@@ -40,11 +40,11 @@ export async function authCheck(ctx: CheckContext): Promise<CheckResult> {
     const e = classifyError(res);
     return { ...base, status: "fail", ms, detail: e.detail, failure: e.failure, fix: FIXES[e.failure] };
   }
-  const parsed = HealthResponse.safeParse(res.json);
-  if (!parsed.success) {
-    return { ...base, status: "fail", ms, detail: `200, but the health document breaks the spec: ${describeIssues(parsed.error)}`, failure: "MalformedResponse", fix: FIXES.MalformedResponse };
+  const parsed = verifyHealthAnswer(res.json);
+  if (!parsed.ok) {
+    return { ...base, status: "fail", ms, detail: `200, but the health document breaks the spec: ${parsed.problem}`, failure: parsed.failure, fix: FIXES[parsed.failure] };
   }
-  const h = parsed.data;
+  const h = parsed.value;
   const statuses = h.ekmFleetDetails.map((d) => d.healthStatus);
   const summary = `200 from ${h.xksProxyVendor} ${h.xksProxyModel}, fleet ${h.xksProxyFleetSize}, key managers: ${h.ekmFleetDetails.map((d) => `${d.id}=${d.healthStatus}`).join(", ")}`;
   const data = { vendor: h.xksProxyVendor, model: h.xksProxyModel, fleetSize: h.xksProxyFleetSize, ekmStatuses: statuses };

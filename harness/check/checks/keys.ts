@@ -4,7 +4,7 @@
  * returned RSA_0 —, ENCRYPT and DECRYPT, ENABLED), then an encrypt → decrypt round trip with AAD and a CDIV
  * verified locally.
  */
-import { UsableKeyMetadata, describeIssues } from "../../../src/xks/schemas.js";
+import { keyUnusableReason, verifyMetadataAnswer } from "../../../src/xks/index.js";
 import { attempt, classifyError } from "../../../src/client/index.js";
 import { FIXES } from "../fixes.js";
 import type { CheckContext } from "../context.js";
@@ -38,9 +38,10 @@ export async function keysCheck(ctx: CheckContext): Promise<CheckResult> {
       fail(e.failure, `GetKeyMetadata: ${e.detail}`);
       continue;
     }
-    const usable = UsableKeyMetadata.safeParse(meta.res.json);
-    if (!usable.success) {
-      fail("MalformedResponse", `GetKeyMetadata ${meta.res.text.slice(0, 100)}: CreateKey would refuse it (${describeIssues(usable.error)})`);
+    const usable = verifyMetadataAnswer(meta.res.json);
+    const unusable = usable.ok ? keyUnusableReason(usable.value) : usable.problem;
+    if (!usable.ok || unusable) {
+      fail("MalformedResponse", `GetKeyMetadata ${meta.res.text.slice(0, 100)}: CreateKey would refuse it (${unusable})`);
       firstFailure = { failure: "MalformedResponse", fix: "the external key must be AES_256 with ENCRYPT and DECRYPT, and ENABLED" };
       continue;
     }
@@ -54,7 +55,7 @@ export async function keysCheck(ctx: CheckContext): Promise<CheckResult> {
       fail(dec.failure, `Decrypt of the probe: ${dec.detail}`);
       continue;
     }
-    lines.push(`${keyId}: AES_256 ${usable.data.keyUsage.join("+")} ENABLED, round trip with AAD and CDIV ok`);
+    lines.push(`${keyId}: AES_256 ${usable.value.keyUsage.join("+")} ENABLED, round trip with AAD and CDIV ok`);
   }
   const ms = performance.now() - start;
   if (firstFailure) return { ...base, status: "fail", ms, detail: lines.join("\n"), fix: firstFailure.fix };

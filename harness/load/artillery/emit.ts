@@ -7,9 +7,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { z } from "zod";
 import { baseUrl, DEFAULT_PRINCIPAL } from "../../../src/client/index.js";
-import { DecryptResponse, EncryptResponse, HealthResponse, MetadataResponse } from "../../../src/xks/index.js";
 import { outputDirProblem } from "../../common/output-path.js";
 import { UsageError } from "../../common/usage-error.js";
 import { WARM_UP_CIPHERTEXTS } from "../defaults.js";
@@ -21,11 +19,6 @@ import { toYaml } from "./yaml.js";
 
 const SCENARIO_FILE = "scenario.yml";
 
-const shape = (schema: z.ZodType) => {
-  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
-  return rest;
-};
-
 /** The scenario as an object (written as YAML): one phase per rate, one weighted scenario per operation. */
 function artilleryScenario(o: LoadOptions): Record<string, unknown> {
   const plan: ArtilleryPlan = {
@@ -36,7 +29,6 @@ function artilleryScenario(o: LoadOptions): Record<string, unknown> {
     plaintextBytes: o.plaintextBytes,
     aadBytes: o.aadBytes,
     budgetMs: o.p99BudgetMs,
-    shapes: { encrypt: shape(EncryptResponse), decrypt: shape(DecryptResponse), metadata: shape(MetadataResponse), health: shape(HealthResponse) },
   };
   const total = LOAD_OPERATIONS.reduce((s, op) => s + o.mix[op], 0);
   // Artillery picks scenarios by weight to 0.01: percentages, never rounded down to nothing.

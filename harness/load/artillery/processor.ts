@@ -8,18 +8,18 @@
  * report (`errors.WrongAnswer: …`) and counts against `ensure.maxErrorRate`; counters `xks.<outcome>.<op>` and
  * histograms `xks.latency[.<op>]` (ms, from signing to the checked answer) add KMS's view.
  * The credential comes from the environment only (XKS_ACCESS_KEY_ID, XKS_SECRET_ACCESS_KEY); an mTLS client
- * certificate from the files XKS_CLIENT_CERT and XKS_CLIENT_KEY name. The plan (keys, mix, sizes, response
- * shapes) is the scenario's `config.variables.xks`; decrypts use the ciphertexts its `before` flow made.
+ * certificate from the files XKS_CLIENT_CERT and XKS_CLIENT_KEY name. The plan (keys, mix, sizes) is the
+ * scenario's `config.variables.xks`; decrypts use the ciphertexts its `before` flow made. Answers are verified by
+ * src/xks/answers.ts and classified by src/xks/kms-outcome.ts, as `load` verifies and classifies them.
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { CDIV_ALGORITHM, ENCRYPTION_ALGORITHM } from "../../../src/xks/constants.js";
-import { isXksErrorName } from "../../../src/xks/errors.js";
-import { xksProxyErrorType } from "../../../src/xks/kms-failures.js";
+import { verifyDecryptAnswer, verifyEncryptAnswer, verifyHealthAnswer, verifyMetadataAnswer, type AnswerCheck } from "../../../src/xks/answers.js";
+import { answerResult, classifyAnswer, WRONG_ANSWER, type Failed } from "../../../src/xks/kms-outcome.js";
 import type { XksCredential } from "../../../src/xks/sigv4/sign.js";
 import { signXksHeaders } from "../../../src/xks/sigv4/sign-headers.js";
 import type { LoadOperation } from "../options.js";
-import { encryptProblem, type JsonShape, shapeProblem } from "./xks-request.js";
 
 /** What the emitter writes into `config.variables.xks`. */
 export interface ArtilleryPlan {
@@ -30,7 +30,6 @@ export interface ArtilleryPlan {
   plaintextBytes: number;
   aadBytes: number;
   budgetMs: number;
-  shapes: Record<LoadOperation, JsonShape>;
 }
 
 /** A warm-up ciphertext with what its decrypt must send and get back (in memory only, never written). */
@@ -58,7 +57,8 @@ type Done = (err?: Error | null) => void;
 interface Pending {
   op: LoadOperation;
   startedMs: number;
-  check(json: unknown): string | undefined;
+  /** Why a 200 answer is wrong (answers.ts), or undefined. */
+  check(json: unknown): Failed | undefined;
   seal?: Sealed;
 }
 const pending = new WeakMap<object, Pending>();
@@ -97,6 +97,11 @@ function resolveRun(target: string): Resolved {
 
 const b64 = (n: number) => randomBytes(n).toString("base64");
 
+function wrongOf<T>(check: AnswerCheck<T>, what: string): Failed | undefined {
+  const r = answerResult(check, what);
+  return r.ok ? undefined : r;
+}
+
 /** Turns Artillery's request into the signed XKS request: URL, body, headers (and the mTLS certificate). */
 function prepare(req: RequestParams, context: Context, op: LoadOperation, path: string, body: Record<string, unknown>, p: Omit<Pending, "op" | "startedMs">, next: Done): void {
   const r = (resolved ??= resolveRun(context.vars.target));
@@ -127,7 +132,8 @@ function encryptTo(req: RequestParams, context: Context, kmsOperation: string | 
   const aad = plan.aadBytes > 0 ? b64(plan.aadBytes) : "";
   const requestMetadata = { ...metadataOf(plan, "encrypt", i, keyIndex), ...(kmsOperation ? { kmsOperation } : {}) };
   const body = { requestMetadata, plaintext, encryptionAlgorithm: ENCRYPTION_ALGORITHM, ...(aad ? { additionalAuthenticatedData: aad } : {}), ciphertextDataIntegrityValueAlgorithm: CDIV_ALGORITHM };
-  const check = (json: unknown) => shapeProblem(json, plan.shapes.encrypt) ?? encryptProblem(json, aad ? Buffer.from(aad, "base64") : undefined);
+  const expect = { plaintextBytes: plan.plaintextBytes, aad: aad ? Buffer.from(aad, "base64") : undefined, cdivAsked: true };
+  const check = (json: unknown) => wrongOf(verifyEncryptAnswer(json, expect), "encrypt answer");
   const sealed: Sealed = { keyIndex, plaintext, aad, fields: {} };
   prepare(req, context, "encrypt", keyPath(plan, keyIndex, "encrypt"), body, { check, ...(seal ? { seal: sealed } : {}) }, next);
 }
@@ -149,8 +155,8 @@ export function decryptRequest(req: RequestParams, context: Context, _ee: Emitte
   const i = turns.decrypt++;
   const s = sealed[i % sealed.length]!;
   const body = { requestMetadata: metadataOf(plan, "decrypt", i, s.keyIndex), encryptionAlgorithm: ENCRYPTION_ALGORITHM, ...s.fields, ...(s.aad ? { additionalAuthenticatedData: s.aad } : {}) };
-  const check = (json: unknown) =>
-    shapeProblem(json, plan.shapes.decrypt) ?? ((json as { plaintext: string }).plaintext === s.plaintext ? undefined : "decrypt answer: the plaintext is not the one encrypted");
+  const expect = { ciphertextBytes: plan.plaintextBytes, matches: (text: string) => text === s.plaintext };
+  const check = (json: unknown) => wrongOf(verifyDecryptAnswer(json, expect), "decrypt answer");
   prepare(req, context, "decrypt", keyPath(plan, s.keyIndex, "decrypt"), body, { check }, next);
 }
 
@@ -158,12 +164,12 @@ export function metadataRequest(req: RequestParams, context: Context, _ee: Emitt
   const plan = context.vars.xks;
   const i = turns.metadata++;
   const keyIndex = i % plan.keys.length;
-  prepare(req, context, "metadata", keyPath(plan, keyIndex, "metadata"), { requestMetadata: metadataOf(plan, "metadata", i, keyIndex) }, { check: (json) => shapeProblem(json, plan.shapes.metadata) }, next);
+  prepare(req, context, "metadata", keyPath(plan, keyIndex, "metadata"), { requestMetadata: metadataOf(plan, "metadata", i, keyIndex) }, { check: (json) => wrongOf(verifyMetadataAnswer(json), "metadata answer") }, next);
 }
 
 export function healthRequest(req: RequestParams, context: Context, _ee: Emitter, next: Done): void {
   const plan = context.vars.xks;
-  prepare(req, context, "health", "/health", { requestMetadata: metadataOf(plan, "health", turns.health++, 0) }, { check: (json) => shapeProblem(json, plan.shapes.health) }, next);
+  prepare(req, context, "health", "/health", { requestMetadata: metadataOf(plan, "health", turns.health++, 0) }, { check: (json) => wrongOf(verifyHealthAnswer(json), "health answer") }, next);
 }
 
 function parse(body: unknown): unknown {
@@ -187,17 +193,14 @@ export function verifyAnswer(req: RequestParams, res: { statusCode: number; body
     next(new HookError(code));
   };
   const json = parse(res.body);
-  if (res.statusCode !== 200) {
-    const name = (json as { errorName?: unknown } | undefined)?.errorName;
-    if (res.statusCode === 429 || name === "ThrottlingException") return fail("throttle", "ThrottlingException");
-    const failure = isXksErrorName(name) ? name : "MalformedResponse";
-    return fail("proxy_error", `XksProxyErrors ${xksProxyErrorType(failure)}: ${failure} (HTTP ${res.statusCode})`);
-  }
-  // KMS stops waiting at the budget: a late right answer is a timeout to KMS's caller all the same.
-  // The warm-up (p.seal) only makes ciphertexts: its cold first calls are not measured.
-  if (!p.seal && ms > context.vars.xks.budgetMs) return fail("kms_timeout", `KmsTimeout: answer after the ${context.vars.xks.budgetMs} ms budget`);
-  const wrong = p.check(json);
-  if (wrong) return fail("wrong_answer", `WrongAnswer: ${wrong}`);
+  const answer = { status: res.statusCode, json, text: String(res.body ?? "") };
+  // The warm-up (p.seal) only makes ciphertexts: its cold first calls are not measured against the budget.
+  const budgetMs = p.seal ? Number.POSITIVE_INFINITY : context.vars.xks.budgetMs;
+  const outcome = classifyAnswer(answer, ms, budgetMs, res.statusCode === 200 ? p.check(json) : undefined);
+  if (outcome.kind === "throttle") return fail("throttle", "ThrottlingException");
+  if (outcome.kind === "kms-timeout") return fail("kms_timeout", `KmsTimeout: answer after the ${budgetMs} ms budget`);
+  if (outcome.kind === "error" && outcome.exceptionName === WRONG_ANSWER) return fail("wrong_answer", `${WRONG_ANSWER}: ${outcome.detail}`);
+  if (outcome.kind === "error") return fail("proxy_error", `XksProxyErrors ${outcome.errorType}: ${outcome.exceptionName} (HTTP ${res.statusCode})`);
   if (p.seal) {
     const r = json as Record<string, string>;
     p.seal.fields = { ciphertext: r.ciphertext!, initializationVector: r.initializationVector!, authenticationTag: r.authenticationTag!, ...(r.ciphertextMetadata ? { ciphertextMetadata: r.ciphertextMetadata } : {}) };

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { UsableKeyMetadata, describeIssues } from "../../xks/index.js";
+import { keyUnusableReason } from "../../xks/index.js";
 import type { KmsContext } from "../context.js";
 import { KmsError, kmsError, proxyFailureError } from "../errors.js";
 import { LOCAL_ACCOUNT_ID } from "../../local-account.js";
@@ -105,9 +105,9 @@ export async function createKey(ctx: KmsContext, input: unknown) {
   const keyId = randomUUID();
   const r = await ctx.gateway.metadata(store, i.XksKeyId, { kmsOperation: "CreateKey", awsPrincipalArn: ctx.principalArn, kmsKeyArn: keyArn(ctx.region, keyId) });
   if (!r.ok) throw proxyFailureError(r.failure, r.detail, "createKey", "CustomKeyStoreInvalidStateException");
-  const usable = UsableKeyMetadata.safeParse(r.value);
-  if (!usable.success) {
-    throw new KmsError("XksKeyInvalidConfigurationException", `The external key ${i.XksKeyId} cannot back a KMS key: it must be AES_256 with ENCRYPT and DECRYPT, and ENABLED (${describeIssues(usable.error)})`);
+  const unusable = keyUnusableReason(r.value);
+  if (unusable) {
+    throw new KmsError("XksKeyInvalidConfigurationException", `The external key ${i.XksKeyId} cannot back a KMS key: it must be AES_256 with ENCRYPT and DECRYPT, and ENABLED (${unusable})`);
   }
   const record: KeyRecord = {
     keyId,

@@ -18,8 +18,10 @@ export function encrypt(body: unknown, ctx: RoutedContext): EncryptResponse {
   const iv = randomIv(IV_BYTES);
   const sealed = gcmEncrypt(key.material, iv, plaintext, context);
 
+  // The ciphertext sent: the one sealed, but for a mutation (whose CDIV is then computed over what is sent).
+  const sent = ctx.mutate.ciphertext(sealed.ciphertext);
   const response: EncryptResponse = {
-    ciphertext: sealed.ciphertext.toString("base64"),
+    ciphertext: sent.toString("base64"),
     initializationVector: ctx.mutate.iv(iv).toString("base64"),
     authenticationTag: sealed.tag.toString("base64"),
   };
@@ -27,7 +29,7 @@ export function encrypt(body: unknown, ctx: RoutedContext): EncryptResponse {
   if (request.ciphertextDataIntegrityValueAlgorithm) {
     // Spec Appendix C: compute the CDIV first, then prove the output decrypts; the other order could bless
     // data corrupted in between. An encrypt-only key fails the proof with InvalidKeyUsageException (docs/spec-notes.md, "A failed CDIV proof").
-    const cdiv = computeCdiv({ aad, ciphertextMetadata: keystore.ciphertextMetadata, iv, ...sealed });
+    const cdiv = computeCdiv({ aad, ciphertextMetadata: keystore.ciphertextMetadata, iv, ciphertext: sent, tag: sealed.tag });
     requireUsage(key, "DECRYPT");
     const roundTrip = gcmDecrypt(key.material, iv, sealed, context);
     if (!roundTrip?.equals(plaintext)) throw new XksError("InternalException", "verification decrypt of the new ciphertext failed");
