@@ -16,6 +16,8 @@ export interface ErrorWords {
 export interface ErrorPlace {
   /** The file being read or written. */
   file?: string | undefined;
+  /** Whether the file was being written (the fix of a permission error differs). @default "read" */
+  access?: "read" | "write" | undefined;
   /** The host (and port) being called; taken from the error itself when Node recorded them. */
   host?: string | undefined;
   port?: number | string | undefined;
@@ -73,7 +75,12 @@ export function libraryText(err: unknown): string {
 
 const FILE_WORDS: Record<string, (p: ErrorPlace) => ErrorWords> = {
   ENOENT: () => ({ cause: "no such file", fix: `check the path (a relative path is read from ${process.cwd()})` }),
-  EACCES: () => ({ cause: "permission denied", fix: "make the file readable by this user (ls -l shows its owner and mode), or copy it somewhere you can read" }),
+  EACCES: (p) => ({
+    cause: "permission denied",
+    fix: p.access === "write"
+      ? "make the directory writable by this user, or write elsewhere"
+      : "make the file readable by this user (ls -l shows its owner and mode), or copy it somewhere you can read",
+  }),
   EPERM: () => ({ cause: "the operating system does not permit it", fix: "check the file's owner and mode, or use a copy you own" }),
   EISDIR: () => ({ cause: "it is a directory", fix: "name a file, not a directory" }),
   ENOTDIR: () => ({ cause: "a part of the path is a file, not a directory", fix: "check the path" }),

@@ -217,7 +217,8 @@ describe("bad input sends no network traffic", () => {
     ["check --junit naming a directory", () => [...args(credA.accessKeyId), "--junit", dir], /^xks-harness: --junit .* is a directory/],
     ["snapshot --out into a missing directory", () => ["snapshot", ...args(credA.accessKeyId).slice(1, -1), "--key-id", "foo", "--out", join(dir, "missing", "p.json")], /^xks-harness: --out .*missing\/p\.json: the directory .*missing does not exist/],
     ["snapshot --out naming a directory", () => ["snapshot", ...args(credA.accessKeyId).slice(1, -1), "--key-id", "foo", "--out", dir], /^xks-harness: --out .* is a directory/],
-    ["check --snapshot with a missing file", () => [...args(credA.accessKeyId), "--snapshot", join(dir, "no-such-snapshot.json")], /^xks-harness: cannot read --snapshot .*no-such-snapshot\.json: ENOENT/],
+    ["check --snapshot with a missing file", () => [...args(credA.accessKeyId), "--snapshot", join(dir, "no-such-snapshot.json")], /^xks-harness: cannot read --snapshot .*no-such-snapshot\.json: no such file\. Fix: check the path/],
+    ["check --ca with a missing file", () => args(credA.accessKeyId).map((x) => (x === caFile ? join(dir, "nope.pem") : x)), /^xks-harness: cannot read --ca .*nope\.pem: no such file\. Fix: check the path \(a relative path is read from \/.*\)\n$/],
     ["check --snapshot with a file that is not JSON", () => [...args(credA.accessKeyId), "--snapshot", notJson], /^xks-harness: --snapshot .*not-json\.txt is not JSON/],
     ["check --ca with a file that holds no certificate", () => args(credA.accessKeyId).map((x) => (x === caFile ? notJson : x)), /^xks-harness: --ca .*not-json\.txt holds no PEM certificate/],
   ])("%s: exit 2 naming the flag, no connection made", async (_name, argv, message) => {

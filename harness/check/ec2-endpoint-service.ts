@@ -17,6 +17,7 @@ import {
 import { z } from "zod";
 import { DNS_NAME_STATES, ENDPOINT_SERVICE_STATES, IP_ADDRESS_TYPES, LOAD_BALANCER_TYPES, kmsServicePrincipal, type EndpointServiceFacts } from "../../src/xks/vpc-endpoint-service.js";
 import { awsClientConfig } from "../common/aws-credentials.js";
+import { describeIssues } from "../../src/xks/schemas.js";
 
 export const EC2_PERMISSIONS = {
   configurations: "ec2:DescribeVpcEndpointServiceConfigurations",
@@ -99,7 +100,7 @@ const ipTypesOf = (types: readonly string[] | undefined) => (types?.length ? typ
 function parseFacts(raw: Record<string, unknown>, base: Pick<EndpointServiceFacts, "serviceName" | "owner" | "region" | "allowedPrincipals" | "privateDnsName">): EndpointServiceFacts {
   const r = Facts.safeParse(raw);
   if (!r.success) {
-    const fields = r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    const fields = describeIssues(r.error);
     throw new Unreadable({ kind: "error", permissions: [], message: `EC2's answer has values this harness does not know (${fields})` });
   }
   return { ...base, ...r.data };

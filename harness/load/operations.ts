@@ -8,8 +8,10 @@
  */
 import { randomBytes } from "node:crypto";
 import { DEFAULT_PRINCIPAL as DEFAULT_PRINCIPAL_ARN, type XksClient, type XksResponse } from "../../src/client/index.js";
-import { CDIV_ALGORITHM, DecryptResponse, EncryptResponse, expectedCdiv, HealthResponse, MetadataResponse } from "../../src/xks/index.js";
+import { CDIV_ALGORITHM, DecryptResponse, describeIssues, EncryptResponse, expectedCdiv, HealthResponse, MetadataResponse } from "../../src/xks/index.js";
 import type { LoadOperation } from "./options.js";
+import { describeError } from "../../src/error-words.js";
+import type { z } from "zod";
 
 /** A ciphertext of the warm-up, with what a decrypt must send and get back. */
 export interface Sealed {
@@ -41,8 +43,7 @@ export interface CallFactory {
 }
 
 const b64 = (n: number) => randomBytes(n).toString("base64");
-const issues = (r: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }) =>
-  r.error?.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ");
+const issues = (r: { success: boolean; error?: z.ZodError }) => (r.error ? describeIssues(r.error) : undefined);
 
 function encryptCall(client: XksClient, keyId: string, plaintextBytes: number, aadBytes: number, kmsOperation: string): Call & { sealed(res: XksResponse): Sealed | undefined } {
   const plaintext = b64(plaintextBytes);
@@ -79,8 +80,8 @@ export async function warmUp(client: XksClient, keyIds: string[], count: number,
     for (let done = 0; done < count; done += 10) {
       const batch = Array.from({ length: Math.min(10, count - done) }, () => encryptCall(client, keyId, plaintextBytes, aadBytes, "GenerateDataKey"));
       for (const call of batch) {
-        const res = await call.send().catch((err: Error) => {
-          throw new Error(`warm-up encrypt with key ${keyId} failed: ${(err as { code?: string }).code ?? err.message}`);
+        const res = await call.send().catch((err: unknown) => {
+          throw new Error(`warm-up encrypt with key ${keyId} failed: ${describeError(err, { flag: "--endpoint", service: "the proxy" })}`);
         });
         if (res.status !== 200) throw new Error(`warm-up encrypt with key ${keyId}: HTTP ${res.status} ${res.text.slice(0, 200)}`);
         const wrong = call.verify(res);

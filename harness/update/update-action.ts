@@ -19,6 +19,7 @@ import type { UpdateFlags, UpdateIo } from "./command.js";
 import type { StoreSnapshot, UpdatePlan } from "./plan.js";
 import { runUpdate, type UpdateEvidence, type UpdateReport } from "./run-update.js";
 import { XKS_CONNECTIVITIES, isXksConnectivity } from "../../src/xks/kms-rules.js";
+import { awsCallFailure } from "../common/aws-call-error.js";
 
 const CONTINUITY_HOW = `give --continuity with ${CURRENT_SECRET_ENV} set to the store's current secret (or --current-secret-file) and --key-id`;
 
@@ -129,8 +130,12 @@ export async function updateCommand(f: UpdateFlags, env: NodeJS.ProcessEnv, io: 
     return report.outcome === "updated" || report.outcome === "dry-run" ? EXIT.pass : EXIT.fail;
   } catch (err) {
     const e = err as { name?: string; message?: string };
-    if (e.name === "CustomKeyStoreNotFoundException") throw new UsageError(`no such custom key store: ${e.message}`);
-    throw new Error(`KMS call failed: ${e.name}: ${e.message}`);
+    if (e.name === "CustomKeyStoreNotFoundException") {
+      const which = f.customKeyStoreId ? `--custom-key-store-id ${f.customKeyStoreId}` : `--custom-key-store-name ${f.customKeyStoreName}`;
+      throw new UsageError(`no custom key store ${which} in ${f.region}${f.kmsEndpoint ? ` at ${f.kmsEndpoint}` : ""}. Fix: check the id or name (aws kms describe-custom-key-stores lists them), the region and the account`);
+    }
+    if (err instanceof UsageError) throw err;
+    throw new Error(awsCallFailure(err, { service: "KMS", flag: "--kms-endpoint", endpoint: f.kmsEndpoint, region: f.region }));
   } finally {
     kms.destroy();
   }

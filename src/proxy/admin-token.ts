@@ -7,6 +7,7 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError } from "./load-config.js";
+import { errorWords, libraryText } from "../error-words.js";
 
 const ADMIN_TOKEN_ENV = "XKS_MOCK_ADMIN_TOKEN";
 const ADMIN_TOKEN_FILE = "admin-token";
@@ -37,7 +38,8 @@ function writeOwnerOnly(dir: string, token: string): string {
     renameSync(tmp, file);
   } catch (err) {
     rmSync(tmp, { force: true });
-    throw new ConfigError(`cannot write the admin token to ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}. Fix: make the directory writable (--certs-dir), or set ${ADMIN_TOKEN_ENV}`);
+    const why = errorWords(err, { file, access: "write" })?.cause ?? libraryText(err);
+    throw new ConfigError(`cannot write the admin token to ${file}: ${why}. Fix: make the directory writable (--certs-dir), or set ${ADMIN_TOKEN_ENV}`);
   }
   return file;
 }
