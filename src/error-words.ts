@@ -74,7 +74,10 @@ export function libraryText(err: unknown): string {
 }
 
 const FILE_WORDS: Record<string, (p: ErrorPlace) => ErrorWords> = {
-  ENOENT: () => ({ cause: "no such file", fix: `check the path (a relative path is read from ${process.cwd()})` }),
+  ENOENT: (p) =>
+    p.access === "write"
+      ? { cause: "its directory does not exist", fix: "create the directory, or write the file elsewhere" }
+      : { cause: "no such file", fix: `check the path (a relative path is read from ${process.cwd()})` },
   EACCES: (p) => ({
     cause: "permission denied",
     fix: p.access === "write"

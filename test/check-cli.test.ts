@@ -83,9 +83,11 @@ describe("passing runs", () => {
 
   it("check --snapshot on a proxy with the same key material: exit 0, the documented --json, one JUnit testcase per check, no secret (--verbose too)", async () => {
     const junit = join(dir, "healthy.xml");
-    const run = await cli(["check", ...target(b, credB), "--key-id", "foo", "--snapshot", snapshotFile, "--json", "--junit", junit, "--verbose"], credB.secretAccessKey);
+    const html = join(dir, "healthy.html");
+    const run = await cli(["check", ...target(b, credB), "--key-id", "foo", "--snapshot", snapshotFile, "--json", "--junit", junit, "--html", html, "--verbose"], credB.secretAccessKey);
     expect(run.code, run.stdout || run.stderr).toBe(0);
-    expect(run.stderr).toBe("");
+    // Where the report files went, on stderr: stdout is the JSON document alone.
+    expect(run.stderr).toBe(`wrote JUnit report: ${junit}\nwrote HTML report: ${html}\n`);
 
     const doc = JSON.parse(run.stdout) as JsonReport;
     // --verbose adds the documented "verbose" lines (canonical request, string to sign).
@@ -109,6 +111,7 @@ describe("passing runs", () => {
     const xml = readFileSync(junit, "utf8");
     const names = [...xml.matchAll(/<testcase classname="xks-harness\.check" name="([^"]+)"/g)].map((m) => m[1]);
     expect(names).toEqual([...CHECK_IDS]);
+    expect(readFileSync(html, "utf8")).toMatch(/^<!doctype html>/i);
     expect(xml).toMatch(/<testsuite name="xks-harness check" tests="11" failures="0" errors="0" skipped="1"/);
 
     expectNoSecret({ stdout: run.stdout, stderr: run.stderr, junit: xml }, credB.secretAccessKey, credA.secretAccessKey);

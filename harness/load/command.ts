@@ -3,10 +3,9 @@
  * `xks-harness load`: KMS-shaped load on a proxy, open loop, at --rate or rising to the highest rate that passes
  * (--find-max). Exit 0 pass, 1 a step failed (or the highest rate found is below KMS's quota), 2 bad usage.
  */
-import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { connectionFlags } from "../common/connection-flags.js";
-import { reportFlags } from "../common/report-flags.js";
+import { reportFlags, writeReport } from "../common/report-flags.js";
 import { EXIT } from "../common/usage-error.js";
 import { colorWanted, painter } from "../report/style.js";
 import { DEFAULT_MIX, LOAD_DEFAULTS } from "./defaults.js";
@@ -65,9 +64,9 @@ async function loadCommand(flags: Flags, env: NodeJS.ProcessEnv): Promise<number
     });
     if (live) process.stderr.write("\n");
     process.stdout.write(o.json ? toJson(report) : toHuman(report, painter(colorWanted(process.stdout, !flags.color))));
-    if (o.junit) writeFileSync(o.junit, toLoadJunit(report));
+    if (o.junit) writeReport("junit", o.junit, toLoadJunit(report));
     // Also after a Ctrl-C: the page then says the run was stopped and shows what it measured.
-    if (o.html) writeFileSync(o.html, (await import("../report/html-load.js")).loadHtml(report));
+    if (o.html) writeReport("html", o.html, (await import("../report/html-load.js")).loadHtml(report));
     return loadVerdict(report) === "pass" ? EXIT.pass : EXIT.fail;
   } finally {
     process.off("SIGINT", onSigint);

@@ -3,9 +3,8 @@
  * What `xks-harness update` does once its flags parsed (declared in command.ts): checks, the plan, the
  * confirmation, the calls and the report for people or `--json`.
  */
-import { writeFileSync } from "node:fs";
 import { createInterface } from "node:readline/promises";
-import { assertReportPaths } from "../common/report-flags.js";
+import { assertReportPaths, ReportWriteError, writeReport } from "../common/report-flags.js";
 import { toHuman } from "../check/report.js";
 import { readCaFiles, readClientCertificate, readSecretFile } from "../common/read-files.js";
 import { CURRENT_SECRET_ENV, SECRET_ENV, settingsGiven } from "../common/settings.js";
@@ -123,7 +122,7 @@ export async function updateCommand(f: UpdateFlags, env: NodeJS.ProcessEnv, io: 
       const { updateHtml } = await import("../report/html-update.js");
       const plan = report.plan ? planLines(report.plan, aws) : [];
       const rollback = report.plan && report.before ? rollbackLines(report.before, report.plan, aws) : [];
-      writeFileSync(f.html, updateHtml({ report, region: f.region, planLines: plan, rollbackLines: rollback }));
+      writeReport("html", f.html, updateHtml({ report, region: f.region, planLines: plan, rollbackLines: rollback }));
     }
     // Invalid input is bad usage (2), as for `check`; other refusals and failures are 1.
     if (report.check?.checks.find((c) => c.id === "input")?.status === "fail") return EXIT.usage;
@@ -134,7 +133,7 @@ export async function updateCommand(f: UpdateFlags, env: NodeJS.ProcessEnv, io: 
       const which = f.customKeyStoreId ? `--custom-key-store-id ${f.customKeyStoreId}` : `--custom-key-store-name ${f.customKeyStoreName}`;
       throw new UsageError(`no custom key store ${which} in ${f.region}${f.kmsEndpoint ? ` at ${f.kmsEndpoint}` : ""}. Fix: check the id or name (aws kms describe-custom-key-stores lists them), the region and the account`);
     }
-    if (err instanceof UsageError) throw err;
+    if (err instanceof UsageError || err instanceof ReportWriteError) throw err;
     throw new Error(awsCallFailure(err, { service: "KMS", flag: "--kms-endpoint", endpoint: f.kmsEndpoint, region: f.region }));
   } finally {
     kms.destroy();
