@@ -5,7 +5,7 @@
  * credentials say how to give them, an answer that is not the service's says the endpoint is wrong. A service's own
  * exception keeps its name and message: that text is the service's explanation, not a library's.
  */
-import { errorCode, errorWords } from "../../src/error-words.js";
+import { errorWords, libraryText } from "../../src/error-words.js";
 import { isLoopbackHost } from "./aws-credentials.js";
 
 export interface AwsCallPlace {
@@ -25,8 +25,17 @@ interface SdkError {
   $metadata?: { httpStatusCode?: number };
 }
 
-const CREDENTIAL_FIX = "give AWS credentials: `aws configure`, AWS_PROFILE or --profile, or the AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY variables";
-const REFUSED_CREDENTIALS = new Set(["UnrecognizedClientException", "InvalidSignatureException", "AuthFailure", "InvalidClientTokenId", "SignatureDoesNotMatch", "ExpiredTokenException", "ExpiredToken"]);
+const CREDENTIAL_FIX =
+  "give AWS credentials: `aws configure`, AWS_PROFILE or --profile, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY";
+const REFUSED_CREDENTIALS = new Set([
+  "UnrecognizedClientException",
+  "InvalidSignatureException",
+  "AuthFailure",
+  "InvalidClientTokenId",
+  "SignatureDoesNotMatch",
+  "ExpiredTokenException",
+  "ExpiredToken",
+]);
 const DENIED = new Set(["AccessDeniedException", "AccessDenied", "UnauthorizedOperation"]);
 
 /** The endpoint's host and port, and how to name it in a message. */
@@ -54,22 +63,26 @@ export function awsCallFailure(err: unknown, p: AwsCallPlace): string {
     return `no AWS credentials were found for ${p.service}. Fix: ${CREDENTIAL_FIX}`;
   }
   if (REFUSED_CREDENTIALS.has(name)) {
-    return `${t.named} does not accept these AWS credentials (${name}). Fix: use credentials of the account that owns the key store, for region ${p.region}`;
+    const fix = `use credentials of the account that owns the key store, for region ${p.region}`;
+    return `${t.named} does not accept these AWS credentials (${name}). Fix: ${fix}`;
   }
   if (DENIED.has(name)) {
-    return `${p.service} denied the call (${name}: ${(e.message ?? "").slice(0, 200)}). Fix: allow the call to these credentials in IAM`;
+    const said = (e.message ?? "").slice(0, 200);
+    return `${p.service} denied the call (${name}: ${said}). Fix: allow the call to these credentials in IAM`;
   }
   const service = t.local ? `the local ${p.service} (xks-mock)` : p.service;
   const words = errorWords(err, { host: t.host, port: t.port, flag: p.flag, service, timeoutMs: p.timeoutMs });
   if (words) return `${p.service} call to ${t.named} failed: ${words.cause}. Fix: ${words.fix}`;
   // A service exception: the SDK names it after the service's own error, with the service's message.
   // (Not SyntaxError and kin: those are the SDK failing to read an answer that is not the service's.)
-  if (e.$fault && e.$metadata?.httpStatusCode !== undefined && !/Error$/.test(name) && !/Deserializ/i.test(e.message ?? "")) {
+  const deserializing = /Deserializ|Unexpected token|not valid JSON/i.test(e.message ?? "");
+  if (e.$fault && e.$metadata?.httpStatusCode !== undefined && !/Error$/.test(name) && !deserializing) {
     return `${p.service} answered ${name}: ${(e.message ?? "").slice(0, 300)}`;
   }
   const status = e.$metadata?.httpStatusCode;
-  if (status !== undefined || /Deserializ|Unexpected token|not valid JSON/i.test(e.message ?? "")) {
-    return `${t.named} did not answer as ${p.service} does${status ? ` (HTTP ${status})` : ""}. Fix: point ${p.flag} at a ${p.service} endpoint (the local KMS serves both KMS and EC2 on its port), or leave it out to call AWS`;
+  if (status !== undefined || deserializing) {
+    const fix = `point ${p.flag} at a ${p.service} endpoint (the local KMS serves KMS and EC2), or leave it out`;
+    return `${t.named} did not answer as ${p.service} does${status ? ` (HTTP ${status})` : ""}. Fix: ${fix}`;
   }
-  return `${p.service} call to ${t.named} failed: ${name}${errorCode(err) && errorCode(err) !== name ? ` ${errorCode(err)}` : ""}: ${(e.message ?? String(err)).slice(0, 200)}`;
+  return `${p.service} call to ${t.named} failed: unexpected error (${libraryText(err)})`;
 }

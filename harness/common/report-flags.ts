@@ -67,11 +67,15 @@ export type ReportKind = keyof typeof REPORT_KINDS;
  * Writes one report file and says where, on stderr ("wrote HTML report: /abs/path.html"), so stdout stays the
  * report itself (--json). A failure to write names the flag, the cause and the fix.
  */
-export function writeReport(kind: ReportKind, file: string, text: string, log: (line: string) => void = (line) => void process.stderr.write(line)): void {
+type Log = (line: string) => void;
+const toStderr: Log = (line) => void process.stderr.write(line);
+
+export function writeReport(kind: ReportKind, file: string, text: string, log: Log = toStderr): void {
   try {
     writeFileSync(file, text);
   } catch (err) {
-    throw new ReportWriteError(`cannot write --${kind} ${file}: ${describeError(err, { file, flag: `--${kind}`, access: "write" })}`);
+    const why = describeError(err, { file, flag: `--${kind}`, access: "write" });
+    throw new ReportWriteError(`cannot write --${kind} ${file}: ${why}`);
   }
   log(`wrote ${REPORT_KINDS[kind]}: ${resolve(file)}\n`);
 }

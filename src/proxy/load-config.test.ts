@@ -270,13 +270,13 @@ const BAD: BadCase[] = [
     name: "ekmFleetDetails with 0 entries",
     mutate: (c) => (ks(c).health = { ekmFleetDetails: [] }),
     field: "keystores.0.health.ekmFleetDetails",
-    rule: />=1/,
+    rule: /must have at least 1 item/,
   },
   {
     name: "ekmFleetDetails with 11 entries",
     mutate: (c) => (ks(c).health = { ekmFleetDetails: fleet(11) }),
     field: "keystores.0.health.ekmFleetDetails",
-    rule: /<=10/,
+    rule: /must have at most 10 items/,
   },
   {
     name: "port 65536",
