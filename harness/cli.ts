@@ -15,6 +15,7 @@ import { registerConformance } from "./conformance/command.js";
 import { registerLoad } from "./load/command.js";
 import { registerUpdate } from "./update/command.js";
 import { registerWatch } from "./watch/command.js";
+import { errorWords } from "../src/error-words.js";
 
 // Node 20.18+ is still supported (see README, "Supported Node versions"): the SDK's notice about its coming Node 22 floor is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -45,7 +46,9 @@ try {
     const code = (err as { code: string }).code;
     exitCode = code === "commander.helpDisplayed" || code === "commander.version" ? EXIT.pass : EXIT.usage;
   } else {
-    process.stderr.write(`xks-harness: ${(err as Error).message}\n`);
+    // Our own errors are written for the user; a library's error that escaped is put in words (src/error-words.ts).
+    const words = errorWords(err);
+    process.stderr.write(`xks-harness: ${words ? `${words.cause}. Fix: ${words.fix}` : (err as Error).message}\n`);
     exitCode = EXIT.fail;
   }
 }

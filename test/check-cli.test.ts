@@ -83,9 +83,11 @@ describe("passing runs", () => {
 
   it("check --snapshot on a proxy with the same key material: exit 0, the documented --json, one JUnit testcase per check, no secret (--verbose too)", async () => {
     const junit = join(dir, "healthy.xml");
-    const run = await cli(["check", ...target(b, credB), "--key-id", "foo", "--snapshot", snapshotFile, "--json", "--junit", junit, "--verbose"], credB.secretAccessKey);
+    const html = join(dir, "healthy.html");
+    const run = await cli(["check", ...target(b, credB), "--key-id", "foo", "--snapshot", snapshotFile, "--json", "--junit", junit, "--html", html, "--verbose"], credB.secretAccessKey);
     expect(run.code, run.stdout || run.stderr).toBe(0);
-    expect(run.stderr).toBe("");
+    // Where the report files went, on stderr: stdout is the JSON document alone.
+    expect(run.stderr).toBe(`wrote JUnit report: ${junit}\nwrote HTML report: ${html}\n`);
 
     const doc = JSON.parse(run.stdout) as JsonReport;
     // --verbose adds the documented "verbose" lines (canonical request, string to sign).
@@ -109,6 +111,7 @@ describe("passing runs", () => {
     const xml = readFileSync(junit, "utf8");
     const names = [...xml.matchAll(/<testcase classname="xks-harness\.check" name="([^"]+)"/g)].map((m) => m[1]);
     expect(names).toEqual([...CHECK_IDS]);
+    expect(readFileSync(html, "utf8")).toMatch(/^<!doctype html>/i);
     expect(xml).toMatch(/<testsuite name="xks-harness check" tests="11" failures="0" errors="0" skipped="1"/);
 
     expectNoSecret({ stdout: run.stdout, stderr: run.stderr, junit: xml }, credB.secretAccessKey, credA.secretAccessKey);
@@ -217,7 +220,8 @@ describe("bad input sends no network traffic", () => {
     ["check --junit naming a directory", () => [...args(credA.accessKeyId), "--junit", dir], /^xks-harness: --junit .* is a directory/],
     ["snapshot --out into a missing directory", () => ["snapshot", ...args(credA.accessKeyId).slice(1, -1), "--key-id", "foo", "--out", join(dir, "missing", "p.json")], /^xks-harness: --out .*missing\/p\.json: the directory .*missing does not exist/],
     ["snapshot --out naming a directory", () => ["snapshot", ...args(credA.accessKeyId).slice(1, -1), "--key-id", "foo", "--out", dir], /^xks-harness: --out .* is a directory/],
-    ["check --snapshot with a missing file", () => [...args(credA.accessKeyId), "--snapshot", join(dir, "no-such-snapshot.json")], /^xks-harness: cannot read --snapshot .*no-such-snapshot\.json: ENOENT/],
+    ["check --snapshot with a missing file", () => [...args(credA.accessKeyId), "--snapshot", join(dir, "no-such-snapshot.json")], /^xks-harness: cannot read --snapshot .*no-such-snapshot\.json: no such file\. Fix: check the path/],
+    ["check --ca with a missing file", () => args(credA.accessKeyId).map((x) => (x === caFile ? join(dir, "nope.pem") : x)), /^xks-harness: cannot read --ca .*nope\.pem: no such file\. Fix: check the path \(a relative path is read from \/.*\)\n$/],
     ["check --snapshot with a file that is not JSON", () => [...args(credA.accessKeyId), "--snapshot", notJson], /^xks-harness: --snapshot .*not-json\.txt is not JSON/],
     ["check --ca with a file that holds no certificate", () => args(credA.accessKeyId).map((x) => (x === caFile ? notJson : x)), /^xks-harness: --ca .*not-json\.txt holds no PEM certificate/],
   ])("%s: exit 2 naming the flag, no connection made", async (_name, argv, message) => {

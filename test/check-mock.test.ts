@@ -133,7 +133,7 @@ describe("unreachable proxies", () => {
   it("closed port → tcp fails as XksProxyUriUnreachableException / XKS_PROXY_NOT_REACHABLE, the rest skipped with the reason", async () => {
     const port = await closedPort();
     const report = await runCheck(checkOptions(settingsFor(port, PATH, main, "127.0.0.1")));
-    expect(checkOf(report, "tcp")).toMatchObject({ status: "fail", failure: "TcpFailure", detail: `127.0.0.1:${port}: ECONNREFUSED` });
+    expect(checkOf(report, "tcp")).toMatchObject({ status: "fail", failure: "TcpFailure", detail: `127.0.0.1:${port}: nothing listens on 127.0.0.1:${port} (connection refused)` });
     expectPrediction(report, "fail", UNREACHABLE, "XKS_PROXY_NOT_REACHABLE");
     expect(statuses(report)).toMatchObject({ input: "warn", dns: "pass", tcp: "fail", tls: "skip", auth: "skip", "rejects-bad-signature": "skip", path: "skip", latency: "skip", keys: "skip", continuity: "skip" });
     expect(checkOf(report, "tls").detail).toBe("skipped: tcp failed");

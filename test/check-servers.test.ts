@@ -110,11 +110,23 @@ describe("TLS of the proxy", () => {
     expect(checkOf(report, "auth")).toMatchObject({ status: "skip", detail: "skipped: tls failed" });
   });
 
-  it("certificate for another host name (SAN other.example only) → tls fails", async () => {
-    const report = await tlsReport({ cert: certs.wrongHost.cert, key: certs.wrongHost.key });
-    expect(checkOf(report, "tls")).toMatchObject({ status: "fail", failure: "TlsFailure", detail: expect.stringMatching(/certificate does not match localhost/) });
-    expect(checkOf(report, "tls").fix).toMatch(/SAN \(or CN\) covers localhost/);
+  it("certificate for another host name (SAN other.example only), good chain → a name mismatch only; --verbose has the library's reason", async () => {
+    const s = await serve({ tls: { cert: certs.wrongHost.cert, key: certs.wrongHost.key } });
+    const report = await runCheck(checkOptions(settingsFor(s.port, PATH, cred), { extraCa: [pem("caCert")], timeoutMs: 2000, verbose: true }));
+    const tls = checkOf(report, "tls");
+    expect(tls).toMatchObject({ status: "fail", failure: "TlsFailure" });
+    expect(tls.detail).toMatch(/certificate does not match localhost: the chain verifies to a CA trusted here, but the certificate names other\.example, not the endpoint host localhost/);
+    // The chain is fine: nothing may say it is not.
+    expect(tls.detail).not.toMatch(/does not verify|not trusted|chain stops/);
+    expect(tls.fix).toBe("use a certificate whose SAN includes localhost");
+    expect(report.verbose).toContainEqual(expect.stringMatching(/^tls: host name check by the TLS library: ERR_TLS_CERT_ALTNAME_INVALID: Hostname\/IP does not match/));
     expectPrediction(report, "fail", ...TLS_FAIL);
+  });
+
+  it("a chain that does not verify → --verbose has the TLS library's code and message", async () => {
+    const report = await runCheck(checkOptions(settingsFor((await serve()).port, PATH, cred), { extraCa: [], timeoutMs: 2000, verbose: true }));
+    expect(checkOf(report, "tls").status).toBe("fail");
+    expect(report.verbose).toContainEqual(expect.stringMatching(/^tls: certificate verification by the TLS library: UNABLE_TO_VERIFY_LEAF_SIGNATURE: \S/));
   });
 
   it("self-signed certificate without --ca → tls fails, saying it is self-signed (not renew, not an OpenSSL code)", async () => {

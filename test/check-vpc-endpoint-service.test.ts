@@ -132,7 +132,7 @@ describe("the vpc-endpoint-service check, through @aws-sdk/client-ec2 against th
   it("skips for PUBLIC_ENDPOINT, and is skipped when the input is invalid", async () => {
     expect(checkOf(await runCheck(checkOptions(proxySettings(proxy))), "vpc-endpoint-service")).toMatchObject({ status: "skip", detail: "skipped: connectivity is PUBLIC_ENDPOINT" });
     const bad = await runCheck(vpcOptions(1, { vpcEndpointServiceOwner: "12345" }));
-    expect(checkOf(bad, "input").detail).toMatch(/XksProxyVpcEndpointServiceOwner has characters|XksProxyVpcEndpointServiceOwner is 5 chars/);
+    expect(checkOf(bad, "input").detail).toMatch(/XksProxyVpcEndpointServiceOwner has .* at position \d+, which is not allowed|XksProxyVpcEndpointServiceOwner is 5 chars/);
     expect(checkOf(bad, "vpc-endpoint-service").status).toBe("skip");
     const publicOwner = await runCheck(checkOptions(proxySettings(proxy), { vpcEndpointServiceOwner: OTHER }));
     expect(checkOf(publicOwner, "input").detail).toContain("XksProxyVpcEndpointServiceOwner is only allowed with XksProxyConnectivity VPC_ENDPOINT_SERVICE");

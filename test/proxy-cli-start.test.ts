@@ -233,7 +233,7 @@ describe("one process per --state file", () => {
 
 describe.concurrent("--kms-config (the local cloud's endpoint services) is checked before anything listens", () => {
   it.each([
-    ["a missing file", () => join(dir, "missing-kms-config.json"), /--kms-config .*missing-kms-config\.json: cannot read it \(ENOENT\)/],
+    ["a missing file", () => join(dir, "missing-kms-config.json"), /--kms-config .*missing-kms-config\.json: cannot read it: no such file\. Fix:/],
     ["a file that is not JSON (never quoted)", () => writeConfig("not-json.json", "secretish-SECRET123 {"), /--kms-config .*not-json\.json: not JSON\. Fix: see README/],
     ["a declaration that breaks the rules", () => writeConfig("bad.json", JSON.stringify({ endpointServices: [{ serviceName: "svc", target: "http://x" }] })), /endpointServices\.0\.serviceName: .*endpointServices\.0\.target: /],
   ])("%s → exit 2 naming --kms-config", { timeout: TEST_MS }, async (_name, file, message) => {

@@ -3,11 +3,10 @@
  * `xks-harness check`: flags → CheckOptions → the checks → a table, `--json` or JUnit. Exit 0 pass, 1 a check
  * failed, 2 bad usage or input that UpdateCustomKeyStore would refuse (the input check).
  */
-import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { connectionFlags } from "../common/connection-flags.js";
 import { vpcFlags } from "../common/vpc-flags.js";
-import { assertReportPaths, reportFlags, type ReportFlagValues } from "../common/report-flags.js";
+import { assertReportPaths, reportFlags, writeReport, type ReportFlagValues } from "../common/report-flags.js";
 import { EXIT, UsageError } from "../common/usage-error.js";
 import { colorWanted, painter } from "../report/style.js";
 import type { CheckFlags } from "./options.js";
@@ -50,12 +49,12 @@ async function checkCommand(flags: CheckFlags & ReportFlagValues & TerraformPlan
   if (note) process.stderr.write(`xks-harness check: ${note}\n`);
   const report = await runCheck(options);
   process.stdout.write(flags.json ? toJson(report, options) : toHuman(report, options, painter(colorWanted(process.stdout, !flags.color))));
-  if (flags.junit) writeFileSync(flags.junit, toCheckJunit(report));
+  if (flags.junit) writeReport("junit", flags.junit, toCheckJunit(report));
   if (flags.html) {
     const { checkHtml } = await import("../report/html-check.js");
     // Named fields only: the settings also hold the secret.
     const { endpoint, path, accessKeyId } = options.settings;
-    writeFileSync(flags.html, checkHtml(report, { endpoint, path, accessKeyId, region: options.region, connectivity: options.connectivity, keyIds: options.keyIds }));
+    writeReport("html", flags.html, checkHtml(report, { endpoint, path, accessKeyId, region: options.region, connectivity: options.connectivity, keyIds: options.keyIds }));
   }
   const inputFailed = report.checks[0]?.status === "fail";
   return inputFailed ? EXIT.usage : report.verdict === "pass" ? EXIT.pass : EXIT.fail;

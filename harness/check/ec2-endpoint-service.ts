@@ -17,6 +17,8 @@ import {
 import { z } from "zod";
 import { DNS_NAME_STATES, ENDPOINT_SERVICE_STATES, IP_ADDRESS_TYPES, LOAD_BALANCER_TYPES, kmsServicePrincipal, type EndpointServiceFacts } from "../../src/xks/vpc-endpoint-service.js";
 import { awsClientConfig } from "../common/aws-credentials.js";
+import { describeIssues } from "../../src/xks/schemas.js";
+import { awsCallFailure } from "../common/aws-call-error.js";
 
 export const EC2_PERMISSIONS = {
   configurations: "ec2:DescribeVpcEndpointServiceConfigurations",
@@ -70,11 +72,12 @@ class Unreadable extends Error {
   }
 }
 
-function classify(err: unknown, permission: string, timeoutMs: number): Ec2Unreadable {
+function classify(err: unknown, permission: string, o: Pick<Ec2ReadOptions, "region" | "endpoint" | "timeoutMs">): Ec2Unreadable {
+  const timeoutMs = o.timeoutMs;
   const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
   const name = e.name ?? "Error";
   if (name === "CredentialsProviderError" || /Could not load credentials/i.test(e.message ?? "")) {
-    return { kind: "no-credentials", permissions: [permission], message: `no AWS credentials: ${(e.message ?? "").slice(0, 200)}` };
+    return { kind: "no-credentials", permissions: [permission], message: "no AWS credentials were found (`aws configure`, AWS_PROFILE or --profile give them)" };
   }
   if (["UnauthorizedOperation", "AccessDenied", "AccessDeniedException"].includes(name) || e.$metadata?.httpStatusCode === 403) {
     return { kind: "denied", permissions: [permission], message: `${name}: the credentials lack ${permission}` };
@@ -83,7 +86,8 @@ function classify(err: unknown, permission: string, timeoutMs: number): Ec2Unrea
     return { kind: "no-credentials", permissions: [permission], message: `${name}: EC2 does not accept these credentials` };
   }
   if (name === "AbortError" || name === "TimeoutError") return { kind: "error", permissions: [permission], message: `EC2 did not answer ${permission.slice(4)} within ${timeoutMs} ms` };
-  return { kind: "error", permissions: [permission], message: `${permission.slice(4)} failed: ${name}: ${(e.message ?? "").slice(0, 200)}` };
+  const why = awsCallFailure(err, { service: "EC2", flag: "--ec2-endpoint", endpoint: o.endpoint, region: o.region, timeoutMs });
+  return { kind: "error", permissions: [permission], message: `${permission.slice(4)} failed: ${why}` };
 }
 
 function createEc2Client(o: Pick<Ec2ReadOptions, "region" | "endpoint" | "profile" | "env">): EC2Client {
@@ -99,7 +103,7 @@ const ipTypesOf = (types: readonly string[] | undefined) => (types?.length ? typ
 function parseFacts(raw: Record<string, unknown>, base: Pick<EndpointServiceFacts, "serviceName" | "owner" | "region" | "allowedPrincipals" | "privateDnsName">): EndpointServiceFacts {
   const r = Facts.safeParse(raw);
   if (!r.success) {
-    const fields = r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    const fields = describeIssues(r.error);
     throw new Unreadable({ kind: "error", permissions: [], message: `EC2's answer has values this harness does not know (${fields})` });
   }
   return { ...base, ...r.data };
@@ -119,7 +123,7 @@ async function read(client: EC2Client, o: Ec2ReadOptions, calls: string[]): Prom
       calls.push(permission.slice(4));
       return out;
     } catch (err) {
-      throw new Unreadable(classify(abort.signal.aborted ? { name: "AbortError" } : err, permission, o.timeoutMs));
+      throw new Unreadable(classify(abort.signal.aborted ? { name: "AbortError" } : err, permission, o));
     } finally {
       clearTimeout(timer);
     }
@@ -202,7 +206,8 @@ export async function readEndpointService(o: Ec2ReadOptions): Promise<{ reading:
     return { reading: await read(client, o, calls) };
   } catch (err) {
     if (err instanceof Unreadable) return { unreadable: err.detail, calls };
-    return { unreadable: { kind: "error", permissions: [], message: `reading the service failed: ${(err as Error).message?.slice(0, 200)}` }, calls };
+    const why = awsCallFailure(err, { service: "EC2", flag: "--ec2-endpoint", endpoint: o.endpoint, region: o.region, timeoutMs: o.timeoutMs });
+    return { unreadable: { kind: "error", permissions: [], message: `reading the service failed: ${why}` }, calls };
   } finally {
     client.destroy();
   }

@@ -6,6 +6,7 @@
  */
 import { X509Certificate } from "node:crypto";
 import { checkServerIdentity, type DetailedPeerCertificate } from "node:tls";
+import { errorWords, libraryText } from "../../src/error-words.js";
 import { daysToExpire } from "../../src/pki/certificate-expiry.js";
 import type { CheckContext } from "./context.js";
 import { kmsTrustedCas, normalizeFingerprint, type TrustedCa } from "./trusted-cas.js";
@@ -41,6 +42,12 @@ function selfIssued(cert: DetailedPeerCertificate): boolean {
   }
 }
 
+/** The names a certificate covers: its SAN's DNS names and addresses, else its CN. */
+function namesOf(cert: DetailedPeerCertificate): string {
+  const san = cert.subjectaltname?.split(/,\s*/).map((n) => n.replace(/^(DNS|IP Address):/, "")).filter(Boolean) ?? [];
+  return san.length ? san.join(", ") : cert.subject?.CN ? `CN=${String(cert.subject.CN)}` : "no host name";
+}
+
 let trustCache: { trust: readonly string[]; fingerprints: Set<string> } | undefined;
 /** SHA-256 fingerprints of the roots this machine trusts for the run (Node's bundle plus --ca). */
 function trustedHere(trust: readonly string[]): Set<string> {
@@ -70,8 +77,16 @@ export function certificateFindings(ctx: CheckContext, chain: DetailedPeerCertif
   if (!leaf) return { problems: [{ text: "the server sent no certificate", fix: "configure the proxy's listener with its certificate and key" }], warnings, trusted: undefined };
   if (libraryReason) ctx.verbose.push(`tls: certificate verification by the TLS library: ${libraryReason}`);
 
+  // The name is judged apart from the chain: a good chain for another host is a name mismatch, nothing more.
   const identity = checkServerIdentity(host, leaf);
-  if (identity) problems.push({ text: `certificate does not match ${host}: ${identity.message.slice(0, 160)}`, fix: `get a certificate whose SAN (or CN) covers ${host}` });
+  if (identity) {
+    ctx.verbose.push(`tls: host name check by the TLS library: ${libraryText(identity)}`);
+    const chainState = authorized ? "the chain verifies to a CA trusted here, but " : "";
+    problems.push({
+      text: `certificate does not match ${host}: ${chainState}the certificate names ${namesOf(leaf)}, not the endpoint host ${host}`,
+      fix: `use a certificate whose SAN includes ${host}`,
+    });
+  }
   const now = Date.now();
   const notAfter = new Date(leaf.valid_to).getTime();
   const notBefore = new Date(leaf.valid_from).getTime();
@@ -100,7 +115,12 @@ export function certificateFindings(ctx: CheckContext, chain: DetailedPeerCertif
     } else if (!rootFp || !trustedHere(ctx.trust).has(rootFp)) {
       problems.push({ text: `the chain's root ${rootName} is not trusted here`, fix: `use a certificate that chains to ${KMS_CA_LIST}; for local use pass that root with --ca` });
     } else if (!outOfDate) {
-      problems.push({ text: `the chain to ${rootName} does not verify (run with --verbose for the TLS library's reason)`, fix: `reissue the certificate from ${KMS_CA_LIST}` });
+      // Read from the verify code, the one thing the library says here that does not change between versions.
+      const words = libraryReason ? errorWords({ code: libraryReason.split(":")[0] }, { host }) : undefined;
+      problems.push({
+        text: `the chain to ${rootName} does not verify${words ? `: ${words.cause}` : ""} (--verbose shows the TLS library's reason)`,
+        fix: `reissue the certificate from ${KMS_CA_LIST}`,
+      });
     }
   } else if (!trusted) {
     const text = `root CA ${`"${root.subject?.CN ?? "unknown"}"`} is not in KMS's trusted CA list`;

@@ -5,6 +5,7 @@
  */
 import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { describeError } from "../../src/error-words.js";
 import { readCertificatePair, type ClientCertificatePem } from "../../src/pki/client-certificate.js";
 import { UsageError } from "./usage-error.js";
 
@@ -13,7 +14,7 @@ export function readText(file: string, what: string): string {
   try {
     return readFileSync(file, "utf8");
   } catch (err) {
-    throw new UsageError(`cannot read ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new UsageError(`cannot read ${what} ${file}: ${describeError(err, { file, flag: what })}`);
   }
 }
 

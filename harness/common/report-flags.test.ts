@@ -3,12 +3,12 @@
  * in every command that takes them; a command picks its flags and may word their help its own way; the output
  * paths are refused before any traffic.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command } from "commander";
 import { afterAll, describe, expect, it } from "vitest";
-import { assertReportPaths, reportFlags } from "./report-flags.js";
+import { assertReportPaths, reportFlags, writeReport } from "./report-flags.js";
 import { UsageError } from "./usage-error.js";
 
 const parse = (cmd: Command, argv: string[]) => cmd.exitOverride().configureOutput({ writeErr: () => {} }).parse(argv, { from: "user" }).opts();
@@ -42,5 +42,23 @@ describe("reportFlags", () => {
     expect(() => assertReportPaths({ junit: join(dir, "r.xml"), html: join(dir, "r.html") })).not.toThrow();
     expect(() => assertReportPaths({ junit: join(dir, "nope", "r.xml") })).toThrow(UsageError);
     expect(() => assertReportPaths({ html: dir })).toThrow(/--html .* is a directory/);
+  });
+});
+
+describe("writeReport", () => {
+  it("writes the file and says where, with the absolute path", () => {
+    const lines: string[] = [];
+    const file = join(dir, "r.html");
+    writeReport("html", file, "<html>", (line) => lines.push(line));
+    expect(readFileSync(file, "utf8")).toBe("<html>");
+    expect(lines).toEqual([`wrote HTML report: ${file}\n`]);
+    writeReport("markdown", join(dir, "r.md"), "# r", (line) => lines.push(line));
+    expect(lines[1]).toBe(`wrote Markdown report: ${join(dir, "r.md")}\n`);
+  });
+
+  it("a file it cannot write names the flag, the cause and the fix", () => {
+    expect(() => writeReport("junit", join(dir, "missing", "r.xml"), "<x/>", () => {})).toThrow(
+      new RegExp(`^cannot write --junit ${join(dir, "missing", "r.xml")}: its directory does not exist\\. Fix: create the directory`),
+    );
   });
 });

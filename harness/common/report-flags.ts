@@ -5,7 +5,10 @@
  * may word a help text its own way (`update --html` says what its page holds); names, defaults and the check of
  * the output paths stay the same everywhere.
  */
+import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
 import type { Command } from "commander";
+import { describeError } from "../../src/error-words.js";
 import { assertOutputPath } from "./output-path.js";
 
 const FLAGS = {
@@ -46,4 +49,33 @@ export function reportFlags(cmd: Command, names: readonly ReportFlag[] = ALL_REP
 export function assertReportPaths(f: { junit?: string | undefined; html?: string | undefined }): void {
   assertOutputPath(f.junit, "--junit");
   assertOutputPath(f.html, "--html");
+}
+
+/** A report file that could not be written: the run itself is over, so this is not bad usage (exit 1). */
+export class ReportWriteError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ReportWriteError";
+  }
+}
+
+/** What each report file is called in the line that says where it went. */
+const REPORT_KINDS = { junit: "JUnit report", html: "HTML report", markdown: "Markdown report" } as const;
+export type ReportKind = keyof typeof REPORT_KINDS;
+
+/**
+ * Writes one report file and says where, on stderr ("wrote HTML report: /abs/path.html"), so stdout stays the
+ * report itself (--json). A failure to write names the flag, the cause and the fix.
+ */
+type Log = (line: string) => void;
+const toStderr: Log = (line) => void process.stderr.write(line);
+
+export function writeReport(kind: ReportKind, file: string, text: string, log: Log = toStderr): void {
+  try {
+    writeFileSync(file, text);
+  } catch (err) {
+    const why = describeError(err, { file, flag: `--${kind}`, access: "write" });
+    throw new ReportWriteError(`cannot write --${kind} ${file}: ${why}`);
+  }
+  log(`wrote ${REPORT_KINDS[kind]}: ${resolve(file)}\n`);
 }

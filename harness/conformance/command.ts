@@ -3,11 +3,10 @@
  * `xks-harness conformance`: flags → target (optionally a container started for the run) → suite → report.
  * Exit 0 when no MUST case failed, 1 otherwise, 2 bad usage.
  */
-import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { integerOption } from "../../src/cli-options.js";
 import { collect, connectionFlags } from "../common/connection-flags.js";
-import { assertReportPaths, reportFlags } from "../common/report-flags.js";
+import { assertReportPaths, reportFlags, writeReport } from "../common/report-flags.js";
 import { EXIT, UsageError } from "../common/usage-error.js";
 import { colorWanted, painter } from "../report/style.js";
 import type { ConformanceFlags } from "./flags.js";
@@ -57,7 +56,7 @@ async function runAndReport(target: ConformanceTarget, f: ConformanceFlags): Pro
   const [{ conformanceHuman, conformanceJson, conformanceJunit }, { runConformance }] = await Promise.all([import("./report.js"), import("./run-conformance.js")]);
   const report = await runConformance(target);
   process.stdout.write(f.json ? conformanceJson(report, target) : conformanceHuman(report, target, painter(colorWanted(process.stdout, !f.color)), f.verbose));
-  if (f.junit) writeFileSync(f.junit, conformanceJunit(report));
-  if (f.html) writeFileSync(f.html, (await import("../report/html-conformance.js")).conformanceHtml(report, target));
+  if (f.junit) writeReport("junit", f.junit, conformanceJunit(report));
+  if (f.html) writeReport("html", f.html, (await import("../report/html-conformance.js")).conformanceHtml(report, target));
   return report.ok ? EXIT.pass : EXIT.fail;
 }

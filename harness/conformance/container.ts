@@ -22,6 +22,7 @@ import { UsageError } from "../common/usage-error.js";
 import type { ConformanceFlags } from "./flags.js";
 import { copyCertificateOut } from "./container-file.js";
 import { waitUntilAnswering } from "./container-readiness.js";
+import { describeError } from "../../src/error-words.js";
 
 export { waitUntilAnswering, type Readiness } from "./container-readiness.js";
 
@@ -104,7 +105,7 @@ function imageFile(source: string, target: string, flag: string): ImageFile {
     mode = st.mode & 0o7777;
   } catch (err) {
     if (err instanceof UsageError) throw err;
-    throw new UsageError(`cannot read ${flag} ${source}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new UsageError(`cannot read ${flag} ${source}: ${describeError(err, { file: source, flag })}`);
   }
   // The archive's entries belong to root, and the image may run as any user: readable by all, or a non-root
   // proxy could not open its own key. Execute bits are kept.

@@ -10,6 +10,7 @@ import { createClientSet } from "../common/client-set.js";
 import { checkSetup } from "./setup-check.js";
 import { CONFORMANCE_SUITE } from "./suite.js";
 import type { CaseNeed, CaseResult, ConformanceCase, ConformanceContext, ConformanceReport, ConformanceTarget, SetupFailure } from "./types.js";
+import { errorWords, libraryText } from "../../src/error-words.js";
 
 /** The id of the result a failed setup call gives (it is not a case of the suite). */
 export const SETUP_CASE_ID = "setup";
@@ -46,8 +47,10 @@ async function runCase(c: ConformanceCase, ctx: ConformanceContext): Promise<Cas
     const status = o.pass ? "pass" : c.level === "SHOULD" ? "warn" : "fail";
     return { ...base, status, expected: o.expected, actual: o.actual, ms: performance.now() - start };
   } catch (err) {
-    const e = err as { code?: string; cause?: { code?: string }; message?: string };
-    return { ...base, status: c.level === "SHOULD" ? "warn" : "fail", expected: "an answer", actual: `no answer: ${e.code ?? e.cause?.code ?? ""} ${e.message ?? String(err)}`.slice(0, 300), ms: performance.now() - start };
+    // The cause in words, the library's code and message after it as evidence.
+    const words = errorWords(err, { service: "the proxy" });
+    const actual = `no answer: ${words ? `${words.cause} (${libraryText(err)})` : libraryText(err)}`.slice(0, 300);
+    return { ...base, status: c.level === "SHOULD" ? "warn" : "fail", expected: "an answer", actual, ms: performance.now() - start };
   }
 }
 

@@ -4,10 +4,9 @@
  * (--find-max). Exit 0 pass, 1 a step failed (or the highest rate found is below KMS's quota), 2 bad usage,
  * 130 stopped by Ctrl-C (the report of what ran is still printed and written).
  */
-import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { connectionFlags } from "../common/connection-flags.js";
-import { reportFlags } from "../common/report-flags.js";
+import { reportFlags, writeReport } from "../common/report-flags.js";
 import { EXIT } from "../common/usage-error.js";
 import { colorWanted, painter } from "../report/style.js";
 import { DEFAULT_MIX, LOAD_DEFAULTS } from "./defaults.js";
@@ -72,9 +71,9 @@ async function loadCommand(flags: Flags, env: NodeJS.ProcessEnv): Promise<number
     const report = await runLoad(o, { stopped: () => stopped, onProgress: printer && ((p) => printer.update(p)) });
     printer?.end();
     process.stdout.write(o.json ? toJson(report) : toHuman(report, painter(colorWanted(process.stdout, !flags.color))));
-    if (o.junit) writeFileSync(o.junit, toLoadJunit(report));
+    if (o.junit) writeReport("junit", o.junit, toLoadJunit(report));
     // Also after a Ctrl-C: the page then says the run was stopped and shows what it measured.
-    if (o.html) writeFileSync(o.html, (await import("../report/html-load.js")).loadHtml(report));
+    if (o.html) writeReport("html", o.html, (await import("../report/html-load.js")).loadHtml(report));
     const verdict = loadVerdict(report);
     return verdict === "stopped" ? EXIT_STOPPED : verdict === "pass" ? EXIT.pass : EXIT.fail;
   } finally {

@@ -10,6 +10,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { answerResult, DEFAULT_PRINCIPAL as DEFAULT_PRINCIPAL_ARN, type Failed, type XksResponse } from "../../src/client/index.js";
 import { CDIV_ALGORITHM, ENCRYPTION_ALGORITHM, verifyDecryptAnswer, verifyEncryptAnswer, verifyHealthAnswer, verifyMetadataAnswer } from "../../src/xks/index.js";
 import type { LoadOperation } from "./options.js";
+import { describeError } from "../../src/error-words.js";
 
 /** A ciphertext of the warm-up, with what a decrypt must send and get back. */
 export interface Sealed {
@@ -98,8 +99,8 @@ export async function warmUp(client: Sender, keyIds: string[], count: number, pl
     for (let done = 0; done < count; done += 10) {
       const batch = Array.from({ length: Math.min(10, count - done) }, () => encryptCall(client, keyId, plaintextBytes, aadBytes, "GenerateDataKey"));
       for (const call of batch) {
-        const res = await call.send().catch((err: Error) => {
-          throw new Error(`warm-up encrypt with key ${keyId} failed: ${(err as { code?: string }).code ?? err.message}`);
+        const res = await call.send().catch((err: unknown) => {
+          throw new Error(`warm-up encrypt with key ${keyId} failed: ${describeError(err, { flag: "--endpoint", service: "the proxy" })}`);
         });
         if (res.status !== 200) throw new Error(`warm-up encrypt with key ${keyId}: HTTP ${res.status} ${res.text.slice(0, 200)}`);
         const wrong = call.verify(res);

@@ -20,6 +20,7 @@ import type { CheckOptions, CheckReport } from "../check/types.js";
 import { awsKmsLine, rollbackCommand, type AwsCliTarget } from "./aws-cli.js";
 import { planUpdate, snapshotOf, type StoreSnapshot, type UpdatePlan, type Wanted } from "./plan.js";
 import { settlingOf, type Settling } from "./settle.js";
+import { awsCallFailure } from "../common/aws-call-error.js";
 
 export type UpdateOutcome = "updated" | "dry-run" | "refused" | "failed";
 
@@ -181,7 +182,6 @@ export async function runUpdate(o: UpdateOptions): Promise<UpdateReport> {
 
   const failedAt = async (step: string, err: unknown): Promise<UpdateReport> => {
     const now = await describe(o.kms, { id: before.id }).catch(() => undefined);
-    const e = err as { name?: string; message?: string };
     // The rollback command alone refuses a FAILED store and leaves a DISCONNECTED one disconnected: say the whole way back.
     const id = { CustomKeyStoreId: before.id };
     const back = [
@@ -191,7 +191,7 @@ export async function runUpdate(o: UpdateOptions): Promise<UpdateReport> {
     ];
     return {
       outcome: "failed",
-      message: `${step} failed: ${e.name ?? "Error"}: ${e.message ?? String(err)}. The store is now ${now?.state ?? "unknown"}${now ? ` at ${now.endpoint}${now.path} with access key id ${now.accessKeyId}` : ""}. To go back: ${back.join(", then ")}`,
+      message: `${step} failed: ${awsCallFailure(err, { service: "KMS", flag: "--kms-endpoint", endpoint: o.kmsEndpoint, region: o.check.region })}. The store is now ${now?.state ?? "unknown"}${now ? ` at ${now.endpoint}${now.path} with access key id ${now.accessKeyId}` : ""}. To go back: ${back.join(", then ")}`,
       check,
       ...base,
       ...(now ? { after: now } : {}),

@@ -3,9 +3,8 @@
  * What `xks-harness update` does once its flags parsed (declared in command.ts): checks, the plan, the
  * confirmation, the calls and the report for people or `--json`.
  */
-import { writeFileSync } from "node:fs";
 import { createInterface } from "node:readline/promises";
-import { assertReportPaths } from "../common/report-flags.js";
+import { assertReportPaths, ReportWriteError, writeReport } from "../common/report-flags.js";
 import { toHuman } from "../check/report.js";
 import { readCaFiles, readClientCertificate, readSecretFile } from "../common/read-files.js";
 import { CURRENT_SECRET_ENV, SECRET_ENV, settingsGiven } from "../common/settings.js";
@@ -20,6 +19,7 @@ import type { StoreSnapshot, UpdatePlan } from "./plan.js";
 import { runUpdate, type UpdateEvidence, type UpdateReport } from "./run-update.js";
 import { settlingLines } from "./settle.js";
 import { XKS_CONNECTIVITIES, isXksConnectivity } from "../../src/xks/kms-rules.js";
+import { awsCallFailure } from "../common/aws-call-error.js";
 
 const CONTINUITY_HOW = `give --continuity with ${CURRENT_SECRET_ENV} set to the store's current secret (or --current-secret-file) and --key-id`;
 
@@ -123,15 +123,19 @@ export async function updateCommand(f: UpdateFlags, env: NodeJS.ProcessEnv, io: 
       const { updateHtml } = await import("../report/html-update.js");
       const plan = report.plan ? planLines(report.plan, aws) : [];
       const rollback = report.plan && report.before ? rollbackLines(report.before, report.plan, aws) : [];
-      writeFileSync(f.html, updateHtml({ report, region: f.region, planLines: plan, rollbackLines: rollback }));
+      writeReport("html", f.html, updateHtml({ report, region: f.region, planLines: plan, rollbackLines: rollback }));
     }
     // Invalid input is bad usage (2), as for `check`; other refusals and failures are 1.
     if (report.check?.checks.find((c) => c.id === "input")?.status === "fail") return EXIT.usage;
     return report.outcome === "updated" || report.outcome === "dry-run" ? EXIT.pass : EXIT.fail;
   } catch (err) {
     const e = err as { name?: string; message?: string };
-    if (e.name === "CustomKeyStoreNotFoundException") throw new UsageError(`no such custom key store: ${e.message}`);
-    throw new Error(`KMS call failed: ${e.name}: ${e.message}`);
+    if (e.name === "CustomKeyStoreNotFoundException") {
+      const which = f.customKeyStoreId ? `--custom-key-store-id ${f.customKeyStoreId}` : `--custom-key-store-name ${f.customKeyStoreName}`;
+      throw new UsageError(`no custom key store ${which} in ${f.region}${f.kmsEndpoint ? ` at ${f.kmsEndpoint}` : ""}. Fix: check the id or name (aws kms describe-custom-key-stores lists them), the region and the account`);
+    }
+    if (err instanceof UsageError || err instanceof ReportWriteError) throw err;
+    throw new Error(awsCallFailure(err, { service: "KMS", flag: "--kms-endpoint", endpoint: f.kmsEndpoint, region: f.region }));
   } finally {
     kms.destroy();
   }

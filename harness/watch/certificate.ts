@@ -8,6 +8,7 @@ import { isIP } from "node:net";
 import { connect, type SecureContext } from "node:tls";
 import { certificateName, daysToExpire } from "../../src/pki/certificate-expiry.js";
 import { parseEndpoint } from "../common/endpoint.js";
+import { describeError, errorWords } from "../../src/error-words.js";
 
 export type CertificateReading =
   | { ok: true; name: string; daysToExpire: number; validTo: string; trusted: boolean; trustError?: string | undefined }
@@ -42,10 +43,13 @@ export function readCertificate(endpoint: string, o: { secureContext: SecureCont
     socket.once("secureConnect", () => {
       const cert = socket.getPeerCertificate();
       if (!cert?.valid_to) return done({ ok: false, reason: "the proxy presented no certificate" });
-      const trustError = socket.authorized ? undefined : String(socket.authorizationError ?? "not verified");
+      // authorizationError holds the verify code only: put in words, with the code kept for a search.
+      const code = String(socket.authorizationError ?? "");
+      const words = errorWords({ code }, { host: ep.host, port: ep.port, certificate: { validTo: cert.valid_to, validFrom: cert.valid_from } });
+      const trustError = socket.authorized ? undefined : words ? `${words.cause} (${code}). Fix: ${words.fix}` : code || "not verified";
       done({ ok: true, name: certificateName(cert), daysToExpire: daysToExpire(cert.valid_to, (o.now ?? Date.now)()), validTo: cert.valid_to, trusted: socket.authorized, trustError });
     });
-    socket.once("error", (err: NodeJS.ErrnoException) => done({ ok: false, reason: `TLS handshake failed: ${err.code ?? err.message}` }));
+    socket.once("error", (err) => done({ ok: false, reason: `TLS handshake failed: ${describeError(err, { host: ep.host, port: ep.port, service: "the proxy" })}` }));
     socket.once("close", () => done({ ok: false, reason: "the proxy closed the connection during the handshake" }));
   });
 }

@@ -7,6 +7,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { parseEndpointServices, type EndpointServicesConfigInput } from "../ec2/index.js";
 import { DEFAULT_HEALTH_CHECK_INTERVAL_MS, healthCheckIntervalProblem } from "../kms/health-poll.js";
+import { errorWords, libraryText } from "../error-words.js";
 
 export class LocalCloudConfigError extends Error {
   override name = "LocalCloudConfigError";
@@ -29,7 +30,7 @@ export function readLocalCloudConfig(file: string): LocalCloudConfig {
     text = readFileSync(file, "utf8");
   } catch (err) {
     if (err instanceof LocalCloudConfigError) throw err;
-    throw fail(`cannot read it (${(err as NodeJS.ErrnoException).code ?? "error"})`);
+    throw fail(`cannot read it: ${errorWords(err, { file })?.cause ?? libraryText(err)}`);
   }
   let raw: unknown;
   try {

@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { LOCAL_ACCOUNT_ID } from "../local-account.js";
-import { checkKmsField, formatViolation, REGION_PATTERN } from "../xks/index.js";
+import { checkKmsField, describeIssues, formatViolation, REGION_PATTERN } from "../xks/index.js";
 import {
   DNS_NAME_STATES,
   ENDPOINT_SERVICE_STATES,
@@ -89,7 +89,7 @@ export interface EndpointService extends EndpointServiceFacts {
 export function parseEndpointServices(input: unknown): EndpointService[] {
   const r = EndpointServicesConfig.safeParse(input);
   if (!r.success) {
-    throw new Error(`invalid endpoint services: ${r.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`);
+    throw new Error(`invalid endpoint services: ${describeIssues(r.error)}`);
   }
   return r.data.endpointServices.map((d) => ({ ...d, serviceId: d.serviceName.slice(d.serviceName.lastIndexOf(".") + 1) }));
 }

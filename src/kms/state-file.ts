@@ -23,6 +23,7 @@ import { basename, dirname, join } from "node:path";
 import type { z } from "zod";
 import { jsonErrorPosition } from "./json-error-position.js";
 import { KmsStateSchema, emptyState, type KmsState } from "./state.js";
+import { errorWords, libraryText } from "../error-words.js";
 
 export class StateFileError extends Error {
   constructor(message: string) {
@@ -104,7 +105,7 @@ export function checkStatePath(file: string): void {
   try {
     dirStat = statSync(dir);
   } catch (err) {
-    throw new StateFileError(`the directory of --state ${file} cannot be used (${(err as NodeJS.ErrnoException).code ?? "error"}: ${dir}). Fix: create ${dir}, or choose another --state`);
+    throw new StateFileError(`the directory of --state ${file} cannot be used (${dir}: ${errorWords(err, { file: dir })?.cause ?? libraryText(err)}). Fix: create ${dir}, or choose another --state`);
   }
   if (!dirStat.isDirectory()) throw new StateFileError(`the directory of --state ${file} is not a directory (${dir}). Fix: choose another --state`);
   try {
@@ -127,7 +128,7 @@ export function checkStatePath(file: string): void {
   } catch (err) {
     if (err instanceof StateFileError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    if (code !== "ENOENT") throw new StateFileError(`cannot read --state ${file} (${code ?? "error"}). Fix: make it readable and writable by this user, or choose another --state`);
+    if (code !== "ENOENT") throw new StateFileError(`cannot read --state ${file} (${errorWords(err, { file })?.cause ?? libraryText(err)}). Fix: make it readable and writable by this user, or choose another --state`);
   }
 }
 
@@ -140,7 +141,7 @@ export function loadState(file: string | undefined): KmsState {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return emptyState();
-    throw new StateFileError(`cannot read --state ${file} (${code ?? "error"}). Fix: make it a readable file, or choose another --state`);
+    throw new StateFileError(`cannot read --state ${file} (${errorWords(err, { file })?.cause ?? libraryText(err)}). Fix: make it a readable file, or choose another --state`);
   }
   const refuse = (why: string) =>
     new StateFileError(`state file ${file} (--state) is corrupt (${why}); refusing to start rather than lose it. Fix: restore it from a backup, or move it away to start with an empty state`);

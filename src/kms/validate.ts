@@ -4,13 +4,13 @@
  * names the field and the constraint (never the value: it may be a secret).
  */
 import { z } from "zod";
-import { checkKmsField, type KmsFieldName } from "../xks/index.js";
+import { checkKmsField, issueRule, type KmsFieldName } from "../xks/index.js";
 import { kmsError } from "./errors.js";
 
 export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
   const r = schema.safeParse(input ?? {});
   if (r.success) return r.data;
-  const issues = r.error.issues.map((i) => `Value at '${i.path.join(".") || "input"}' failed to satisfy constraint: ${i.message}`);
+  const issues = r.error.issues.map((i) => `Value at '${i.path.join(".") || "input"}' failed to satisfy constraint: ${issueRule(i)}`);
   throw kmsError.validation(`${issues.length} validation error${issues.length > 1 ? "s" : ""} detected: ${issues.join("; ")}`);
 }
 

@@ -10,6 +10,7 @@ import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import { packageRoot } from "../package-root.js";
+import { errorWords, libraryText } from "../error-words.js";
 
 export const CERTS_DIR_ENV = "XKS_MOCK_CERTS_DIR";
 const STATE_DIR_NAME = "xks-harness";
@@ -63,15 +64,6 @@ export function defaultCertsDir(): string {
 }
 
 /** Plain words for the errno codes a directory write meets. */
-const ERRNO_REASONS: Record<string, string> = {
-  EACCES: "permission denied",
-  EPERM: "permission denied",
-  EROFS: "read-only file system",
-  ENOTDIR: "a part of the path is not a directory",
-  ENOSPC: "no space left on the device",
-  EDQUOT: "disk quota exceeded",
-};
-
 /**
  * The certs directory cannot be created or written (or read): the message names the directory, what was being
  * done, and the way out. Never an errno code alone: `xks-mock` would otherwise mistake EACCES for a listen error.
@@ -82,8 +74,7 @@ export class CertsDirError extends Error {
     doing: string,
     cause: unknown,
   ) {
-    const code = (cause as NodeJS.ErrnoException)?.code;
-    const reason = (code && ERRNO_REASONS[code]) ?? (cause as Error)?.message ?? String(cause);
+    const reason = errorWords(cause, { file: dir, access: "write" })?.cause ?? libraryText(cause);
     super(
       `cannot ${doing} in ${dir}: ${reason}. ` +
         `Fix: --certs-dir DIR (or ${CERTS_DIR_ENV}=DIR) naming a directory you can write, or make ${dir} writable`,

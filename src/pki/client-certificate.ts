@@ -6,6 +6,7 @@
  */
 import { createPrivateKey, X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { describeError } from "../error-words.js";
 
 export interface ClientCertificatePem {
   cert: string;
@@ -42,7 +43,7 @@ export function readCertificatePair(certFile: string | undefined, keyFile: strin
     try {
       return readFileSync(file, "utf8");
     } catch (err) {
-      throw fail(`cannot read ${flag} ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      throw fail(`cannot read ${flag} ${file}: ${describeError(err, { file, flag })}`);
     }
   };
   const pem = { cert: read(certFile, flags.cert), key: read(keyFile, flags.key) };

@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { issueLines } from "../xks/index.js";
 import { ProxyConfigSchema, defaultConfigInput, type ProxyConfig, type ProxyConfigInput } from "./config-schema.js";
+import { describeError } from "../error-words.js";
 
 export class ConfigError extends Error {
   constructor(message: string, options?: ErrorOptions) {
@@ -72,7 +73,7 @@ function readConfigFile(file: string): ProxyConfigInput {
   try {
     text = readFileSync(file, "utf8");
   } catch (err) {
-    throw new ConfigError(`cannot read config file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new ConfigError(`cannot read config file ${file}: ${describeError(err, { file, flag: "--config" })}`);
   }
   try {
     return JSON.parse(text) as ProxyConfigInput;

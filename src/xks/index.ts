@@ -80,6 +80,7 @@ export {
   describeIssues,
   issueLines,
 } from "./schemas.js";
+export { issueRule, issueText } from "./issue-words.js";
 export { formatAmzDate } from "./sigv4/amz-date.js";
 export { canonicalRequest, credentialScope, stringToSign } from "./sigv4/canonical-request.js";
 export { signXksRequest, type XksCredential } from "./sigv4/sign.js";

@@ -40,32 +40,32 @@ const valid: { name: string; field: KmsFieldName; value: string }[] = [
 const violations: { name: string; field: KmsFieldName; value: string | undefined; problem: RegExp }[] = [
   { name: "access key id of 19 chars", field: "AccessKeyId", value: akid(19), problem: /19 chars, shorter than 20/ },
   { name: "access key id of 31 chars", field: "AccessKeyId", value: akid(31), problem: /31 chars, longer than 30/ },
-  { name: "lowercase access key id", field: "AccessKeyId", value: akid(24).toLowerCase(), problem: /characters/ },
-  { name: "access key id with digit 1", field: "AccessKeyId", value: `${akid(23)}1`, problem: /characters/ },
-  { name: "access key id with digit 8", field: "AccessKeyId", value: `8${akid(23)}`, problem: /characters/ },
+  { name: "lowercase access key id", field: "AccessKeyId", value: `A${akid(23).toLowerCase()}`, problem: /^has '[a-z]' at position 2, which is not allowed$/ },
+  { name: "access key id with digit 1", field: "AccessKeyId", value: `${akid(23)}1`, problem: /^has '1' at position 24, which is not allowed$/ },
+  { name: "access key id with digit 8", field: "AccessKeyId", value: `8${akid(23)}`, problem: /^has '8' at position 1, which is not allowed$/ },
   { name: "TC's invalid access key id (35 chars)", field: "AccessKeyId", value: "InvalidBETWEEN2TENAND3TENCHARACTERS", problem: /35 chars/ },
   { name: "missing access key id", field: "AccessKeyId", value: undefined, problem: /missing/ },
   { name: "empty access key id", field: "AccessKeyId", value: "", problem: /missing/ },
   { name: "secret of 42 chars", field: "RawSecretAccessKey", value: secret(42), problem: /42 chars, shorter than 43/ },
   { name: "secret of 65 chars", field: "RawSecretAccessKey", value: secret(65), problem: /65 chars, longer than 64/ },
-  { name: "secret with - (URL-safe Base64)", field: "RawSecretAccessKey", value: `${secret(43)}-`, problem: /characters/ },
-  { name: "secret with a space", field: "RawSecretAccessKey", value: `${secret(22)} ${secret(22)}`, problem: /characters/ },
-  { name: "endpoint with a port", field: "XksProxyUriEndpoint", value: "https://xks.example.com:443", problem: /characters|shape/ },
-  { name: "endpoint with a path", field: "XksProxyUriEndpoint", value: "https://xks.example.com/kms", problem: /characters|shape/ },
-  { name: "endpoint with a trailing slash", field: "XksProxyUriEndpoint", value: "https://xks.example.com/", problem: /characters|shape/ },
-  { name: "endpoint with http://", field: "XksProxyUriEndpoint", value: "http://xks.example.com", problem: /characters|shape/ },
-  { name: "endpoint without scheme", field: "XksProxyUriEndpoint", value: "xks.example.com", problem: /characters|shape/ },
+  { name: "secret with - (URL-safe Base64)", field: "RawSecretAccessKey", value: `${secret(43)}-`, problem: /^has a character at position 44, which is not allowed$/ },
+  { name: "secret with a space", field: "RawSecretAccessKey", value: `${secret(22)} ${secret(22)}`, problem: /^has a space at position 23, which is not allowed$/ },
+  { name: "endpoint with a port", field: "XksProxyUriEndpoint", value: "https://xks.example.com:443", problem: /^has ':' at position 24, which is not allowed$/ },
+  { name: "endpoint with a path", field: "XksProxyUriEndpoint", value: "https://xks.example.com/kms", problem: /^has '\/' at position 24/ },
+  { name: "endpoint with a trailing slash", field: "XksProxyUriEndpoint", value: "https://xks.example.com/", problem: /^has '\/' at position 24/ },
+  { name: "endpoint with http://", field: "XksProxyUriEndpoint", value: "http://xks.example.com", problem: /^does not start with https:\/\/$/ },
+  { name: "endpoint without scheme", field: "XksProxyUriEndpoint", value: "xks.example.com", problem: /^does not start with https:\/\/$/ },
   { name: "endpoint of 9 chars", field: "XksProxyUriEndpoint", value: "https://a", problem: /9 chars, shorter than 10/ },
-  { name: "path without /kms/xks/v1", field: "XksProxyUriPath", value: "/example/uri/path/prefix", problem: /characters|shape/ },
+  { name: "path without /kms/xks/v1", field: "XksProxyUriPath", value: "/example/uri/path/prefix", problem: /^has only allowed characters, but not the form the rule requires$/ },
   { name: "path with a trailing slash", field: "XksProxyUriPath", value: "/example/kms/xks/v1/", problem: /characters|shape/ },
   { name: "path without the leading slash", field: "XksProxyUriPath", value: "example/kms/xks/v1", problem: /characters|shape/ },
-  { name: "path with a space", field: "XksProxyUriPath", value: "/exa mple/kms/xks/v1", problem: /characters|shape/ },
-  { name: "path with a dot", field: "XksProxyUriPath", value: "/example.com/kms/xks/v1", problem: /characters|shape/ },
+  { name: "path with a space", field: "XksProxyUriPath", value: "/exa mple/kms/xks/v1", problem: /^has a space at position 5, which is not allowed$/ },
+  { name: "path with a dot", field: "XksProxyUriPath", value: "/example.com/kms/xks/v1", problem: /^has '\.' at position 9, which is not allowed$/ },
   { name: "path of 129 chars", field: "XksProxyUriPath", value: uriPath(129), problem: /129 chars, longer than 128/ },
-  { name: "key id with a slash", field: "XksKeyId", value: "a/b", problem: /characters|shape/ },
+  { name: "key id with a slash", field: "XksKeyId", value: "a/b", problem: /^has '\/' at position 2, which is not allowed$/ },
   { name: "key id of 129 chars", field: "XksKeyId", value: "k".repeat(129), problem: /129 chars/ },
   { name: "VPC endpoint service name of another shape", field: "XksProxyVpcEndpointServiceName", value: "vpce-svc-0123456789abcdef0.example", problem: /characters|shape/ },
-  { name: "key store name with a newline", field: "CustomKeyStoreName", value: "name\nwith newline", problem: /characters|shape/ },
+  { name: "key store name with a newline", field: "CustomKeyStoreName", value: "name\nwith newline", problem: /^has a line break at position 5, which is not allowed$/ },
 ];
 
 describe("checkKmsField", () => {
@@ -91,6 +91,14 @@ describe("checkKmsField", () => {
       expect(v.problem).not.toContain(value);
       if (field === "AccessKeyId" || field === "RawSecretAccessKey") expect(formatViolation(v)).not.toContain(value);
     }
+  });
+
+  it("names a character that is not printable ASCII by its code point", () => {
+    expect(checkKmsField("XksKeyId", "clé")?.problem).toBe("has 'é' (U+00E9, not ASCII) at position 3, which is not allowed");
+    expect(formatViolation(checkKmsField("AccessKeyId", "AKIAI2SFODNN7EXAMPLZ1")!)).toBe(
+      "XksProxyAuthenticationCredential.AccessKeyId has '1' at position 21, which is not allowed: must be 20-30 chars of A-Z and 2-7. " +
+        "Fix: copy the access key id your proxy issued; it is not an IAM access key",
+    );
   });
 
   it("names the field by the label the caller gives", () => {

@@ -31,6 +31,11 @@ interface KmsFieldRule {
   rule: string;
   /** How to get a valid value. */
   fix: string;
+  /** One allowed character, to name the first one that is not (after `prefix`, which the value must start with). */
+  chars: RegExp;
+  prefix?: string;
+  /** A secret: a bad character is described by its kind and position, never shown. */
+  secret?: boolean;
 }
 
 export const KMS_FIELD_RULES = {
@@ -41,6 +46,8 @@ export const KMS_FIELD_RULES = {
     maxLength: 128,
     rule: "https://<host> with only a-z A-Z 0-9 . - in the host, no port, no path, 10-128 chars",
     fix: "give the scheme and DNS name only, e.g. https://xks.example.com (KMS always uses port 443)",
+    chars: /[a-zA-Z0-9.-]/,
+    prefix: "https://",
   },
   XksProxyUriPath: {
     field: "XksProxyUriPath",
@@ -49,6 +56,7 @@ export const KMS_FIELD_RULES = {
     maxLength: 128,
     rule: "[/<prefix>]/kms/xks/v1 with only a-z A-Z 0-9 / _ - in the prefix, 10-128 chars",
     fix: "use the path your proxy serves, ending in /kms/xks/v1, e.g. /example/uri/path/prefix/kms/xks/v1",
+    chars: /[a-zA-Z0-9/_-]/,
   },
   AccessKeyId: {
     field: "XksProxyAuthenticationCredential.AccessKeyId",
@@ -57,6 +65,7 @@ export const KMS_FIELD_RULES = {
     maxLength: 30,
     rule: "20-30 chars of A-Z and 2-7",
     fix: "copy the access key id your proxy issued; it is not an IAM access key",
+    chars: /[A-Z2-7]/,
   },
   RawSecretAccessKey: {
     field: "XksProxyAuthenticationCredential.RawSecretAccessKey",
@@ -65,6 +74,8 @@ export const KMS_FIELD_RULES = {
     maxLength: 64,
     rule: "43-64 chars of a-z A-Z 0-9 / + =",
     fix: "copy the secret your proxy issued, or make one with `openssl rand -base64 32`",
+    chars: /[a-zA-Z0-9/+=]/,
+    secret: true,
   },
   XksKeyId: {
     field: "XksKeyId",
@@ -73,6 +84,7 @@ export const KMS_FIELD_RULES = {
     maxLength: 128,
     rule: "1-128 chars of a-z A-Z 0-9 - _ .",
     fix: "use the external key's id exactly as your key manager names it",
+    chars: /[a-zA-Z0-9._-]/,
   },
   XksProxyVpcEndpointServiceName: {
     field: "XksProxyVpcEndpointServiceName",
@@ -81,6 +93,7 @@ export const KMS_FIELD_RULES = {
     maxLength: 64,
     rule: "com.amazonaws.vpce.<region>.vpce-svc-<id>, 20-64 chars",
     fix: "copy the service name of your VPC endpoint service from the VPC console",
+    chars: /[a-z0-9.-]/,
   },
   // AccountIdType (KMS API reference): exactly 12 digits.
   XksProxyVpcEndpointServiceOwner: {
@@ -90,6 +103,7 @@ export const KMS_FIELD_RULES = {
     maxLength: 12,
     rule: "an AWS account ID: exactly 12 digits",
     fix: "give the 12-digit ID of the account that owns the VPC endpoint service (omit it for your own account)",
+    chars: /[0-9]/,
   },
   CustomKeyStoreName: {
     field: "CustomKeyStoreName",
@@ -98,6 +112,7 @@ export const KMS_FIELD_RULES = {
     maxLength: 256,
     rule: "1-256 chars",
     fix: "give a non-empty name of at most 256 characters",
+    chars: /[^\p{Cc}]/u,
   },
 } as const satisfies Record<string, KmsFieldRule>;
 
@@ -119,8 +134,30 @@ export function checkKmsField(name: KmsFieldName, value: string | undefined, fie
   if (value === undefined || value === "") return fail("is missing");
   if (value.length < r.minLength) return fail(`is ${value.length} chars, shorter than ${r.minLength}`);
   if (value.length > r.maxLength) return fail(`is ${value.length} chars, longer than ${r.maxLength}`);
-  if (!r.pattern.test(value)) return fail("has characters or a shape the rule does not allow");
+  if (!r.pattern.test(value)) return fail(patternProblem(r, value));
   return undefined;
+}
+
+/** A character as a user can find it: quoted when printable ASCII, else named by its kind and code point. */
+function characterName(c: string): string {
+  const names: Record<string, string> = { " ": "a space", "\t": "a tab", "\n": "a line break", "\r": "a carriage return" };
+  if (names[c]) return names[c];
+  const hex = `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+  if (/[\x21-\x7e]/.test(c)) return `'${c}'`;
+  return /\p{Cc}/u.test(c) ? `a control character (${hex})` : `'${c}' (${hex}, not ASCII)`;
+}
+
+/** Which character breaks the rule, and where (1-based); or that the characters are fine and the shape is not. */
+function patternProblem(r: KmsFieldRule, value: string): string {
+  if (r.prefix && !value.startsWith(r.prefix)) return `does not start with ${r.prefix}`;
+  const chars = Array.from(value);
+  const skip = r.prefix ? Array.from(r.prefix).length : 0;
+  const at = chars.findIndex((c, i) => i >= skip && !r.chars.test(c));
+  if (at < 0) return "has only allowed characters, but not the form the rule requires";
+  const c = chars[at]!;
+  // A secret's character is not shown unless it is whitespace or a control character (never part of a secret).
+  const shown = r.secret && /[\x21-\x7e]/.test(c) ? "a character" : characterName(c);
+  return `has ${shown} at position ${at + 1}, which is not allowed`;
 }
 
 export function formatViolation(v: RuleViolation): string {

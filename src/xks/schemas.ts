@@ -7,6 +7,7 @@ import { z } from "zod";
 import { decodeBase64 } from "./base64.js";
 import { AES_256_KEY_SPEC, CDIV_ALGORITHM, ENCRYPTION_ALGORITHM } from "./constants.js";
 import { type ByteLengthRule, XKS_BYTE_RULES, XKS_LIMITS } from "./limits.js";
+import { issueText } from "./issue-words.js";
 
 /** Canonical standard Base64 whose decoded length passes `size` (XKS_BYTE_RULES). */
 function base64(what: string, size?: ByteLengthRule) {
@@ -121,12 +122,9 @@ export type MetadataResponse = z.infer<typeof MetadataResponse>;
 export type EncryptResponse = z.infer<typeof EncryptResponse>;
 export type DecryptResponse = z.infer<typeof DecryptResponse>;
 
-/** Each bad field with what it must be, one entry per problem. */
+/** Each bad field with what it must be, one entry per problem, in words (src/xks/issue-words.ts), not zod's. */
 export function issueLines(error: z.ZodError): string[] {
-  return error.issues.map((i) => {
-    const path = i.path.join(".");
-    return path && !i.message.startsWith(path) ? `${path}: ${i.message}` : i.message;
-  });
+  return error.issues.map(issueText);
 }
 
 /** One line naming each bad field and what it must be: for errorMessage and CLI output. */

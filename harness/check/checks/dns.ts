@@ -6,6 +6,7 @@
 import { lookup } from "node:dns/promises";
 import { withTimeout, type CheckContext } from "../context.js";
 import { CHECK_TITLES, type CheckResult } from "../types.js";
+import { libraryText } from "../../../src/error-words.js";
 
 export async function dnsCheck(ctx: CheckContext): Promise<CheckResult> {
   const start = performance.now();
@@ -33,9 +34,11 @@ export async function dnsCheck(ctx: CheckContext): Promise<CheckResult> {
     return done({ status: "pass", detail: `${host} → ${v4.join(", ")}${v6.length ? ` (also IPv6 ${v6.join(", ")}, unused by KMS)` : ""}`, data: { ipv4: v4, ipv6: v6 } });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? "ERROR";
+    ctx.verbose.push(`dns: ${libraryText(err)}`);
+    const why = code === "ENOTFOUND" ? "no DNS record" : code === "EAI_AGAIN" ? "no DNS server answered" : code === "ETIMEDOUT" ? `no answer within ${ctx.options.timeoutMs} ms` : `lookup failed, ${code}`;
     return done({
       status: "fail",
-      detail: `${host} does not resolve (${code})`,
+      detail: `${host} does not resolve (${why})`,
       failure: code === "ETIMEDOUT" ? "Timeout" : "DnsFailure",
       fix: `check the spelling of the endpoint and that ${host} has a public A record`,
     });

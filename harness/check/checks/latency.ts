@@ -12,6 +12,7 @@ import type { CheckContext } from "../context.js";
 import { baseUrl } from "../../../src/client/index.js";
 import { CHECK_TITLES, type CheckResult } from "../types.js";
 import { percentile } from "../../../src/stats/percentile.js";
+import { errorWords, libraryText } from "../../../src/error-words.js";
 
 const FRESH_CALLS = 3;
 const REUSED_CALLS = 5;
@@ -101,11 +102,14 @@ export async function latencyCheck(ctx: CheckContext): Promise<CheckResult> {
     }
   } catch (err) {
     const timedOut = (err as NodeJS.ErrnoException).code === "ETIMEDOUT";
+    // Our own deadline says what it waited for; a socket error is put in words (src/error-words.ts).
+    const why = timedOut ? (err as Error).message.slice(0, 120) : (errorWords(err, { service: "the proxy" })?.cause ?? libraryText(err));
+    if (!timedOut) ctx.verbose.push(`latency: ${libraryText(err)}`);
     return {
       ...base,
       status: "fail",
       ms: performance.now() - start,
-      detail: `a health call failed after ${calls.length} good ones: ${(err as Error).message.slice(0, 120)}`,
+      detail: `a health call failed after ${calls.length} good ones: ${why}`,
       failure: timedOut ? "Timeout" : "TcpFailure",
       fix: `the proxy must answer every call within ${KMS_PROXY_TIMEOUT_MS} ms`,
       data: { calls },

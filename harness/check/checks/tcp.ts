@@ -5,6 +5,7 @@
 import { connect, type Socket } from "node:net";
 import type { CheckContext } from "../context.js";
 import { CHECK_TITLES, type CheckResult } from "../types.js";
+import { errorWords, libraryText } from "../../../src/error-words.js";
 
 function connectTcp(host: string, port: number, timeoutMs: number): Promise<{ ms: number; socket: Socket }> {
   return new Promise((resolve, reject) => {
@@ -34,11 +35,13 @@ export async function tcpCheck(ctx: CheckContext): Promise<CheckResult> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? "ERROR";
     const timedOut = code === "ETIMEDOUT";
+    ctx.verbose.push(`tcp: ${libraryText(err)}`);
+    const words = errorWords(err, { host: address, port, service: "the proxy" });
     return {
       id: "tcp",
       title: CHECK_TITLES["tcp"],
       status: "fail",
-      detail: `${address}:${port}: ${timedOut ? `no answer within ${ctx.options.timeoutMs} ms` : code}`,
+      detail: `${address}:${port}: ${timedOut ? `no answer within ${ctx.options.timeoutMs} ms` : (words?.cause ?? `the connection failed (${code})`)}`,
       ms: performance.now() - start,
       failure: timedOut ? "Timeout" : "TcpFailure",
       fix: timedOut ? `check firewalls and security groups: port ${port} must be open to KMS` : `start the proxy, or check that it listens on ${port}`,

@@ -12,6 +12,7 @@ import { observeHandshake, type TlsObservation, type TlsTarget } from "../tls-ob
 import { caNamesText, MTLS_REQUIRED, mtlsFix, probeCertificateRequest, refusedAfterHandshake, subjectWarning } from "../tls-client-auth.js";
 import { kmsClientSubject, XKS_TLS_CIPHERS, XKS_TLS_MIN_VERSION } from "../../../src/xks/constants.js";
 import { certificateCommonName } from "../../../src/pki/client-certificate.js";
+import { libraryText } from "../../../src/error-words.js";
 
 interface Handshake {
   socket: TLSSocket;
@@ -33,6 +34,9 @@ function handshake(ctx: CheckContext): Promise<Handshake> {
       secureContext,
       ALPNProtocols: ["http/1.1"],
       rejectUnauthorized: false,
+      // The host name is judged on its own (tls-certificate.ts), so `authorized` says whether the chain verifies:
+      // a certificate for another host with a good chain is a name mismatch, not an untrusted chain.
+      checkServerIdentity: () => undefined,
     });
     socket.setTimeout(ctx.options.timeoutMs, () => {
       socket.destroy();
@@ -43,6 +47,30 @@ function handshake(ctx: CheckContext): Promise<Handshake> {
       resolve({ socket, ms: performance.now() - start });
     });
     socket.once("error", reject);
+  });
+}
+
+/**
+ * Why the TLS library refuses the chain, code and message, for --verbose: the handshake above only keeps the code.
+ * One more handshake, verifying as a strict client would (the host name aside, judged on its own); never a decision.
+ */
+function libraryVerifyError(ctx: CheckContext): Promise<string> {
+  const { host, port, isIp } = ctx.endpoint;
+  return new Promise((resolve) => {
+    const socket = connect({
+      host: ctx.addresses[0] ?? host,
+      port,
+      ...(isIp ? {} : { servername: host }),
+      secureContext: ctx.xksTls(),
+      checkServerIdentity: () => undefined,
+    });
+    const done = (text: string) => {
+      socket.destroy();
+      resolve(text);
+    };
+    socket.setTimeout(ctx.options.timeoutMs, () => done(`no TLS handshake within ${ctx.options.timeoutMs} ms`));
+    socket.once("secureConnect", () => done(String(socket.authorizationError ?? "verified on a second handshake")));
+    socket.once("error", (err) => done(libraryText(err)));
   });
 }
 
@@ -125,7 +153,7 @@ export async function tlsCheck(ctx: CheckContext): Promise<CheckResult> {
     const leaf = chain[0];
     const { isIp } = ctx.endpoint;
     const dev = ctx.options.dev;
-    const reason = socket.authorizationError ? String(socket.authorizationError) : undefined;
+    const reason = socket.authorized ? undefined : await libraryVerifyError(ctx);
     const { problems, warnings, trusted } = certificateFindings(ctx, chain, socket.authorized, reason);
     const root = chain.at(-1);
     if (isIp && !dev) problems.push({ text: "the endpoint is an IP address; KMS needs a DNS name matching the certificate", fix: "give the proxy a DNS name and a certificate for it" });

@@ -8,6 +8,7 @@ import { CDIV_ALGORITHM, XKS_API_SUFFIX } from "../../../src/xks/constants.js";
 import type { XksClient, XksResponse } from "../../../src/client/index.js";
 import { bad, expectEncrypt, show, type Sealed } from "../expect.js";
 import type { CaseOutcome, ConformanceContext } from "../types.js";
+import { errorCode, errorWords, libraryText } from "../../../src/error-words.js";
 
 /** Base64 of n random bytes. */
 export const randomB64 = (n: number) => randomBytes(n).toString("base64");
@@ -57,7 +58,7 @@ export async function expectRefused(call: () => Promise<XksResponse>, what: stri
     const res = await call();
     return bad(`the connection refused (${what})`, show(res));
   } catch (err) {
-    const e = err as { code?: string; cause?: { code?: string }; message?: string };
-    return { pass: true, expected: `the connection refused (${what})`, actual: `refused: ${e.code ?? e.cause?.code ?? e.message ?? "error"}` };
+    const words = errorWords(err, { service: "the proxy" });
+    return { pass: true, expected: `the connection refused (${what})`, actual: `refused: ${words ? `${words.cause} (${errorCode(err)})` : libraryText(err)}` };
   }
 }
