@@ -16,6 +16,7 @@ import { registerLoad } from "./load/command.js";
 import { registerUpdate } from "./update/command.js";
 import { registerWatch } from "./watch/command.js";
 import { errorWords } from "../src/error-words.js";
+import { ReportWriteError } from "./common/report-flags.js";
 
 // Node 20.18+ is still supported (see README, "Supported Node versions"): the SDK's notice about its coming Node 22 floor is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -45,6 +46,10 @@ try {
   } else if ((err as { code?: string }).code?.startsWith("commander.")) {
     const code = (err as { code: string }).code;
     exitCode = code === "commander.helpDisplayed" || code === "commander.version" ? EXIT.pass : EXIT.usage;
+  } else if (err instanceof ReportWriteError) {
+    // Written for the user already: which report, which file, why.
+    process.stderr.write(`xks-harness: ${err.message}\n`);
+    exitCode = EXIT.fail;
   } else {
     // Our own errors are written for the user; a library's error that escaped is put in words (src/error-words.ts).
     const words = errorWords(err);
