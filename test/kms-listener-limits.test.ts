@@ -42,7 +42,7 @@ describe("local KMS listener limits", () => {
     // The behaviour under test is a wait: three headers deadlines, past the 500 ms check, with nothing sent.
     await delay(1500);
     expect(served!.destroyed).toBe(false);
-    served!.write("GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    served!.write(`GET /metrics HTTP/1.1\r\nHost: localhost:${kms.port}\r\n\r\n`);
     await expect.poll(() => text.split("\r\n")[0], { timeout: 5000 }).toBe("HTTP/1.1 200 OK");
     served!.destroy();
     await closed(left!, 5000);

@@ -69,7 +69,7 @@ describe("xks-mock and its certs directory", () => {
     writeFileSync(blocked, "");
     const mock = startMock(["--certs-dir", join(blocked, "certs")]);
     expect(await mock.exit).toBe(2);
-    expect(mock.output()).toContain(`xks-mock: cannot create the dev PKI directory in ${join(blocked, "certs")}: a part of the path is not a directory. Fix: --certs-dir DIR (or XKS_MOCK_CERTS_DIR=DIR)`);
+    expect(mock.output()).toContain(`xks-mock: cannot create the dev PKI directory in ${join(blocked, "certs")}: a part of the path is a file, not a directory. Fix: --certs-dir DIR (or XKS_MOCK_CERTS_DIR=DIR)`);
     expect(mock.output()).not.toMatch(/cannot listen|listening on/);
   });
 

@@ -216,7 +216,7 @@ describe("where the admin token comes from", () => {
     await expect(failing).rejects.toThrow(CertsDirError);
     await expect(
       startProxy({ config: testConfig({ http: true }), logger: createLogger("silent"), certsDir: join(blocked, "certs"), env: {} }),
-    ).rejects.toThrow(/^cannot write the admin token .* in .*a-file\/certs: a part of the path is not a directory\. Fix: --certs-dir DIR/);
+    ).rejects.toThrow(/^cannot write the admin token .* in .*a-file\/certs: a part of the path is a file, not a directory\. Fix: --certs-dir DIR/);
   });
 
   it("a too short XKS_MOCK_ADMIN_TOKEN stops the start with a message naming the variable and the fix", async () => {

@@ -19,9 +19,9 @@ describe("the mock's Node flags", () => {
     expect(read("dist/src/bin/xks-mock.js").split("\n")[0]).toBe("#!/usr/bin/env node");
   });
 
-  it("npm start passes them", () => {
+  it("npm start passes them (after building)", () => {
     const pkg = JSON.parse(read("package.json")) as { scripts: Record<string, string>; bin: Record<string, string> };
-    expect(pkg.scripts["start"]).toBe(`node ${FLAGS} ${pkg.bin["xks-mock"]}`);
+    expect(pkg.scripts["start"]).toBe(`tsc -p tsconfig.json && node ${FLAGS} ${pkg.bin["xks-mock"]}`);
   });
 
   it("the image's ENTRYPOINT passes them", () => {

@@ -180,6 +180,14 @@ export async function runUpdate(o: UpdateOptions): Promise<UpdateReport> {
   if (o.dryRun) return { outcome: "dry-run", message: "dry run: the checks passed; nothing was sent", check, ...base };
   if (o.confirm && !(await o.confirm(plan, before))) return { outcome: "refused", message: `not confirmed: nothing was changed; the store is ${before.state}`, check, ...base };
 
+  // KMS's own exception keeps its name and words (they say what KMS refused), and so does the state a Connect ended
+  // in; anything else (network, credentials) is put in words.
+  const stepFailure = (err: unknown): string => {
+    const e = err as { name?: string; message?: string; $fault?: string };
+    if (e?.$fault !== undefined && e.name && !/Error$/.test(e.name)) return `${e.name}: ${e.message ?? ""}`;
+    if (!(err instanceof Error) && e?.name && e.message) return `${e.name}: ${e.message}`;
+    return awsCallFailure(err, { service: "KMS", flag: "--kms-endpoint", endpoint: o.kmsEndpoint, region: o.check.region });
+  };
   const failedAt = async (step: string, err: unknown): Promise<UpdateReport> => {
     const now = await describe(o.kms, { id: before.id }).catch(() => undefined);
     // The rollback command alone refuses a FAILED store and leaves a DISCONNECTED one disconnected: say the whole way back.
@@ -191,7 +199,7 @@ export async function runUpdate(o: UpdateOptions): Promise<UpdateReport> {
     ];
     return {
       outcome: "failed",
-      message: `${step} failed: ${awsCallFailure(err, { service: "KMS", flag: "--kms-endpoint", endpoint: o.kmsEndpoint, region: o.check.region })}. The store is now ${now?.state ?? "unknown"}${now ? ` at ${now.endpoint}${now.path} with access key id ${now.accessKeyId}` : ""}. To go back: ${back.join(", then ")}`,
+      message: `${step} failed: ${stepFailure(err)}. The store is now ${now?.state ?? "unknown"}${now ? ` at ${now.endpoint}${now.path} with access key id ${now.accessKeyId}` : ""}. To go back: ${back.join(", then ")}`,
       check,
       ...base,
       ...(now ? { after: now } : {}),

@@ -60,8 +60,8 @@ describe("chooseCertsDir", () => {
 describe("CertsDirError", () => {
   it.each([
     ["EACCES", "permission denied"],
-    ["EROFS", "read-only file system"],
-    ["ENOTDIR", "a part of the path is not a directory"],
+    ["EROFS", "the file system is read-only"],
+    ["ENOTDIR", "a part of the path is a file, not a directory"],
   ])("%s: names the directory, the cause in words and the fix, never the bare code", (code, words) => {
     const err = new CertsDirError("/opt/x/certs", "write the dev PKI", Object.assign(new Error(`${code}: raw`), { code }));
     expect(err.message).toBe(
