@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { scrubbedEnv } from "./cli-process.js";
-import { missingComponent } from "./real-component.js";
+import { externalToolPassSkipped, missingComponent } from "./real-component.js";
 
 const cache = join(homedir(), ".cache", "xks-harness");
 export const NODE24 = process.env.XKS_NODE24 ?? join(cache, "node-24", "bin", "node");
@@ -17,6 +17,8 @@ export const ARTILLERY = process.env.XKS_ARTILLERY ?? join(cache, "artillery-2.0
 
 /** Why Artillery cannot run here, or undefined when it can. Throws on CI, where it must be there. */
 export function artilleryMissing(): string | undefined {
+  const thisPass = externalToolPassSkipped();
+  if (thisPass !== undefined) return thisPass;
   const missing = [NODE24, ARTILLERY].filter((f) => !existsSync(f));
   if (missing.length === 0) return undefined;
   return missingComponent(`Artillery on Node 24 not found (${missing.join(", ")}): set XKS_NODE24 and XKS_ARTILLERY, or install them as .ci/run does`);

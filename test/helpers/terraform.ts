@@ -12,6 +12,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync }
 import { homedir, tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { scrubbedEnv } from "./cli-process.js";
+import { externalToolPassSkipped } from "./real-component.js";
 
 /** Where a provider mirror may be: $XKS_TF_PROVIDER_MIRROR first, then the usual plugin folders. */
 const MIRROR_CANDIDATES = [
@@ -49,6 +50,8 @@ export function mirroredAwsVersions(): string[] {
 
 /** Why real Terraform cannot run here, or undefined when it can. Never throws: CI may lack it too. */
 export function terraformMissing(): string | undefined {
+  const thisPass = externalToolPassSkipped();
+  if (thisPass !== undefined) return thisPass;
   const why: string[] = [];
   if (terraformBinary() === undefined) why.push("`terraform` is not on PATH (set XKS_TERRAFORM to use another)");
   if (providerMirror() === undefined) {
