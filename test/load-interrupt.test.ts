@@ -8,11 +8,11 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { setTimeout as delay } from "node:timers/promises";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { packageRoot } from "../src/package-root.js";
 import { targetFlags } from "./helpers/check-options.js";
 import { scrubbedEnv } from "./helpers/cli-process.js";
-import { CLI, useLoadProxy } from "./helpers/load-proxy.js";
+import { CLI, loadFlowing, useLoadProxy } from "./helpers/load-proxy.js";
 
 /** Low: a busy test machine still sends it on schedule. */
 const RATE = 50;
@@ -41,15 +41,7 @@ describe("Ctrl-C on xks-harness load", () => {
     child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
     const closed = once(child, "close") as Promise<[number | null, NodeJS.Signals | null]>;
     try {
-      // Flowing: the warm-up's 20 ciphertexts and its second at the rate, then a second of the measured step.
-      const before = served();
-      await vi.waitFor(
-        () => {
-          if (child.exitCode !== null) throw new Error(`the CLI ended before load flowed: ${stderr}`);
-          expect(served() - before).toBeGreaterThanOrEqual(20 + 2 * RATE);
-        },
-        { timeout: 15_000, interval: 50 },
-      );
+      await loadFlowing(child, served, RATE, () => stderr);
       child.kill("SIGINT");
       const deadline = new AbortController();
       const ended = await Promise.race([closed, delay(PROMPT_MS, "still running", { signal: deadline.signal })]).finally(() => deadline.abort());

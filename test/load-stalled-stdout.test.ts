@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it, vi } from "vitest";
 import { packageRoot } from "../src/package-root.js";
 import { targetFlags } from "./helpers/check-options.js";
 import { scrubbedEnv } from "./helpers/cli-process.js";
-import { CLI, useLoadProxy } from "./helpers/load-proxy.js";
+import { CLI, loadFlowing, useLoadProxy } from "./helpers/load-proxy.js";
 
 const RATE = 50;
 const DURATION_S = 120;
@@ -52,14 +52,7 @@ async function startFlowingLoad(name: string) {
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
     child.once("exit", (code, signal) => resolve({ code, signal, at: performance.now() })),
   );
-  const before = served();
-  await vi.waitFor(
-    () => {
-      if (child.exitCode !== null) throw new Error(`the CLI ended before load flowed: ${stderr}`);
-      expect(served() - before).toBeGreaterThanOrEqual(20 + 2 * RATE);
-    },
-    { timeout: 15_000, interval: 50 },
-  );
+  await loadFlowing(child, served, RATE, () => stderr);
   const within = (ms: number) => Promise.race([exited, delay(ms, undefined)]);
   const cleanup = () => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");

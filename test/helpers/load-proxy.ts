@@ -3,7 +3,8 @@
  * the file's tests, its faults cleared after each, stopped after all; `load(args)` runs the built CLI against it
  * with both keys and the secret in the environment.
  */
-import { afterAll, afterEach, beforeAll } from "vitest";
+import type { ChildProcess } from "node:child_process";
+import { afterAll, afterEach, beforeAll, expect, vi } from "vitest";
 import { randomXksCredential } from "../../src/client/index.js";
 import type { XksCredential } from "../../src/xks/sigv4/sign.js";
 import { clearFaults } from "./admin-faults.js";
@@ -45,4 +46,19 @@ export function useLoadProxy(keySeed: string): LoadProxy {
     proxy: running,
     load: (args, env = {}) => runCli(CLI, ["load", ...targetFlags(running(), cred), "--key-id", "foo", "--key-id", "bar", ...args], { ...env, XKS_SECRET_ACCESS_KEY: cred.secretAccessKey }),
   };
+}
+
+/**
+ * Resolves once a `load` child is sending at its rate: the warm-up's 20 ciphertexts and its second at the rate,
+ * then a second of the measured step, counted by the proxy (`served`). Throws with its stderr if it ended first.
+ */
+export async function loadFlowing(child: ChildProcess, served: () => number, rate: number, stderr: () => string): Promise<void> {
+  const before = served();
+  await vi.waitFor(
+    () => {
+      if (child.exitCode !== null) throw new Error(`the CLI ended before load flowed: ${stderr()}`);
+      expect(served() - before).toBeGreaterThanOrEqual(20 + 2 * rate);
+    },
+    { timeout: 15_000, interval: 50 },
+  );
 }
