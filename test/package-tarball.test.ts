@@ -129,7 +129,9 @@ describe.skipIf(!isRoot || thisPass !== undefined)("the packed tarball, installe
   it("--version of both bins, as the user: package, Node and XKS Proxy API versions", { timeout: START_MS }, async () => {
     for (const bin of ["xks-mock", "xks-harness"]) {
       const r = await run(join(prefix, "bin", bin), ["--version"], { ...NOBODY, cwd: home, env: userEnv() });
-      expect(r.stdout).toBe(`${version} (Node ${process.version}; XKS Proxy API v1, spec ${XKS_API_VERSION})\n`);
+      // The bin's `#!/usr/bin/env node` finds the user's node on PATH (CI's Node 24 under /root is not theirs).
+      const node = (await run("node", ["--version"], { ...NOBODY, cwd: home, env: userEnv() })).stdout.trim();
+      expect(r.stdout).toBe(`${version} (Node ${node}; XKS Proxy API v1, spec ${XKS_API_VERSION})\n`);
     }
   });
 

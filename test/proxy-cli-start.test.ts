@@ -3,7 +3,7 @@
  * --state another process holds. Each exits 2 soon after saying so, naming the flag to change, with nothing left
  * listening or locked; and a clean stop gives the state file's lock back.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { once } from "node:events";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
@@ -137,10 +137,18 @@ describe.concurrent("a busy port → exit 2 within a second, naming the flag", (
   });
 });
 
-describe.concurrent("a port below 1024 without the privilege → exit 2 saying so, not \"stop what uses it\"", () => {
-  // As nobody (uid 65534): without root or CAP_NET_BIND_SERVICE, listening below 1024 is EACCES. Plain HTTP and
-  // no admin API, so that nobody needs nothing of the root-owned certs dir.
-  const NOBODY = { uid: 65534, gid: 65534 };
+// As nobody (uid 65534): without root or CAP_NET_BIND_SERVICE, listening below 1024 is EACCES. It needs root (to
+// start a process as another user) and a Node nobody may run: CI's Node 24 lives under /root (0700).
+const NOBODY = { uid: 65534, gid: 65534 };
+const nobodyCannotRun = ((): string | undefined => {
+  if (process.getuid?.() !== 0) return "needs root, to start the mock as uid 65534";
+  const r = spawnSync(process.execPath, ["-e", "0"], { ...NOBODY, stdio: "ignore" });
+  return r.status === 0 ? undefined : `uid 65534 cannot run ${process.execPath} (${r.error?.message ?? `exit ${r.status}`})`;
+})();
+if (nobodyCannotRun) process.stderr.write(`proxy-cli-start.test.ts: ports below 1024 skipped: ${nobodyCannotRun}\n`);
+
+describe.skipIf(nobodyCannotRun !== undefined).concurrent("a port below 1024 without the privilege → exit 2 saying so, not \"stop what uses it\"", () => {
+  // Plain HTTP and no admin API, so that nobody needs nothing of the root-owned certs dir.
   it.each([
     { flag: "--kms-port", what: "local KMS", args: ["--port", "0", "--kms-port", "80"], port: 80 },
     { flag: "--port", what: "XKS API", args: ["--port", "443", "--kms-port", "0"], port: 443 },
