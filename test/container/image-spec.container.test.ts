@@ -62,7 +62,7 @@ describe("imageSpec", () => {
   it.each([
     [`KEY:relative/path`, /expected SRC:DEST with DEST an absolute path/],
     [`KEY:/dir/`, /must be an absolute file path/],
-    [`/no/such/file:/x`, /cannot read --image-file \/no\/such\/file: ENOENT/],
+    [`/no/such/file:/x`, /cannot read --image-file \/no\/such\/file: no such file\. Fix: check the path/],
     [`DIR:/x`, /not a regular file/],
   ])("refuses --image-file %s", (entry, message) => {
     const imageFile = [entry.replace("KEY", keyFile).replace("DIR", dir)];
