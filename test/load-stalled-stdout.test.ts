@@ -4,15 +4,14 @@
  * the calls in flight, then 5 s), with the verdict's exit code; a second Ctrl-C ends it at once.
  * The pipe is a FIFO this test holds open at both ends and filled to the brim, so every write of the CLI waits.
  */
-import { execFileSync, spawn } from "node:child_process";
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { spawn } from "node:child_process";
+import { closeSync } from "node:fs";
 import { setTimeout as delay } from "node:timers/promises";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { packageRoot } from "../src/package-root.js";
 import { targetFlags } from "./helpers/check-options.js";
 import { scrubbedEnv } from "./helpers/cli-process.js";
+import { fullPipes } from "./helpers/full-pipe.js";
 import { CLI, loadFlowing, useLoadProxy } from "./helpers/load-proxy.js";
 
 const RATE = 50;
@@ -22,25 +21,14 @@ const TIMEOUT_MS = 1000;
 const STOP_DEADLINE_MS = TIMEOUT_MS + 5000;
 const MARGIN_MS = 1500;
 const AT_ONCE_MS = 1000;
-/** Linux's default pipe capacity: this much written and nothing read, the next write waits. */
-const PIPE_CAPACITY = 65_536;
 const { cred, proxy } = useLoadProxy("load stalled stdout key seed");
 const served = () => proxy().logs.answered();
 
-const dir = mkdtempSync(join(tmpdir(), "xks-load-stall-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** A FIFO opened read-write here (so it never sees EOF or EPIPE) and filled: a stdout nobody reads. */
-function fullPipe(name: string): number {
-  const path = join(dir, name);
-  execFileSync("mkfifo", [path]);
-  const fd = openSync(path, "r+");
-  writeSync(fd, Buffer.alloc(PIPE_CAPACITY));
-  return fd;
-}
+const pipes = fullPipes("xks-load-stall-");
+afterAll(() => pipes.dispose());
 
 async function startFlowingLoad(name: string) {
-  const out = fullPipe(name);
+  const out = pipes.open(name);
   const args = ["load", ...targetFlags(proxy(), cred), "--key-id", "foo", "--rate", String(RATE), "--duration", String(DURATION_S), "--timeout-ms", String(TIMEOUT_MS)];
   const child = spawn(process.execPath, [CLI, ...args], {
     env: scrubbedEnv({ XKS_SECRET_ACCESS_KEY: cred.secretAccessKey }),
