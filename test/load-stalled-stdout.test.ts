@@ -4,15 +4,11 @@
  * the calls in flight, then 5 s), with the verdict's exit code; a second Ctrl-C ends it at once.
  * The pipe is a FIFO this test holds open at both ends and filled to the brim, so every write of the CLI waits.
  */
-import { spawn } from "node:child_process";
-import { closeSync } from "node:fs";
 import { setTimeout as delay } from "node:timers/promises";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { packageRoot } from "../src/package-root.js";
 import { targetFlags } from "./helpers/check-options.js";
-import { scrubbedEnv } from "./helpers/cli-process.js";
-import { fullPipes } from "./helpers/full-pipe.js";
-import { CLI, loadFlowing, useLoadProxy } from "./helpers/load-proxy.js";
+import { fullPipes, spawnStalledCli } from "./helpers/full-pipe.js";
+import { loadFlowing, useLoadProxy } from "./helpers/load-proxy.js";
 
 const RATE = 50;
 const DURATION_S = 120;
@@ -28,25 +24,10 @@ const pipes = fullPipes("xks-load-stall-");
 afterAll(() => pipes.dispose());
 
 async function startFlowingLoad(name: string) {
-  const out = pipes.open(name);
   const args = ["load", ...targetFlags(proxy(), cred), "--key-id", "foo", "--rate", String(RATE), "--duration", String(DURATION_S), "--timeout-ms", String(TIMEOUT_MS)];
-  const child = spawn(process.execPath, [CLI, ...args], {
-    env: scrubbedEnv({ XKS_SECRET_ACCESS_KEY: cred.secretAccessKey }),
-    cwd: packageRoot(),
-    stdio: ["ignore", out, "pipe"],
-  });
-  let stderr = "";
-  child.stderr!.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
-    child.once("exit", (code, signal) => resolve({ code, signal, at: performance.now() })),
-  );
-  await loadFlowing(child, served, RATE, () => stderr);
-  const within = (ms: number) => Promise.race([exited, delay(ms, undefined)]);
-  const cleanup = () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-    closeSync(out);
-  };
-  return { child, within, cleanup, stderr: () => stderr };
+  const load = spawnStalledCli(pipes, name, args, { XKS_SECRET_ACCESS_KEY: cred.secretAccessKey });
+  await loadFlowing(load.child, served, RATE, load.stderr);
+  return load;
 }
 
 describe("xks-harness load with stdout a full pipe nobody reads", () => {

@@ -3,18 +3,13 @@
  * (`xks-harness watch | less` left at its prompt), its state lines cannot be written out, and SIGTERM must still end
  * it within the stop deadline (src/bin's stop signals: a clean stop, forced after 5 s), and a second signal at once.
  */
-import { spawn } from "node:child_process";
-import { closeSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { randomXksCredential } from "../src/client/index.js";
-import { packageRoot } from "../src/package-root.js";
 import { targetFlags } from "./helpers/check-options.js";
 import { startCheckProxy, type CheckProxy } from "./helpers/check-proxy.js";
-import { scrubbedEnv } from "./helpers/cli-process.js";
-import { fullPipes } from "./helpers/full-pipe.js";
+import { fullPipes, spawnStalledCli } from "./helpers/full-pipe.js";
 import { testConfig } from "./helpers/proxy-fixture.js";
 
-const CLI = "dist/harness/cli.js";
 /** src/bin/xks-mock-start.ts: the first signal stops cleanly, and the process exits after 5 s regardless. */
 const STOP_DEADLINE_MS = 5000;
 const MARGIN_MS = 1500;
@@ -32,39 +27,20 @@ afterAll(async () => {
   pipes.dispose();
 });
 
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  at: number;
-}
-
 /** watch, one round a second, its stdout a full pipe; resolved once it has run two rounds (its lines are waiting). */
 async function startStalledWatch(name: string) {
-  const out = pipes.open(name);
   const args = ["watch", ...targetFlags(proxy, cred), "--interval", "1", "--metrics-port", "0"];
-  const child = spawn(process.execPath, [CLI, ...args], {
-    env: scrubbedEnv({ XKS_SECRET_ACCESS_KEY: cred.secretAccessKey }),
-    cwd: packageRoot(),
-    stdio: ["ignore", out, "pipe"],
-  });
-  let stderr = "";
-  child.stderr!.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
-  const exited = new Promise<Exit>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal, at: performance.now() })));
+  const w = spawnStalledCli(pipes, name, args, { XKS_SECRET_ACCESS_KEY: cred.secretAccessKey });
   const before = proxy.logs.answered();
   // Two rounds' health calls: the start and state lines were written (and wait in the full pipe) by then.
   await vi.waitFor(
     () => {
-      if (child.exitCode !== null) throw new Error(`watch ended before its rounds ran: ${stderr}`);
+      if (w.child.exitCode !== null) throw new Error(`watch ended before its rounds ran: ${w.stderr()}`);
       expect(proxy.logs.answered() - before).toBeGreaterThanOrEqual(2);
     },
     { timeout: 15_000, interval: 50 },
   );
-  const within = (ms: number) => Promise.race([exited, new Promise<undefined>((r) => setTimeout(() => r(undefined), ms))]);
-  const cleanup = () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-    closeSync(out);
-  };
-  return { child, within, cleanup, stderr: () => stderr };
+  return w;
 }
 
 describe("xks-harness watch with stdout a full pipe nobody reads", () => {

@@ -57,7 +57,6 @@ export function createAdminApp(o: AdminAppOptions): express.Express {
 
   app.get("/keystores", (_req, res) => {
     const runtime = o.runtime();
-    o.credentialUse.prune(runtime);
     res.json(
       runtime.keystores.map((k) => ({
         name: k.name,

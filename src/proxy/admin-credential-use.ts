@@ -7,33 +7,33 @@
  */
 import type { ProxyRuntime } from "./runtime.js";
 
-/** Entries at most: each is one configured credential, so only a long run of reloads with new ids gets near it. */
-const MAX_ENTRIES = 10_000;
-
-const keyOf = (keystore: string, accessKeyId: string) => `${keystore}\u0000${accessKeyId}`;
-
 export class CredentialUse {
-  /** Epoch ms of the last authenticated request, by keystore and access key id. */
-  private readonly last = new Map<string, number>();
+  /**
+   * Epoch ms of the last authenticated request, by keystore, then access key id. Only configured credentials
+   * authenticate, and `prune` drops those a reload removed, so this never holds more than the configuration does.
+   */
+  private readonly last = new Map<string, Map<string, number>>();
 
-  /** Called by the SigV4 stage for every request it authenticated (O(1): it runs at KMS's full rate). */
+  /** Called by the SigV4 stage for every request it authenticated (two Map look-ups: it runs at KMS's full rate). */
   record(keystore: string, accessKeyId: string, at: Date): void {
-    const key = keyOf(keystore, accessKeyId);
-    // Re-inserted, so that the Map's first entry is always the one used longest ago: that one goes at the bound.
-    this.last.delete(key);
-    if (this.last.size >= MAX_ENTRIES) this.last.delete(this.last.keys().next().value!);
-    this.last.set(key, at.getTime());
+    let ids = this.last.get(keystore);
+    if (ids === undefined) this.last.set(keystore, (ids = new Map()));
+    ids.set(accessKeyId, at.getTime());
   }
 
   /** ISO 8601 UTC, or null when the credential has authenticated nothing since the mock started. */
   lastAuthenticatedAt(keystore: string, accessKeyId: string): string | null {
-    const ms = this.last.get(keyOf(keystore, accessKeyId));
+    const ms = this.last.get(keystore)?.get(accessKeyId);
     return ms === undefined ? null : new Date(ms).toISOString();
   }
 
-  /** Forgets credentials the configuration no longer holds. */
+  /** Forgets keystores and credentials the configuration no longer holds. */
   prune(runtime: ProxyRuntime): void {
-    const configured = new Set(runtime.keystores.flatMap((k) => [...k.secrets.keys()].map((id) => keyOf(k.name, id))));
-    for (const key of this.last.keys()) if (!configured.has(key)) this.last.delete(key);
+    const configured = new Map(runtime.keystores.map((k) => [k.name, k.secrets] as const));
+    for (const [keystore, ids] of this.last) {
+      const secrets = configured.get(keystore);
+      if (secrets === undefined) this.last.delete(keystore);
+      else for (const id of ids.keys()) if (!secrets.has(id)) ids.delete(id);
+    }
   }
 }

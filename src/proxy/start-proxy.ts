@@ -178,6 +178,7 @@ export async function startProxy(options: StartProxyOptions): Promise<StartedPro
     if (tls) (server as ReturnType<typeof createHttpsServer>).setSecureContext(tls);
     swapFaults();
     runtime = freshRuntime;
+    credentialUse.prune(freshRuntime);
     config = fresh;
     applyConnectionLimits(server, fresh.limits);
   };
